@@ -1,0 +1,177 @@
+import { z } from "zod";
+import { isScannerRole, WORKER_ROLES } from "./worker-roles";
+
+/*
+ * The organisation file: everything that differs between organisations, and nothing that can be derived.
+ * Every object is strict, so a misspelt key is an error instead of a silently ignored setting.
+ * Secrets never live here: they come from the environment or from random_password in the encrypted state.
+ */
+
+const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/;
+const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const DURATION_DAYS = z.number().int().positive();
+
+export const domain = z
+  .string()
+  .regex(DOMAIN, { error: "is not a valid lower-case domain name (for example faalkaart.nl)" });
+
+export const cidr = z.union([z.cidrv4(), z.cidrv6()], {
+  error: "is not a valid CIDR network (for example 192.0.2.0/24 or 2001:db8::/32)",
+});
+
+const name = (what: string) =>
+  z.string().regex(NAME, {
+    error: `is not a valid ${what} name: use 2-32 lower-case letters, digits and dashes, starting with a letter`,
+  });
+
+export const sshPublicKey = z.string().trim().regex(SSH_PUBLIC_KEY, {
+  error: "is not an OpenSSH public key (expected 'ssh-ed25519 AAAA... comment', as in id_ed25519.pub)",
+});
+
+const user = z.strictObject({
+  name: z.string().regex(UNIX_USER, { error: "is not a valid Unix user name (lower case, max 32 chars)" }),
+  sudo: z.boolean().default(false).describe("Member of sudo and docker; can deploy and administer."),
+  keys: z.array(sshPublicKey).min(1, { error: "needs at least one SSH public key" }),
+  shell: z.string().startsWith("/").default("/bin/bash"),
+  admin: z
+    .boolean()
+    .default(true)
+    .describe("Receives a client certificate for the admin site (and Grafana)."),
+});
+
+const worker = z
+  .strictObject({
+    role: z.enum(WORKER_ROLES, { error: `is not a worker role; use one of: ${WORKER_ROLES.join(", ")}` }),
+    concurrency: z.number().int().min(1).max(200).optional(),
+    replicas: z.number().int().min(1).max(20).default(1),
+  })
+  .transform((w) => ({
+    ...w,
+    // The original's defaults: storage does database work and stays small; scanners wait on the network.
+    concurrency: w.concurrency ?? (w.role === "storage" ? 6 : w.role === "qualys" ? 40 : 20),
+    scanner: isScannerRole(w.role),
+  }));
+
+const instance = z.strictObject({
+  domain: domain.describe("The public site. Served by the cached, read-only frontend."),
+  aliases: z.array(domain).default([]).describe("Extra names that redirect to the domain (e.g. www.)."),
+  admin: domain.describe("The admin site, behind a TLS client certificate."),
+  image: z
+    .string()
+    .regex(IMAGE, { error: "is not a docker image reference (for example websecmap/websecmap:latest)" })
+    .default("websecmap/websecmap:latest"),
+  interactive: z.boolean().default(false).describe("Run the interactive app for /game/."),
+  workers: z
+    .array(worker)
+    .default([
+      { role: "default", concurrency: 20, replicas: 1, scanner: false },
+      { role: "storage", concurrency: 6, replicas: 1, scanner: false },
+      { role: "all_internet", concurrency: 20, replicas: 1, scanner: true },
+    ]),
+  uwsgiWorkers: z.number().int().min(1).max(64).default(4),
+  sentryDsn: z.url().optional(),
+  protect: z
+    .boolean()
+    .optional()
+    .describe("Delete protection for this instance's data. Defaults to true for 'production'."),
+});
+
+const hetznerServer = z.strictObject({
+  provider: z.literal("hetzner"),
+  fqdn: domain,
+  type: z.string().regex(/^[a-z]+[0-9]+$/, { error: "is not a Hetzner server type (e.g. cx32)" }).default("cx32"),
+  location: z.enum(["fsn1", "nbg1", "hel1", "ash", "hil", "sin"]).default("nbg1"),
+  image: z.enum(["debian-12", "debian-13"]).default("debian-12"),
+  backups: z.boolean().default(true),
+  protect: z.boolean().default(true).describe("Delete and rebuild protection on the server."),
+});
+
+const existingServer = z.strictObject({
+  provider: z.literal("existing"),
+  fqdn: domain,
+  address: z.union([z.ipv4(), z.ipv6()], { error: "is not an IP address" }),
+  hostKey: sshPublicKey.describe("The server's SSH host public key (/etc/ssh/ssh_host_ed25519_key.pub)."),
+  sshPort: z.number().int().min(1).max(65535).default(22),
+});
+
+const system = z.strictObject({
+  timezone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/).default("Europe/Amsterdam"),
+  swapMb: z.number().int().min(0).max(65536).default(2048),
+  rebootWindow: z
+    .string()
+    .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: "must be HH:MM (24 hour clock)" })
+    .default("04:00")
+    .describe("When unattended-upgrades may reboot for a kernel update."),
+  backupRetention: DURATION_DAYS.default(7),
+});
+
+const acme = z.strictObject({
+  email: z.email({ error: "is not an e-mail address" }),
+  mode: z.enum(["acme", "self-signed"]).default("acme"),
+  directory: z.enum(["production", "staging"]).default("production"),
+  dnsProvider: z
+    .string()
+    .regex(/^[a-z0-9]+$/, { error: "is not a lego DNS provider code (e.g. hetzner, cloudflare)" })
+    .default("hetzner"),
+  keyType: z.enum(["P256", "P384", "2048", "4096"]).default("P256"),
+});
+
+const remoteWorkerHost = z.strictObject({
+  count: z.number().int().min(1).max(20).default(1),
+  type: z.string().regex(/^[a-z]+[0-9]+$/).default("cx22"),
+  location: z.enum(["fsn1", "nbg1", "hel1", "ash", "hil", "sin"]).default("nbg1"),
+  roles: z.record(z.string(), z.array(worker)).describe("Worker roles per instance name."),
+});
+
+const remoteWorkers = z.strictObject({
+  port: z.number().int().min(1024).max(65535).default(1337),
+  allowedNetworks: z.array(cidr).min(1, { error: "needs at least one network, or remove remoteWorkers" }),
+  clients: z.array(name("client")).default([]).describe("Unmanaged remote workers that get a certificate."),
+  hosts: z.record(name("worker host group"), remoteWorkerHost).default({}),
+});
+
+const monitoring = z.strictObject({
+  enabled: z.boolean().default(true),
+  retentionDays: DURATION_DAYS.default(30),
+  retentionSizeGb: z.number().int().min(1).default(5),
+  alertEmail: z.email().optional(),
+  alertWebhook: z.url().optional(),
+});
+
+const state = z.strictObject({
+  bucket: z.string().min(3).optional(),
+  region: z.string().default("eu-central"),
+  endpoint: z.url().optional(),
+  prefix: z.string().regex(/^[a-z0-9/_-]+$/).default("failmap"),
+});
+
+export const organisationSchema = z.strictObject({
+  name: name("organisation").describe("Stack name becomes org-<name>."),
+  server: z.discriminatedUnion("provider", [hetznerServer, existingServer], {
+    error: "needs provider: hetzner (a new Hetzner Cloud server) or existing (a server you reach by SSH)",
+  }),
+  dnsZone: domain
+    .optional()
+    .describe("A zone hosted in Hetzner DNS; records for every name are then managed here."),
+  users: z.array(user).min(1, { error: "needs at least one user" }),
+  sshAllowedNetworks: z.array(cidr).min(1, { error: "needs at least one network allowed to reach SSH" }),
+  instances: z.record(name("instance"), instance).refine((r) => Object.keys(r).length > 0, {
+    error: "needs at least one instance (for example production)",
+  }),
+  acme,
+  system: system.default(system.parse({})),
+  remoteWorkers: remoteWorkers.optional(),
+  monitoring: monitoring.default(monitoring.parse({})),
+  state: state.default(state.parse({})),
+});
+
+export type OrganisationInput = z.input<typeof organisationSchema>;
+export type Organisation = z.output<typeof organisationSchema>;
+export type Instance = Organisation["instances"][string];
+export type Worker = Instance["workers"][number];
+export type User = Organisation["users"][number];
+export type ServerConfig = Organisation["server"];
+export type RemoteWorkersConfig = NonNullable<Organisation["remoteWorkers"]>;

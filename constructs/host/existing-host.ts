@@ -1,0 +1,64 @@
+import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { Construct } from "constructs";
+import type { Host, InboundRule } from "./host";
+import { sshConnection, sshDockerProvider } from "./ssh";
+
+export interface ExistingHostProps {
+  readonly fqdn: string;
+  readonly address: string;
+  /** The server's SSH host public key, as in /etc/ssh/ssh_host_ed25519_key.pub. */
+  readonly hostPublicKey: string;
+  /** Must exist already, with the operators' keys and passwordless sudo. Default: deploy. */
+  readonly deployUser?: string;
+  readonly sshPort?: number;
+}
+
+/**
+ * A server at any provider that is reachable by SSH. Nothing is created for it: its firewall is the host
+ * firewall that bootstrap renders from `inboundRules`.
+ */
+export class ExistingHost extends Construct implements Host {
+  readonly fqdn: string;
+  readonly ipv4Address: string;
+  readonly ipv6Address?: string;
+  readonly machineId: string;
+  readonly deployUser: string;
+  readonly sshPort: number;
+  readonly hostPublicKey: string;
+  private readonly rules: InboundRule[] = [];
+  private docker?: DockerProvider;
+
+  constructor(
+    scope: Construct,
+    readonly name: string,
+    props: ExistingHostProps,
+  ) {
+    super(scope, name);
+    this.fqdn = props.fqdn;
+    const v6 = props.address.includes(":");
+    this.ipv4Address = v6 ? "" : props.address;
+    this.ipv6Address = v6 ? props.address : undefined;
+    // The host key identifies the machine: a reinstalled server has a new one, and is bootstrapped again.
+    this.machineId = props.hostPublicKey.split(" ")[1];
+    this.deployUser = props.deployUser ?? "deploy";
+    this.sshPort = props.sshPort ?? 22;
+    this.hostPublicKey = props.hostPublicKey;
+  }
+
+  get inboundRules(): readonly InboundRule[] {
+    return this.rules;
+  }
+
+  allowInbound(rule: InboundRule): void {
+    this.rules.push(rule);
+  }
+
+  sshConnection() {
+    return sshConnection(this);
+  }
+
+  dockerProvider(): DockerProvider {
+    this.docker ??= sshDockerProvider(this, `docker-${this.name}`, this);
+    return this.docker;
+  }
+}

@@ -1,0 +1,39 @@
+import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import type { SSHProvisionerConnection } from "cdktf";
+
+/** A port opened to the world or to some networks, on the cloud firewall and on the host's own nftables. */
+export interface InboundRule {
+  readonly description: string;
+  readonly protocol: "tcp" | "udp";
+  readonly port: number;
+  /** CIDR networks; a single host is written as a /32 or /128. May hold tokens (e.g. another host's address). */
+  readonly sources: readonly string[];
+}
+
+/**
+ * A Debian server that the rest of the stack deploys onto. Layers above (bootstrap, containers, TLS,
+ * monitoring) only see this interface, never the cloud provider's resources, so any SSH-reachable VPS
+ * (ExistingHost) works as well as a Hetzner server (HetznerHost).
+ */
+export interface Host {
+  /** Short, stable name used in construct IDs and labels, e.g. "main" or "scanners-1". */
+  readonly name: string;
+  /** The name the stack reaches the host by. Known at plan time, so providers can be configured with it. */
+  readonly fqdn: string;
+  readonly ipv4Address: string;
+  readonly ipv6Address?: string;
+  /** Changes when the machine is replaced, so that per-machine work (bootstrap) runs again. */
+  readonly machineId: string;
+  /** The sudo-capable user that bootstrap and the docker provider log in as. */
+  readonly deployUser: string;
+  readonly sshPort: number;
+  /** The pinned SSH host key, "ssh-ed25519 AAAA...": no trust on first use. */
+  readonly hostPublicKey: string;
+  /** Ports this host serves beyond SSH. The cloud firewall and the host firewall are both built from these. */
+  readonly inboundRules: readonly InboundRule[];
+  allowInbound(rule: InboundRule): void;
+  /** Connection for provisioners: the deploy user, the pinned host key, keys from the SSH agent. */
+  sshConnection(): SSHProvisionerConnection;
+  /** A docker provider that reaches this host's engine over SSH, created once per host. */
+  dockerProvider(): DockerProvider;
+}
