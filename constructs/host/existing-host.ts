@@ -1,6 +1,8 @@
 import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Host, InboundRule } from "./host";
+import { WaitForDns } from "./wait-for-dns";
 import { sshConnection, sshDockerProvider } from "./ssh";
 
 export interface ExistingHostProps {
@@ -25,6 +27,7 @@ export class ExistingHost extends Construct implements Host {
   readonly deployUser: string;
   readonly sshPort: number;
   readonly hostPublicKey: string;
+  readonly reachable: ITerraformDependable;
   private readonly rules: InboundRule[] = [];
   private docker?: DockerProvider;
 
@@ -43,6 +46,7 @@ export class ExistingHost extends Construct implements Host {
     this.deployUser = props.deployUser ?? "deploy";
     this.sshPort = props.sshPort ?? 22;
     this.hostPublicKey = props.hostPublicKey;
+    this.reachable = new WaitForDns(this, "dns", { fqdn: this.fqdn, address: props.address }).resource;
   }
 
   get inboundRules(): readonly InboundRule[] {

@@ -1,5 +1,5 @@
 import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import type { SSHProvisionerConnection } from "cdktf";
+import type { ITerraformDependable, SSHProvisionerConnection } from "cdktf";
 
 /** A port opened to the world or to some networks, on the cloud firewall and on the host's own nftables. */
 export interface InboundRule {
@@ -29,6 +29,8 @@ export interface Host {
   readonly sshPort: number;
   /** The pinned SSH host key, "ssh-ed25519 AAAA...": no trust on first use. */
   readonly hostPublicKey: string;
+  /** Done once the FQDN resolves to the host: everything that connects by name depends on it. */
+  readonly reachable: ITerraformDependable;
   /** Ports this host serves beyond SSH. The cloud firewall and the host firewall are both built from these. */
   readonly inboundRules: readonly InboundRule[];
   allowInbound(rule: InboundRule): void;

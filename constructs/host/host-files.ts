@@ -1,0 +1,71 @@
+import { Resource } from "@cdktf/provider-null/lib/resource";
+import { Fn, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { Host } from "./host";
+
+export interface HostFile {
+  /** Absolute destination path on the host. */
+  readonly path: string;
+  /** The text; may hold tokens (certificates, rendered passwords), resolved by Terraform at apply. */
+  readonly content: string;
+  /** Octal mode. Default 0644; use 0600 for keys and secrets. */
+  readonly mode?: string;
+  /** owner:group. Default root:root. */
+  readonly owner?: string;
+}
+
+export interface HostFilesProps {
+  readonly host: Host;
+  readonly files: readonly HostFile[];
+  /** Shell commands run as root after the files are in place, e.g. a config test and a reload. */
+  readonly then?: readonly string[];
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * Places files on a host over SSH and runs follow-up commands, again only when a file's content changes.
+ * Uploads land in a private (0700) directory of the deploy user and are moved into place by `install`,
+ * so a secret is never readable by others, not even for a moment.
+ */
+export class HostFiles extends Construct {
+  readonly resource: Resource;
+
+  constructor(scope: Construct, id: string, props: HostFilesProps) {
+    super(scope, id);
+    if (props.files.length === 0) throw new Error(`HostFiles ${this.node.path}: give at least one file`);
+    const staging = `/home/${props.host.deployUser}/.failmap-upload/${this.node.addr}`;
+    const connection = props.host.sshConnection();
+    const staged = (i: number) => `${staging}/${i}`;
+
+    this.resource = new Resource(this, "files", {
+      dependsOn: [props.host.reachable, ...(props.dependsOn ?? [])],
+      triggers: {
+        machine: props.host.machineId,
+        // A hash, not the content: triggers are shown in plans, and some files are secret.
+        content: Fn.sha256(Fn.jsonencode(props.files.map((f) => [f.path, f.mode ?? "", f.owner ?? "", f.content]))),
+        then: (props.then ?? []).join("\n"),
+      },
+      connection,
+      provisioners: [
+        { type: "remote-exec", inline: [`rm -rf ${staging} && mkdir -p -m 0700 ${staging}`] },
+        ...props.files.map((f, i) => ({ type: "file" as const, content: f.content, destination: staged(i) })),
+        {
+          type: "remote-exec",
+          inline: [
+            "set -e",
+            ...props.files.map(
+              (f, i) =>
+                `sudo install -D -m ${f.mode ?? "0644"} -o ${(f.owner ?? "root:root").replace(":", " -g ")} ${staged(i)} ${f.path}`,
+            ),
+            `rm -rf ${staging}`,
+            ...(props.then ?? []).map((command) => `sudo sh -c ${shellQuote(command)}`),
+          ],
+        },
+      ],
+    });
+  }
+}
+
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'"'"'`)}'`;
+}
