@@ -15,7 +15,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/system/**/*.test.ts"],
       transform,
       testEnvironment: "node",
-      testTimeout: 600000,
+      setupFilesAfterEnv: ["<rootDir>/test/system/setup.ts"],
     },
   ],
 };

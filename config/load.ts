@@ -48,7 +48,11 @@ function crossOrganisationProblems(loaded: readonly LoadedOrganisation[]): Confi
   for (const { file, organisation: org } of loaded) {
     const other = orgNames.get(org.name);
     if (other) {
-      problems.push({ file, path: "name", message: `'${org.name}' is also the name in ${other}; names are unique` });
+      problems.push({
+        file,
+        path: "name",
+        message: `'${org.name}' is also the name in ${other}; names are unique`,
+      });
     }
     orgNames.set(org.name, file);
     for (const { name, path: at } of namesOf(org)) {

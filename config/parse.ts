@@ -28,7 +28,9 @@ export function parseOrganisation(file: string, text: string): ParseResult {
   if (!isMap(doc.contents)) {
     return {
       ok: false,
-      problems: [{ file, path: "", message: "is empty or not a mapping; start from organisations/faalkaart.yaml" }],
+      problems: [
+        { file, path: "", message: "is empty or not a mapping; start from organisations/faalkaart.yaml" },
+      ],
     };
   }
 
@@ -39,7 +41,8 @@ export function parseOrganisation(file: string, text: string): ParseResult {
     line: lineOfPath(doc, path, lineOf),
     message,
   });
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => problemFromIssue(i, at)) };
+  if (!parsed.success)
+    return { ok: false, problems: parsed.error.issues.map((i) => problemFromIssue(i, at)) };
 
   const problems = checkOrganisation(parsed.data, file).map((c) => at(c.path, c.message));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, organisation: parsed.data };
@@ -59,7 +62,8 @@ function problemFromIssue(issue: z.core.$ZodIssue, at: (path: Path, message: str
 function lineOfPath(doc: Document, path: Path, lineOf: (offset: number) => number): number | undefined {
   // Walk up until a node exists: a missing key is reported on its parent's line.
   for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const node = doc.getIn(path.slice(0, n) as unknown[], true) as
+      { range?: [number, number, number] } | undefined;
     if (node?.range) return lineOf(node.range[0]);
   }
   return undefined;

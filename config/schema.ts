@@ -8,10 +8,12 @@ import { isScannerRole, WORKER_ROLES } from "./worker-roles";
  */
 
 const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/;
-const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+const SSH_PUBLIC_KEY =
+  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
-const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const IMAGE =
+  /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const DURATION_DAYS = z.number().int().positive();
 
 export const domain = z
@@ -27,9 +29,22 @@ const name = (what: string) =>
     error: `is not a valid ${what} name: use 2-32 lower-case letters, digits and dashes, starting with a letter`,
   });
 
-export const sshPublicKey = z.string().trim().regex(SSH_PUBLIC_KEY, {
-  error: "is not an OpenSSH public key (expected 'ssh-ed25519 AAAA... comment', as in id_ed25519.pub)",
-});
+const NOT_A_KEY =
+  "is not an OpenSSH public key (expected 'ssh-ed25519 AAAA... comment', as in id_ed25519.pub)";
+
+/** The base64 blob starts with the key type again; checking it catches truncated or pasted-wrong keys. */
+function blobMatchesType(key: string): boolean {
+  const [type, blob] = key.split(" ");
+  const bytes = Buffer.from(blob, "base64");
+  if (bytes.length < 4 + type.length) return false;
+  return bytes.subarray(4, 4 + bytes.readUInt32BE(0)).toString("latin1") === type;
+}
+
+export const sshPublicKey = z
+  .string()
+  .trim()
+  .regex(SSH_PUBLIC_KEY, { error: NOT_A_KEY })
+  .refine(blobMatchesType, { error: NOT_A_KEY, abort: true });
 
 const user = z.strictObject({
   name: z.string().regex(UNIX_USER, { error: "is not a valid Unix user name (lower case, max 32 chars)" }),
@@ -64,13 +79,11 @@ const instance = z.strictObject({
     .regex(IMAGE, { error: "is not a docker image reference (for example websecmap/websecmap:latest)" })
     .default("websecmap/websecmap:latest"),
   interactive: z.boolean().default(false).describe("Run the interactive app for /game/."),
-  workers: z
-    .array(worker)
-    .default([
-      { role: "default", concurrency: 20, replicas: 1, scanner: false },
-      { role: "storage", concurrency: 6, replicas: 1, scanner: false },
-      { role: "all_internet", concurrency: 20, replicas: 1, scanner: true },
-    ]),
+  workers: z.array(worker).default([
+    { role: "default", concurrency: 20, replicas: 1, scanner: false },
+    { role: "storage", concurrency: 6, replicas: 1, scanner: false },
+    { role: "all_internet", concurrency: 20, replicas: 1, scanner: true },
+  ]),
   uwsgiWorkers: z.number().int().min(1).max(64).default(4),
   sentryDsn: z.url().optional(),
   protect: z
@@ -82,7 +95,10 @@ const instance = z.strictObject({
 const hetznerServer = z.strictObject({
   provider: z.literal("hetzner"),
   fqdn: domain,
-  type: z.string().regex(/^[a-z]+[0-9]+$/, { error: "is not a Hetzner server type (e.g. cx32)" }).default("cx32"),
+  type: z
+    .string()
+    .regex(/^[a-z]+[0-9]+$/, { error: "is not a Hetzner server type (e.g. cx32)" })
+    .default("cx32"),
   location: z.enum(["fsn1", "nbg1", "hel1", "ash", "hil", "sin"]).default("nbg1"),
   image: z.enum(["debian-12", "debian-13"]).default("debian-12"),
   backups: z.boolean().default(true),
@@ -98,7 +114,10 @@ const existingServer = z.strictObject({
 });
 
 const system = z.strictObject({
-  timezone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/).default("Europe/Amsterdam"),
+  timezone: z
+    .string()
+    .regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/)
+    .default("Europe/Amsterdam"),
   swapMb: z.number().int().min(0).max(65536).default(2048),
   rebootWindow: z
     .string()
@@ -121,7 +140,10 @@ const acme = z.strictObject({
 
 const remoteWorkerHost = z.strictObject({
   count: z.number().int().min(1).max(20).default(1),
-  type: z.string().regex(/^[a-z]+[0-9]+$/).default("cx22"),
+  type: z
+    .string()
+    .regex(/^[a-z]+[0-9]+$/)
+    .default("cx22"),
   location: z.enum(["fsn1", "nbg1", "hel1", "ash", "hil", "sin"]).default("nbg1"),
   roles: z.record(z.string(), z.array(worker)).describe("Worker roles per instance name."),
 });
@@ -145,7 +167,10 @@ const state = z.strictObject({
   bucket: z.string().min(3).optional(),
   region: z.string().default("eu-central"),
   endpoint: z.url().optional(),
-  prefix: z.string().regex(/^[a-z0-9/_-]+$/).default("failmap"),
+  prefix: z
+    .string()
+    .regex(/^[a-z0-9/_-]+$/)
+    .default("failmap"),
 });
 
 export const organisationSchema = z.strictObject({

@@ -42,7 +42,9 @@ export class HostFiles extends Construct {
       triggers: {
         machine: props.host.machineId,
         // A hash, not the content: triggers are shown in plans, and some files are secret.
-        content: Fn.sha256(Fn.jsonencode(props.files.map((f) => [f.path, f.mode ?? "", f.owner ?? "", f.content]))),
+        content: Fn.sha256(
+          Fn.jsonencode(props.files.map((f) => [f.path, f.mode ?? "", f.owner ?? "", f.content])),
+        ),
         then: (props.then ?? []).join("\n"),
       },
       connection,

@@ -13,15 +13,17 @@ try {
   execFileSync(process.execPath, [cli, "get", "--force"], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
-  env: {
-    ...process.env,
-    CHECKPOINT_DISABLE: "1",
-    CDKTF_EXPERIMENTAL_PROVIDER_SCHEMA_CACHE_PATH: path.join(root, "providers", "schemas"),
+    env: {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      CDKTF_EXPERIMENTAL_PROVIDER_SCHEMA_CACHE_PATH: path.join(root, "providers", "schemas"),
     },
   });
 } catch (error) {
   process.stderr.write(String(error.stdout ?? "") + String(error.stderr ?? ""));
-  console.error("generating provider bindings failed: check providers/schemas/ and cdktf.json terraformProviders");
+  console.error(
+    "generating provider bindings failed: check providers/schemas/ and cdktf.json terraformProviders",
+  );
   process.exit(1);
 }
 console.log("provider bindings generated offline into .gen/ from providers/schemas/");

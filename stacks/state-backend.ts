@@ -1,0 +1,22 @@
+import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import type { Organisation } from "../config/schema";
+import { backendSettings, s3BackendBlock, STATE_ENV } from "./backend-settings";
+
+/** Configures where the stack keeps its state; returns a one-line notice when it falls back to local state. */
+export function configureStateBackend(stack: TerraformStack, org: Organisation): string | undefined {
+  const settings = backendSettings(org);
+  if (settings.kind === "local") {
+    new LocalBackend(stack, { path: settings.path });
+    return (
+      `org-${org.name}: no state bucket (set ${STATE_ENV.bucket} or state.bucket), ` +
+      `so state is kept locally in ${settings.path}`
+    );
+  }
+  new S3Backend(stack, { bucket: settings.bucket, key: settings.key, region: settings.region });
+  // cdktf 0.21 types lack use_lockfile, the new endpoints block and skip_s3_checksum; the block is the one
+  // source of truth, so every setting goes in as an override.
+  for (const [key, value] of Object.entries(s3BackendBlock(settings))) {
+    stack.addOverride(`terraform.backend.s3.${key}`, value);
+  }
+  return undefined;
+}

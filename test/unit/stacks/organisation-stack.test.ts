@@ -1,0 +1,146 @@
+import { loadExample, resourcesOf, synthOrganisation } from "../../support/organisations";
+
+const faalkaart = loadExample();
+const synth = synthOrganisation(faalkaart);
+const servers = resourcesOf(synth, "hcloud_server");
+const mainServer = servers.find((s) => s.name === "faalserver.faalkaart.nl")!;
+const mainFirewall = resourcesOf(synth, "hcloud_firewall").find((f) => f.name === "faalkaart-main")!;
+
+describe("org-faalkaart on Hetzner", () => {
+  it("pins the provider versions from the committed schemas", () => {
+    expect(synth.terraform.required_providers.hcloud).toEqual({
+      source: "hetznercloud/hcloud",
+      version: "1.64.0",
+    });
+  });
+
+  it("creates the server from the file, protected and backed up", () => {
+    expect(mainServer).toMatchObject({
+      server_type: "cx32",
+      location: "nbg1",
+      image: "debian-12",
+      backups: true,
+      delete_protection: true,
+      rebuild_protection: true,
+      labels: { organisation: "faalkaart", role: "main" },
+    });
+  });
+
+  it("never replaces the server for first-boot settings", () => {
+    expect(mainServer.lifecycle.ignore_changes).toEqual(["user_data", "ssh_keys"]);
+  });
+
+  it("hands over a generated ed25519 host key and a deploy user through cloud-init, with root login off", () => {
+    const keys = resourcesOf(synth, "tls_private_key");
+    expect(keys.every((k) => k.algorithm === "ED25519")).toBe(true);
+    expect(mainServer.user_data).toMatch(/^#cloud-config\n\$\{yamlencode\(/);
+    expect(mainServer.user_data).toContain('"disable_root" = true');
+    expect(mainServer.user_data).toContain('"ssh_pwauth" = false');
+    expect(mainServer.user_data).toMatch(
+      /"ed25519_private" = tls_private_key\.main_host-key_\w+\.private_key_openssh/,
+    );
+    expect(mainServer.user_data).toContain("PermitRootLogin no");
+    expect(mainServer.user_data).toContain(faalkaart.users[0].keys[0]);
+  });
+
+  it("registers each sudo operator's key with Hetzner", () => {
+    const names = resourcesOf(synth, "hcloud_ssh_key").map((k) => k.name);
+    expect(names).toEqual(expect.arrayContaining(["faalkaart-main-johan", "faalkaart-main-elger"]));
+  });
+
+  it("opens SSH only to the configured networks, plus ICMP, on an attached cloud firewall", () => {
+    const ssh = mainFirewall.rule.find((r: any) => r.port === "22");
+    expect(ssh.source_ips).toEqual(faalkaart.sshAllowedNetworks);
+    expect(mainFirewall.rule.find((r: any) => r.protocol === "icmp")).toBeDefined();
+    const attachments = resourcesOf(synth, "hcloud_firewall_attachment");
+    expect(attachments.some((a) => String(a.firewall_id).includes("main_firewall"))).toBe(true);
+  });
+
+  it("creates A and AAAA records for every name in the zone", () => {
+    const records = resourcesOf(synth, "hcloud_zone_rrset").map((r) => `${r.type} ${r.name}`);
+    for (const label of ["@", "www", "admin", "staging", "admin.staging", "faalserver"]) {
+      expect(records).toContain(`A ${label}`);
+      expect(records).toContain(`AAAA ${label}`);
+    }
+  });
+
+  it("creates the extra worker hosts, unprotected and without backups", () => {
+    const worker = servers.find((s) => s.name === "scanners-1.faalserver.faalkaart.nl");
+    expect(worker).toMatchObject({ backups: false, delete_protection: false, labels: { role: "worker" } });
+  });
+
+  it("keeps local state when no bucket is configured", () => {
+    expect(synth.terraform.backend).toEqual({ local: { path: "terraform.org-faalkaart.tfstate" } });
+  });
+});
+
+describe("state in S3", () => {
+  const withBucket = (env: Record<string, string>) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      return synthOrganisation(faalkaart).terraform.backend.s3;
+    } finally {
+      process.env = saved;
+    }
+  };
+
+  it("uses one key per organisation, encryption and S3-native locking", () => {
+    expect(withBucket({ FAILMAP_STATE_BUCKET: "failmap-state" })).toEqual({
+      bucket: "failmap-state",
+      key: "failmap/faalkaart.tfstate",
+      region: "eu-central",
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+
+  it("works with Hetzner Object Storage: path style and the skip flags", () => {
+    const s3 = withBucket({
+      FAILMAP_STATE_BUCKET: "failmap-state",
+      FAILMAP_STATE_ENDPOINT: "https://fsn1.your-objectstorage.com",
+      FAILMAP_STATE_REGION: "fsn1",
+    });
+    expect(s3).toMatchObject({
+      endpoints: { s3: "https://fsn1.your-objectstorage.com" },
+      region: "fsn1",
+      use_path_style: true,
+      skip_credentials_validation: true,
+      skip_region_validation: true,
+      skip_requesting_account_id: true,
+      skip_s3_checksum: true,
+    });
+  });
+});
+
+describe("org-failmap-uk on an existing server", () => {
+  const uk = synthOrganisation(loadExample("failmap-uk"));
+
+  it("creates no cloud resources and needs no Hetzner token", () => {
+    expect(uk.resource.hcloud_server).toBeUndefined();
+    expect(uk.terraform.required_providers.hcloud).toBeUndefined();
+  });
+});
+
+describe("construct IDs are stable", () => {
+  it("adding an instance or a user does not rename the server, firewall or keys", () => {
+    const changed = synthOrganisation(
+      loadExample("faalkaart", (d) => {
+        d.instances.acceptance = {
+          domain: "acceptance.faalkaart.nl",
+          admin: "admin.acceptance.faalkaart.nl",
+        };
+        d.users.push({ name: "zoe", keys: d.users[0].keys });
+      }),
+    );
+    for (const type of ["hcloud_server", "hcloud_firewall", "hcloud_ssh_key", "tls_private_key"]) {
+      expect(Object.keys(changed.resource[type])).toEqual(
+        expect.arrayContaining(Object.keys(synth.resource[type])),
+      );
+    }
+  });
+
+  it("matches the snapshot of the example organisation", () => {
+    expect(synth).toMatchSnapshot();
+  });
+});
