@@ -1,0 +1,69 @@
+import type { Worker } from "../../../config/schema";
+import { appEnv, renderEnvFile, type AppEnvSettings, type AppRole } from "../../../constructs/app/app-env";
+import { faalkaart, fakeDatabase } from "./fixture";
+
+const production = faalkaart().instances.production;
+const settings: AppEnvSettings = {
+  instance: production,
+  database: fakeDatabase("production"),
+  secretKey: "s3cret",
+  brokerUrl: "redis://:pw@failmap-production-broker:6379/0",
+};
+const worker = (role: Worker["role"], scanner: boolean): AppRole => ({
+  kind: "worker",
+  worker: { role, scanner, concurrency: 20, replicas: 1 },
+});
+const asMap = (env: string[]) =>
+  Object.fromEntries(env.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+
+describe("the environment of each app role", () => {
+  it("gives scanners the broker and their role, and nothing of the database or the secret key", () => {
+    const env = asMap(appEnv(worker("all_internet", true), settings));
+    expect(env).toEqual({ BROKER: settings.brokerUrl, WORKER_ROLE: "all_internet" });
+  });
+
+  it.each([
+    ["frontend", { kind: "frontend" } as AppRole, "failmap_production_ro", "ro-production-pw"],
+    ["interactive", { kind: "interactive" } as AppRole, "failmap_production_rw", "rw-production-pw"],
+    ["admin", { kind: "admin" } as AppRole, "failmap_production", "full-production-pw"],
+    ["scheduler", { kind: "scheduler" } as AppRole, "failmap_production", "full-production-pw"],
+    ["tooling", { kind: "tooling" } as AppRole, "failmap_production", "full-production-pw"],
+    ["storage worker", worker("storage", false), "failmap_production", "full-production-pw"],
+  ])("gives the %s its own database account", (_what, role, user, password) => {
+    const env = asMap(appEnv(role, settings));
+    expect(env).toMatchObject({
+      DB_ENGINE: "mysql",
+      DB_HOST: "/run/mysqld/mysqld.sock",
+      DB_NAME: "failmap_production",
+      DB_USER: user,
+      DB_PASSWORD: password,
+      DJANGO_DATABASE: "production",
+      SECRET_KEY: "s3cret",
+      ALLOWED_HOSTS: "faalkaart.nl,www.faalkaart.nl,admin.faalkaart.nl",
+    });
+  });
+
+  it("sets the uWSGI mode and workers on the web apps only", () => {
+    expect(asMap(appEnv({ kind: "admin" }, settings))).toMatchObject({
+      APPLICATION_MODE: "admin",
+      UWSGI_WORKERS: "4",
+    });
+    expect(asMap(appEnv({ kind: "scheduler" }, settings))).not.toHaveProperty("APPLICATION_MODE");
+  });
+
+  it("passes SENTRY_DSN only when the instance has one", () => {
+    expect(asMap(appEnv({ kind: "admin" }, settings))).not.toHaveProperty("SENTRY_DSN");
+    const withSentry = { ...settings, instance: { ...production, sentryDsn: "https://k@sentry.example/1" } };
+    expect(asMap(appEnv(worker("qualys", true), withSentry)).SENTRY_DSN).toBe("https://k@sentry.example/1");
+  });
+
+  it("refuses a value an env file cannot carry", () => {
+    expect(() => appEnv({ kind: "admin" }, { ...settings, secretKey: "a\nb" })).toThrow(
+      /SECRET_KEY.*line break/,
+    );
+  });
+
+  it("renders an env file docker --env-file reads literally", () => {
+    expect(renderEnvFile(["A=1", "B=x=y"])).toBe("A=1\nB=x=y\n");
+  });
+});

@@ -1,0 +1,59 @@
+import { Resource } from "@cdktf/provider-null/lib/resource";
+import { Testing, TerraformStack } from "cdktf";
+import path from "node:path";
+import { loadOrganisations } from "../../../config/load";
+import type { Organisation } from "../../../config/schema";
+import type { DatabaseCredentials } from "../../../constructs/app/database-credentials";
+import { FailmapInstance } from "../../../constructs/app/failmap-instance";
+import { ExistingHost } from "../../../constructs/host/existing-host";
+
+export const HOST_KEY =
+  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAYLB61MYixZi/K9yIcLjjgUW+4vvH4bazPVx1Pgau3o host";
+
+export function faalkaart(): Organisation {
+  const loaded = loadOrganisations(path.join(__dirname, "../../../organisations"));
+  const found = loaded.find((l) => l.organisation.name === "faalkaart");
+  if (!found) throw new Error("organisations/faalkaart.yaml is missing");
+  return found.organisation;
+}
+
+export function fakeDatabase(instance: string): DatabaseCredentials {
+  return {
+    instance,
+    database: `failmap_${instance}`,
+    full: { name: `failmap_${instance}`, password: `full-${instance}-pw` },
+    readWrite: { name: `failmap_${instance}_rw`, password: `rw-${instance}-pw` },
+    readOnly: { name: `failmap_${instance}_ro`, password: `ro-${instance}-pw` },
+  };
+}
+
+/** Every instance of faalkaart on one existing host, waiting for a stand-in bootstrap. */
+export function synthFaalkaart(org: Organisation = faalkaart()) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "t");
+  const host = new ExistingHost(stack, "main", {
+    fqdn: org.server.fqdn,
+    address: "192.0.2.10",
+    hostPublicKey: HOST_KEY,
+  });
+  const bootstrap = new Resource(stack, "bootstrap", {});
+  const instances = Object.entries(org.instances).map(
+    ([name, instance], index) =>
+      new FailmapInstance(stack, `instance-${name}`, {
+        host,
+        organisation: org,
+        name,
+        instance,
+        index,
+        database: fakeDatabase(name),
+        dependsOn: [bootstrap],
+      }),
+  );
+  const synthesized = JSON.parse(Testing.synth(stack)) as Synthesized;
+  return { synthesized, instances, bootstrap, stack };
+}
+
+export interface Synthesized {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+}
