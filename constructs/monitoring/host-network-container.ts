@@ -1,0 +1,64 @@
+import { Container, type ContainerVolumes } from "@cdktf/provider-docker/lib/container";
+import { Image } from "@cdktf/provider-docker/lib/image";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { Host } from "../host/host";
+
+export interface HostNetworkContainerProps {
+  readonly host: Host;
+  /** The container name, failmap-<something>. */
+  readonly name: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** host path → container path, read-only unless the container path is in `writable`. */
+  readonly mounts?: Readonly<Record<string, string>>;
+  readonly writable?: readonly string[];
+  readonly privileged?: boolean;
+  readonly devices?: readonly string[];
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * A monitoring program in a container on the host's network. Host networking keeps the scrape addresses
+ * simple (127.0.0.1:port for everything); each program is told to bind to loopback, so none is public.
+ */
+export class HostNetworkContainer extends Construct {
+  readonly container: Container;
+
+  constructor(scope: Construct, id: string, props: HostNetworkContainerProps) {
+    super(scope, id);
+    const provider = props.host.dockerProvider();
+    const image = new Image(this, "image", { provider, name: props.image, keepLocally: true });
+    const writable = new Set(props.writable ?? []);
+    const volumes: ContainerVolumes[] = Object.entries(props.mounts ?? {}).map(
+      ([hostPath, containerPath]) => ({
+        hostPath,
+        containerPath,
+        readOnly: !writable.has(containerPath),
+      }),
+    );
+    this.container = new Container(this, "container", {
+      provider,
+      name: props.name,
+      image: image.imageId,
+      networkMode: "host",
+      restart: "unless-stopped",
+      command: props.command ? [...props.command] : undefined,
+      env: Object.entries(props.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      volumes,
+      privileged: props.privileged,
+      devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+    });
+  }
+}
+
+/**
+ * A shell command for HostFiles `then:` that acts on a running container only: on the first apply the
+ * files arrive before the container exists, and it reads them when it starts.
+ */
+export function whenRunning(container: string, command: string): string {
+  const running = `[ "$(docker inspect -f '{{.State.Running}}' ${container} 2>/dev/null)" = true ]`;
+  return `if ${running}; then ${command}; fi`;
+}

@@ -1,0 +1,382 @@
+import { Password } from "@cdktf/provider-random/lib/password";
+import { Annotations, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { Organisation } from "../../config/schema";
+import type { DatabaseUser } from "../app/database-credentials";
+import type { Host } from "../host/host";
+import { HostFiles } from "../host/host-files";
+import { renderAlertRules } from "./alert-rules";
+import { renderAlertmanagerConfig } from "./alertmanager-config";
+import { renderBlackboxConfig } from "./blackbox-config";
+import { brokerExporterAddress, brokerExporterArgs, type BrokerTarget } from "./broker-exporter";
+import { MYSQL_SOCKET_DIR, renderMonitoringUserSql, renderMysqldExporterMyCnf } from "./database-monitoring";
+import { DASHBOARDS } from "./grafana/dashboards";
+import {
+  DASHBOARDS_PATH,
+  renderDashboardProvisioning,
+  renderDatasourceProvisioning,
+} from "./grafana/provisioning";
+import { HostNetworkContainer, whenRunning } from "./host-network-container";
+import { MONITORING_IMAGES, type MonitoringImages } from "./images";
+import {
+  NGINX_METRICS_LOG,
+  NGINX_METRICS_LOG_FORMAT,
+  renderNginxLogExporterConfig,
+} from "./nginx-log-exporter-config";
+import { LOOPBACK, loopback, PORTS } from "./ports";
+import { renderPrometheusConfig } from "./prometheus-config";
+import type { SmtpSettings } from "./smtp";
+
+export interface MonitoringProps {
+  readonly organisation: Organisation;
+  /** Runs Prometheus, Grafana, Alertmanager and the exporters; node-exporter comes from its bootstrap. */
+  readonly mainHost: Host;
+  /** Extra worker hosts: their node-exporter (from their bootstrap) is scraped over the network. */
+  readonly workerHosts?: readonly Host[];
+  /** Every instance's broker, for queue lengths. */
+  readonly brokers: readonly BrokerTarget[];
+  /** The admin name Grafana's links use. Default: the production instance's admin name, else the first. */
+  readonly adminDomain?: string;
+  /** Needed when the organisation sets monitoring.alertEmail; see smtpSettingsFromEnv. */
+  readonly smtp?: SmtpSettings;
+  /** The access log the Webserver writes in NGINX_METRICS_LOG_FORMAT. */
+  readonly nginxLog?: { readonly file: string; readonly format: string };
+  readonly images?: Partial<MonitoringImages>;
+  /** The main host's bootstrap (docker, MariaDB, node-exporter) and whatever else must come first. */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/** The location the Webserver adds to the admin vhost, behind the admin client certificate. */
+export const grafanaLocation = { path: "/grafana/", upstream: { address: loopback(PORTS.grafana) } } as const;
+
+const CONFIG = "/etc/failmap/monitoring";
+const DATA = "/var/lib/failmap";
+/** The users the upstream images run as; their data directories must belong to them. */
+const NOBODY = "65534";
+const GRAFANA_UID = "472";
+const NODE_EXPORTER_PORT_DESCRIPTION = "node-exporter, scraped by Prometheus on the main host";
+
+/**
+ * Metrics, dashboards and alerts for one organisation, all on the main host: Prometheus scrapes the hosts,
+ * containers, nginx cache, brokers, MariaDB and the TLS certificates; Grafana shows them at
+ * https://<admin>/grafana/ behind the admin client certificate; Alertmanager mails or calls a webhook.
+ */
+export class Monitoring extends Construct {
+  readonly grafanaLocation = grafanaLocation;
+  /** mysqld_exporter's account, created by this construct through the MariaDB socket as root. */
+  readonly databaseUser: DatabaseUser;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const org = props.organisation;
+    if (!org.monitoring.enabled) {
+      throw new Error(
+        `Monitoring ${this.node.path}: monitoring.enabled is false in ${org.name}; leave it out`,
+      );
+    }
+    const host = props.mainHost;
+    const workers = props.workerHosts ?? [];
+    const images = { ...MONITORING_IMAGES, ...props.images };
+    const nginxLog = props.nginxLog ?? { file: NGINX_METRICS_LOG, format: NGINX_METRICS_LOG_FORMAT };
+    const instances = Object.entries(org.instances);
+    const adminDomain = props.adminDomain ?? (org.instances.production ?? instances[0][1]).admin;
+    const publicNames = instances.flatMap(([, i]) => [i.domain, ...i.aliases, i.admin]);
+    if (!publicNames.includes(adminDomain)) {
+      throw new Error(
+        `Monitoring ${this.node.path}: adminDomain ${adminDomain} is not an instance's admin name`,
+      );
+    }
+    const after = props.dependsOn ?? [];
+
+    for (const worker of workers) {
+      if (!worker.ipv4Address || !host.ipv4Address) {
+        throw new Error(
+          `Monitoring ${this.node.path}: ${worker.name} and ${host.name} need IPv4 addresses; node-exporter is scraped over IPv4`,
+        );
+      }
+      worker.allowInbound({
+        description: NODE_EXPORTER_PORT_DESCRIPTION,
+        protocol: "tcp",
+        port: PORTS.nodeExporter,
+        sources: [`${host.ipv4Address}/32`],
+      });
+    }
+
+    // Prometheus: config and rules are reloaded in place (SIGHUP) once promtool accepts them.
+    const prometheusFiles = new HostFiles(this, "prometheus-config", {
+      host,
+      dependsOn: after,
+      files: [
+        {
+          path: `${CONFIG}/prometheus/prometheus.yml`,
+          content: renderPrometheusConfig({
+            organisation: org.name,
+            nodeExporters: [
+              { host: host.name, address: loopback(PORTS.nodeExporter) },
+              ...workers.map((w) => ({ host: w.name, address: `${w.ipv4Address}:${PORTS.nodeExporter}` })),
+            ],
+            brokerExporters: props.brokers.map((b, i) => ({
+              instance: b.instance,
+              address: brokerExporterAddress(i),
+            })),
+            tlsProbeTargets: publicNames.map((n) => `${n}:443`),
+          }),
+        },
+        { path: `${CONFIG}/prometheus/rules/failmap.yml`, content: renderAlertRules() },
+      ],
+      then: [
+        `install -d -o ${NOBODY} -g ${NOBODY} -m 0750 ${DATA}/prometheus`,
+        whenRunning(
+          "failmap-prometheus",
+          "docker exec failmap-prometheus promtool check config /etc/prometheus/prometheus.yml && docker kill -s HUP failmap-prometheus",
+        ),
+      ],
+    });
+    new HostNetworkContainer(this, "prometheus", {
+      host,
+      name: "failmap-prometheus",
+      image: images.prometheus,
+      command: [
+        "--config.file=/etc/prometheus/prometheus.yml",
+        "--storage.tsdb.path=/prometheus",
+        `--storage.tsdb.retention.time=${org.monitoring.retentionDays}d`,
+        `--storage.tsdb.retention.size=${org.monitoring.retentionSizeGb}GB`,
+        `--web.listen-address=${loopback(PORTS.prometheus)}`,
+      ],
+      mounts: { [`${CONFIG}/prometheus`]: "/etc/prometheus", [`${DATA}/prometheus`]: "/prometheus" },
+      writable: ["/prometheus"],
+      dependsOn: [prometheusFiles.resource],
+    });
+
+    this.alertmanager(props, images.alertmanager, after);
+    this.exporters(props, images, publicNames, nginxLog, after);
+    this.databaseUser = this.mysqldExporter(host, images.mysqldExporter, after);
+    this.grafana(host, images.grafana, adminDomain, after);
+  }
+
+  private alertmanager(props: MonitoringProps, image: string, after: readonly ITerraformDependable[]) {
+    const { alertEmail, alertWebhook } = props.organisation.monitoring;
+    if (alertEmail && !props.smtp) {
+      Annotations.of(this).addWarning(
+        `monitoring.alertEmail is set but no SMTP relay is configured (FAILMAP_SMTP_SMARTHOST, FAILMAP_SMTP_FROM): alerts are not mailed`,
+      );
+    }
+    const files = new HostFiles(this, "alertmanager-config", {
+      host: props.mainHost,
+      dependsOn: after,
+      files: [
+        {
+          path: `${CONFIG}/alertmanager/alertmanager.yml`,
+          content: renderAlertmanagerConfig({
+            email: props.smtp ? alertEmail : undefined,
+            webhook: alertWebhook,
+            smtp: props.smtp,
+          }),
+          // It may hold the SMTP password: readable by the container's user only.
+          mode: "0640",
+          owner: `root:${NOBODY}`,
+        },
+      ],
+      then: [
+        `install -d -o ${NOBODY} -g ${NOBODY} -m 0750 ${DATA}/alertmanager`,
+        whenRunning("failmap-alertmanager", "docker kill -s HUP failmap-alertmanager"),
+      ],
+    });
+    new HostNetworkContainer(this, "alertmanager", {
+      host: props.mainHost,
+      name: "failmap-alertmanager",
+      image,
+      command: [
+        "--config.file=/etc/alertmanager/alertmanager.yml",
+        "--storage.path=/alertmanager",
+        `--web.listen-address=${loopback(PORTS.alertmanager)}`,
+        // Empty: no high-availability gossip, which would otherwise listen on every address.
+        "--cluster.listen-address=",
+      ],
+      mounts: { [`${CONFIG}/alertmanager`]: "/etc/alertmanager", [`${DATA}/alertmanager`]: "/alertmanager" },
+      writable: ["/alertmanager"],
+      dependsOn: [files.resource],
+    });
+  }
+
+  private exporters(
+    props: MonitoringProps,
+    images: MonitoringImages,
+    publicNames: readonly string[],
+    nginxLog: { readonly file: string; readonly format: string },
+    after: readonly ITerraformDependable[],
+  ) {
+    const host = props.mainHost;
+    props.brokers.forEach((broker, i) => {
+      new HostNetworkContainer(this, `broker-exporter-${broker.instance}`, {
+        host,
+        name: `failmap-${broker.instance}-broker-exporter`,
+        image: images.brokerExporter,
+        command: brokerExporterArgs(broker, brokerExporterAddress(i)),
+        env: { REDIS_PASSWORD: broker.password },
+        dependsOn: after,
+      });
+    });
+
+    new HostNetworkContainer(this, "cadvisor", {
+      host,
+      name: "failmap-cadvisor",
+      image: images.cadvisor,
+      command: [
+        `--listen_ip=${LOOPBACK}`,
+        `--port=${PORTS.cadvisor}`,
+        "--docker_only=true",
+        "--housekeeping_interval=30s",
+        "--store_container_labels=false",
+      ],
+      // cAdvisor reads the cgroups and the docker state of every container.
+      privileged: true,
+      devices: ["/dev/kmsg"],
+      mounts: {
+        "/": "/rootfs",
+        "/var/run": "/var/run",
+        "/sys": "/sys",
+        "/var/lib/docker": "/var/lib/docker",
+        "/dev/disk": "/dev/disk",
+      },
+      dependsOn: after,
+    });
+
+    const blackboxFiles = new HostFiles(this, "blackbox-config", {
+      host,
+      dependsOn: after,
+      files: [{ path: `${CONFIG}/blackbox/blackbox.yml`, content: renderBlackboxConfig() }],
+      then: [whenRunning("failmap-blackbox-exporter", "docker kill -s HUP failmap-blackbox-exporter")],
+    });
+    new HostNetworkContainer(this, "blackbox-exporter", {
+      host,
+      name: "failmap-blackbox-exporter",
+      image: images.blackboxExporter,
+      command: [
+        "--config.file=/etc/blackbox/blackbox.yml",
+        `--web.listen-address=${loopback(PORTS.blackboxExporter)}`,
+      ],
+      mounts: { [`${CONFIG}/blackbox`]: "/etc/blackbox" },
+      dependsOn: [blackboxFiles.resource],
+    });
+
+    const logDir = nginxLog.file.slice(0, nginxLog.file.lastIndexOf("/"));
+    const nginxFiles = new HostFiles(this, "nginx-log-exporter-config", {
+      host,
+      dependsOn: after,
+      files: [
+        {
+          path: `${CONFIG}/nginx-log-exporter/config.yml`,
+          content: renderNginxLogExporterConfig({
+            logFile: nginxLog.file,
+            logFormat: nginxLog.format,
+            hosts: publicNames,
+          }),
+        },
+      ],
+      // It has no reload; a restart re-reads the config and carries on at the end of the log.
+      then: [whenRunning("failmap-nginx-log-exporter", "docker restart failmap-nginx-log-exporter")],
+    });
+    new HostNetworkContainer(this, "nginx-log-exporter", {
+      host,
+      name: "failmap-nginx-log-exporter",
+      image: images.nginxLogExporter,
+      command: ["-config-file", "/etc/nginx-log-exporter/config.yml"],
+      mounts: { [`${CONFIG}/nginx-log-exporter`]: "/etc/nginx-log-exporter", [logDir]: logDir },
+      dependsOn: [nginxFiles.resource],
+    });
+  }
+
+  private mysqldExporter(host: Host, image: string, after: readonly ITerraformDependable[]): DatabaseUser {
+    // Letters and digits only: the password sits inside an SQL string literal and an ini file.
+    const password = new Password(this, "database-password", { length: 32, special: false });
+    const user = { name: "failmap_monitoring", password: password.result };
+    const sql = `${CONFIG}/mysqld-exporter/monitoring-user.sql`;
+    const files = new HostFiles(this, "mysqld-exporter-config", {
+      host,
+      dependsOn: after,
+      files: [
+        { path: sql, content: renderMonitoringUserSql(user), mode: "0600" },
+        {
+          path: `${CONFIG}/mysqld-exporter/my.cnf`,
+          content: renderMysqldExporterMyCnf(user),
+          mode: "0640",
+          owner: `root:${NOBODY}`,
+        },
+      ],
+      // Root reaches MariaDB through the socket without a password (unix_socket authentication).
+      then: [
+        `mysql < ${sql}`,
+        whenRunning("failmap-mysqld-exporter", "docker restart failmap-mysqld-exporter"),
+      ],
+    });
+    new HostNetworkContainer(this, "mysqld-exporter", {
+      host,
+      name: "failmap-mysqld-exporter",
+      image,
+      command: [
+        "--config.my-cnf=/etc/mysqld-exporter/my.cnf",
+        `--web.listen-address=${loopback(PORTS.mysqldExporter)}`,
+      ],
+      mounts: { [`${CONFIG}/mysqld-exporter`]: "/etc/mysqld-exporter", [MYSQL_SOCKET_DIR]: MYSQL_SOCKET_DIR },
+      dependsOn: [files.resource],
+    });
+    return user;
+  }
+
+  private grafana(host: Host, image: string, adminDomain: string, after: readonly ITerraformDependable[]) {
+    const files = new HostFiles(this, "grafana-config", {
+      host,
+      dependsOn: after,
+      files: [
+        {
+          path: `${CONFIG}/grafana/provisioning/datasources/failmap.yml`,
+          content: renderDatasourceProvisioning(),
+        },
+        {
+          path: `${CONFIG}/grafana/provisioning/dashboards/failmap.yml`,
+          content: renderDashboardProvisioning(),
+        },
+        ...Object.entries(DASHBOARDS).map(([file, d]) => ({
+          path: `${CONFIG}/grafana/dashboards/${file}`,
+          content: `${JSON.stringify(d, null, 2)}\n`,
+        })),
+      ],
+      // Dashboards are picked up by Grafana itself within 30 s; a changed data source needs a restart.
+      then: [
+        `install -d -o ${GRAFANA_UID} -g 0 -m 0750 ${DATA}/grafana`,
+        whenRunning("failmap-grafana", "docker restart failmap-grafana"),
+      ],
+    });
+    // Nobody logs in (anonymous viewers only), but the built-in admin must not keep its well-known password.
+    const adminPassword = new Password(this, "grafana-admin-password", { length: 32, special: false });
+    new HostNetworkContainer(this, "grafana", {
+      host,
+      name: "failmap-grafana",
+      image,
+      env: {
+        GF_SERVER_HTTP_ADDR: LOOPBACK,
+        GF_SERVER_HTTP_PORT: String(PORTS.grafana),
+        GF_SERVER_ROOT_URL: `https://${adminDomain}${grafanaLocation.path}`,
+        GF_SERVER_SERVE_FROM_SUB_PATH: "true",
+        // Safe only because nginx, behind the admin client certificate, is the one way in.
+        GF_AUTH_ANONYMOUS_ENABLED: "true",
+        GF_AUTH_ANONYMOUS_ORG_ROLE: "Viewer",
+        GF_AUTH_DISABLE_LOGIN_FORM: "true",
+        GF_AUTH_BASIC_ENABLED: "false",
+        GF_USERS_ALLOW_SIGN_UP: "false",
+        GF_SECURITY_ADMIN_PASSWORD: adminPassword.result,
+        GF_ANALYTICS_REPORTING_ENABLED: "false",
+        GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+        GF_PATHS_PROVISIONING: "/etc/grafana/provisioning",
+      },
+      mounts: {
+        [`${CONFIG}/grafana/provisioning`]: "/etc/grafana/provisioning",
+        [`${CONFIG}/grafana/dashboards`]: DASHBOARDS_PATH,
+        [`${DATA}/grafana`]: "/var/lib/grafana",
+      },
+      writable: ["/var/lib/grafana"],
+      dependsOn: [files.resource],
+    });
+  }
+}
