@@ -2,6 +2,7 @@ import { Resource } from "@cdktf/provider-null/lib/resource";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Host } from "./host";
+import { terraformLiteral } from "./terraform-literal";
 
 export interface HostFile {
   /** Absolute destination path on the host. */
@@ -36,31 +37,31 @@ export class HostFiles extends Construct {
     const staging = `/home/${props.host.deployUser}/.failmap-upload/${this.node.addr}`;
     const connection = props.host.sshConnection();
     const staged = (i: number) => `${staging}/${i}`;
+    const files = props.files.map((f) => ({ ...f, content: terraformLiteral(f.content) }));
+    const then = (props.then ?? []).map(terraformLiteral);
 
     this.resource = new Resource(this, "files", {
       dependsOn: [props.host.reachable, ...(props.dependsOn ?? [])],
       triggers: {
         machine: props.host.machineId,
         // A hash, not the content: triggers are shown in plans, and some files are secret.
-        content: Fn.sha256(
-          Fn.jsonencode(props.files.map((f) => [f.path, f.mode ?? "", f.owner ?? "", f.content])),
-        ),
-        then: (props.then ?? []).join("\n"),
+        content: Fn.sha256(Fn.jsonencode(files.map((f) => [f.path, f.mode ?? "", f.owner ?? "", f.content]))),
+        then: then.join("\n"),
       },
       connection,
       provisioners: [
         { type: "remote-exec", inline: [`rm -rf ${staging} && mkdir -p -m 0700 ${staging}`] },
-        ...props.files.map((f, i) => ({ type: "file" as const, content: f.content, destination: staged(i) })),
+        ...files.map((f, i) => ({ type: "file" as const, content: f.content, destination: staged(i) })),
         {
           type: "remote-exec",
           inline: [
             "set -e",
-            ...props.files.map(
-              (f, i) =>
-                `sudo install -D -m ${f.mode ?? "0644"} -o ${(f.owner ?? "root:root").replace(":", " -g ")} ${staged(i)} ${f.path}`,
-            ),
+            ...files.map((f, i) => {
+              const [user, group = user] = (f.owner ?? "root:root").split(":");
+              return `sudo install -D -m ${f.mode ?? "0644"} -o ${user} -g ${group} ${staged(i)} ${f.path}`;
+            }),
             `rm -rf ${staging}`,
-            ...(props.then ?? []).map((command) => `sudo sh -c ${shellQuote(command)}`),
+            ...then.map((command) => `sudo sh -c ${shellQuote(command)}`),
           ],
         },
       ],
