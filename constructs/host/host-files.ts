@@ -1,5 +1,6 @@
 import { Resource } from "@cdktf/provider-null/lib/resource";
-import { Fn, type ITerraformDependable } from "cdktf";
+import { Fn, Token, Tokenization, type ITerraformDependable } from "cdktf";
+import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import type { Host } from "./host";
 import { terraformLiteral } from "./terraform-literal";
@@ -42,12 +43,7 @@ export class HostFiles extends Construct {
 
     this.resource = new Resource(this, "files", {
       dependsOn: [props.host.reachable, ...(props.dependsOn ?? [])],
-      triggers: {
-        machine: props.host.machineId,
-        // A hash, not the content: triggers are shown in plans, and some files are secret.
-        content: Fn.sha256(Fn.jsonencode(files.map((f) => [f.path, f.mode ?? "", f.owner ?? "", f.content]))),
-        then: then.join("\n"),
-      },
+      triggers: { machine: props.host.machineId, ...contentTriggers(files), then: then.join("\n") },
       connection,
       provisioners: [
         { type: "remote-exec", inline: [`rm -rf ${staging} && mkdir -p -m 0700 ${staging}`] },
@@ -71,4 +67,22 @@ export class HostFiles extends Construct {
 
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'"'"'`)}'`;
+}
+
+/**
+ * Triggers show in plans and some files are secret, so they hold hashes, never content. The text is hashed
+ * here; values only known at apply time (certificates, passwords) are hashed by Terraform. File text is
+ * kept out of Terraform functions because cdktf mangles escaped `$${` inside them.
+ */
+function contentTriggers(files: readonly HostFile[]): Record<string, string> {
+  const TOKEN = /\$\{TfToken\[[^\]]+\]\}/g;
+  const text = JSON.stringify(
+    files.map((f) => [f.path, f.mode, f.owner, f.content.replace(TOKEN, "\u0000")]),
+  );
+  const triggers: Record<string, string> = { content: createHash("sha256").update(text).digest("hex") };
+  const references = files.flatMap((f) =>
+    Tokenization.reverseString(f.content).tokens.map((t) => Token.asString(t)),
+  );
+  if (references.length > 0) triggers.references = Fn.sha256(Fn.join("\n", references));
+  return triggers;
 }

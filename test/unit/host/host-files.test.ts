@@ -44,9 +44,16 @@ describe("HostFiles", () => {
     expect(commands).toMatch(/sudo install -D -m 0600 -o root -g docker \S+ \/etc\/failmap\/x\.conf/);
   });
 
-  it("shows a hash of the content in plans, never the content", () => {
+  it("shows hashes of the content in plans, never the content", () => {
     const files = synthFiles((secret) => `password=${secret}`);
-    expect(files.triggers.content).toMatch(/^\$\{sha256\(jsonencode\(/);
+    expect(files.triggers.content).toMatch(/^[0-9a-f]{64}$/);
+    expect(files.triggers.references).toBe("${sha256(join(\"\\n\", [random_password.secret.result]))}");
     expect(files.provisioner[0]["remote-exec"].inline[0]).toMatch(/mkdir -p -m 0700/);
+  });
+
+  it("re-runs when the text changes, and only then", () => {
+    const a = synthFiles((secret) => `listen 80;\npassword=${secret}`).triggers;
+    expect(synthFiles((secret) => `listen 80;\npassword=${secret}`).triggers).toEqual(a);
+    expect(synthFiles((secret) => `listen 81;\npassword=${secret}`).triggers.content).not.toEqual(a.content);
   });
 });
