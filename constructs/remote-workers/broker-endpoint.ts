@@ -1,0 +1,97 @@
+import { Container } from "@cdktf/provider-docker/lib/container";
+import { Image } from "@cdktf/provider-docker/lib/image";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { HostFiles } from "../host/host-files";
+import type { Host } from "../host/host";
+import type { TlsKeyPair } from "../tls/key-pair";
+import { renderBrokerStreamConfig, type BrokerRoute } from "./render-broker-stream";
+
+export const BROKER_ENDPOINT_CONTAINER = "failmap-broker-endpoint";
+const CONFIG_DIR = "/etc/failmap/broker-endpoint";
+const CONFIG_FILE = `${CONFIG_DIR}/nginx.conf`;
+
+export interface BrokerEndpointProps {
+  readonly host: Host;
+  readonly port: number;
+  /** CIDR networks allowed through the cloud firewall: remoteWorkers.allowedNetworks and the worker hosts. */
+  readonly sources: readonly string[];
+  /** The host's server certificate; it covers every instance domain that workers connect to. */
+  readonly certificate: TlsKeyPair;
+  /** The organisation's client CA: only certificates it issued get through the handshake. */
+  readonly clientCaPem: string;
+  /** Subjects of the current worker certificates (see ClientCertificateAuthority.workerClientDns). */
+  readonly allowedClientDns: readonly string[];
+  readonly brokers: readonly BrokerRoute[];
+  /** Docker is installed and running on the host. */
+  readonly bootstrapDone: ITerraformDependable;
+  /** Default nginx:1.28-alpine, which has the stream module built in. */
+  readonly image?: string;
+}
+
+/**
+ * The public door to the brokers for remote workers: nginx `stream` on the host network, TLS with a
+ * required client certificate, routed by SNI to each instance's broker on 127.0.0.1. The cloud firewall
+ * opens the port only to the configured networks. Configuration and certificate changes reload nginx
+ * in place; the container is only replaced when its image changes.
+ */
+export class BrokerEndpoint extends Construct {
+  readonly container: Container;
+
+  constructor(scope: Construct, id: string, props: BrokerEndpointProps) {
+    super(scope, id);
+    const { host, port } = props;
+    host.allowInbound({
+      description: "Remote workers to the broker endpoint",
+      protocol: "tcp",
+      port,
+      sources: props.sources,
+    });
+
+    const nginxConf = renderBrokerStreamConfig({
+      listen: host.ipv6Address === undefined ? [`${port}`] : [`${port}`, `[::]:${port}`],
+      files: {
+        certificate: `${CONFIG_DIR}/server.crt`,
+        key: `${CONFIG_DIR}/server.key`,
+        clientCa: `${CONFIG_DIR}/client-ca.pem`,
+        pid: "/var/run/nginx.pid",
+      },
+      allowedClientDns: props.allowedClientDns,
+      routes: props.brokers,
+    });
+    const exec = `docker exec ${BROKER_ENDPOINT_CONTAINER} nginx -c ${CONFIG_FILE}`;
+    const files = new HostFiles(this, "files", {
+      host,
+      dependsOn: [props.bootstrapDone],
+      files: [
+        { path: CONFIG_FILE, content: nginxConf },
+        { path: `${CONFIG_DIR}/server.crt`, content: props.certificate.certificatePem },
+        { path: `${CONFIG_DIR}/server.key`, content: props.certificate.privateKeyPem, mode: "0600" },
+        { path: `${CONFIG_DIR}/client-ca.pem`, content: props.clientCaPem },
+      ],
+      // On the first apply the container does not exist yet; it starts with these files.
+      then: [
+        `if [ "$(docker inspect -f '{{.State.Running}}' ${BROKER_ENDPOINT_CONTAINER} 2>/dev/null)" = true ]; ` +
+          `then ${exec} -t && ${exec} -s reload; fi`,
+      ],
+    });
+
+    const provider = host.dockerProvider();
+    const image = new Image(this, "image", {
+      provider,
+      name: props.image ?? "nginx:1.28-alpine",
+      keepLocally: true,
+    });
+    this.container = new Container(this, "container", {
+      provider,
+      dependsOn: [files.resource],
+      name: BROKER_ENDPOINT_CONTAINER,
+      image: image.imageId,
+      networkMode: "host",
+      restart: "unless-stopped",
+      command: ["nginx", "-c", CONFIG_FILE, "-g", "daemon off;"],
+      volumes: [{ hostPath: CONFIG_DIR, containerPath: CONFIG_DIR, readOnly: true }],
+      logOpts: { "max-size": "10m", "max-file": "3" },
+    });
+  }
+}

@@ -1,0 +1,114 @@
+import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
+import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { Certificate } from "../../.gen/providers/acme/certificate";
+import { AcmeProvider } from "../../.gen/providers/acme/provider";
+import { Registration } from "../../.gen/providers/acme/registration";
+import type { Organisation } from "../../config/schema";
+import type { Host } from "../host/host";
+import type { TlsKeyPair } from "./key-pair";
+import { tlsKeyAlgorithm } from "./key-types";
+
+export const ACME_DIRECTORIES = {
+  production: "https://acme-v02.api.letsencrypt.org/directory",
+  staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+} as const;
+
+/** Renew (ACME) or re-issue (self-signed) once fewer days than this remain. */
+export const RENEW_DAYS_BEFORE_EXPIRY = 30;
+const SELF_SIGNED_VALIDITY_DAYS = 365;
+
+export interface SiteNames {
+  readonly host: Host;
+  /** Every name the host serves; the host's FQDN is always included. */
+  readonly names: readonly string[];
+}
+
+export interface CertificatesProps {
+  readonly acme: Organisation["acme"];
+  readonly sites: readonly SiteNames[];
+}
+
+/**
+ * One server certificate per host, covering every name it serves. Let's Encrypt through DNS-01 (so hosts
+ * need no port 80 for validation, and certificates exist before DNS points at a new server), or
+ * self-signed for test organisations without a DNS API.
+ *
+ * The ACME provider renews only when a plan/apply runs within RENEW_DAYS_BEFORE_EXPIRY days of expiry,
+ * so a scheduled apply is part of running this. The DNS provider's credentials come from the
+ * environment of that apply (for `hetzner`: HETZNER_API_TOKEN), never from the stack.
+ */
+export class Certificates extends Construct {
+  private readonly pairs = new Map<Host, TlsKeyPair>();
+  private readonly selfSignedMode: boolean;
+
+  constructor(scope: Construct, id: string, props: CertificatesProps) {
+    super(scope, id);
+    if (props.sites.length === 0) throw new Error(`Certificates ${this.node.path}: give at least one host`);
+    this.selfSignedMode = props.acme.mode === "self-signed";
+    const issue = props.acme.mode === "acme" ? this.letsEncrypt(props.acme) : this.selfSigned(props.acme);
+    for (const site of props.sites) {
+      const names = [site.host.fqdn, ...site.names.filter((n) => n !== site.host.fqdn)];
+      this.pairs.set(site.host, issue(site.host.name, [...new Set(names)]));
+    }
+  }
+
+  /** The certificate (full chain) and key that `host` presents for all its names. */
+  certificateFor(host: Host): TlsKeyPair {
+    const pair = this.pairs.get(host);
+    if (!pair)
+      throw new Error(
+        `Certificates ${this.node.path}: no certificate for host '${host.name}'; add it to sites`,
+      );
+    return pair;
+  }
+
+  /**
+   * What a client (a remote worker) must trust to verify `host`, when the system's trust store is not
+   * enough: the self-signed certificate itself. Undefined for Let's Encrypt certificates.
+   */
+  trustAnchorFor(host: Host): string | undefined {
+    return this.selfSignedMode ? this.certificateFor(host).certificatePem : undefined;
+  }
+
+  private letsEncrypt(acme: Organisation["acme"]) {
+    const provider = new AcmeProvider(this, "acme", { serverUrl: ACME_DIRECTORIES[acme.directory] });
+    const accountKey = new PrivateKey(this, "account-key", { algorithm: "ECDSA", ecdsaCurve: "P256" });
+    const account = new Registration(this, "account", {
+      provider,
+      accountKeyPem: accountKey.privateKeyPem,
+      emailAddress: acme.email,
+    });
+    return (hostName: string, [commonName, ...alternatives]: string[]): TlsKeyPair => {
+      const certificate = new Certificate(this, `certificate-${hostName}`, {
+        provider,
+        accountKeyPem: account.accountKeyPem,
+        commonName,
+        subjectAlternativeNames: alternatives,
+        keyType: acme.keyType,
+        minDaysRemaining: RENEW_DAYS_BEFORE_EXPIRY,
+        dnsChallenge: [{ provider: acme.dnsProvider }],
+      });
+      return {
+        certificatePem: Fn.join("", [certificate.certificatePem, certificate.issuerPem]),
+        privateKeyPem: certificate.privateKeyPem,
+      };
+    };
+  }
+
+  private selfSigned(acme: Organisation["acme"]) {
+    return (hostName: string, names: string[]): TlsKeyPair => {
+      const key = new PrivateKey(this, `key-${hostName}`, tlsKeyAlgorithm(acme.keyType));
+      const certificate = new SelfSignedCert(this, `certificate-${hostName}`, {
+        privateKeyPem: key.privateKeyPem,
+        subject: [{ commonName: names[0] }],
+        dnsNames: names,
+        validityPeriodHours: SELF_SIGNED_VALIDITY_DAYS * 24,
+        earlyRenewalHours: RENEW_DAYS_BEFORE_EXPIRY * 24,
+        allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+      });
+      return { certificatePem: certificate.certPem, privateKeyPem: key.privateKeyPem };
+    };
+  }
+}

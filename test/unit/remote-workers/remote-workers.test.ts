@@ -1,0 +1,250 @@
+import { Resource } from "@cdktf/provider-null/lib/resource";
+import { Testing } from "cdktf";
+import type { Organisation } from "../../../config/schema";
+import { ExistingHost } from "../../../constructs/host/existing-host";
+import { RemoteWorkers } from "../../../constructs/remote-workers/remote-workers";
+import { workerHostPlans } from "../../../constructs/remote-workers/worker-host-names";
+import { Certificates } from "../../../constructs/tls/certificates";
+import {
+  ClientCertificateAuthority,
+  clientCertificateHolders,
+} from "../../../constructs/tls/client-certificate-authority";
+import { loadExample } from "../../support/organisations";
+import { HOST_KEY, privateKeyMentions, resources, synth, testStack } from "../tls/synth";
+
+function synthRemoteWorkers(org: Organisation, images?: Record<string, string>) {
+  const { stack, host } = testStack(org.server.fqdn);
+  const certificates = new Certificates(stack, "certificates", {
+    acme: org.acme,
+    sites: [{ host, names: [] }],
+  });
+  const clientCa = new ClientCertificateAuthority(stack, "client-ca", {
+    organisation: org.name,
+    ...clientCertificateHolders(org),
+  });
+  const workerHosts = workerHostPlans(org.remoteWorkers).map((plan, i) => ({
+    host: new ExistingHost(stack, plan.name, {
+      fqdn: `${plan.name}.example.org`,
+      address: `192.0.2.${20 + i}`,
+      hostPublicKey: HOST_KEY,
+    }),
+    bootstrapDone: new Resource(stack, `bootstrap-${plan.name}`),
+  }));
+  const remote = new RemoteWorkers(stack, "remote-workers", {
+    organisation: org,
+    main: { host, bootstrapDone: new Resource(stack, "bootstrap-main") },
+    serverCertificate: certificates.certificateFor(host),
+    serverTrustAnchorPem: certificates.trustAnchorFor(host),
+    clientCa,
+    brokers: Object.entries(org.instances).map(([instance, i], n) => ({
+      instance,
+      domain: i.domain,
+      address: `127.0.0.1:${6380 + n}`,
+    })),
+    brokerPasswords: Object.fromEntries(Object.keys(org.instances).map((i) => [i, `password-of-${i}`])),
+    workerHosts,
+    images,
+  });
+  return { synthesized: synth(stack), host, workerHosts, remote, stack };
+}
+
+function containers(synthesized: Record<string, any>) {
+  return resources(synthesized, "docker_container");
+}
+
+describe("RemoteWorkers for faalkaart", () => {
+  const org = loadExample();
+  const { synthesized, host } = synthRemoteWorkers(org);
+  const endpoint = containers(synthesized).find((c) => c.name === "failmap-broker-endpoint")!;
+  const workers = containers(synthesized).filter((c) => c.name !== "failmap-broker-endpoint");
+
+  it("opens the broker port only to the configured networks and the managed worker hosts", () => {
+    expect(host.inboundRules).toEqual([
+      {
+        description: "Remote workers to the broker endpoint",
+        protocol: "tcp",
+        port: 1337,
+        sources: ["198.51.100.0/24", "192.0.2.20/32"],
+      },
+    ]);
+  });
+
+  it("runs the endpoint as nginx on the host network, configured from files it reloads", () => {
+    expect(endpoint).toMatchObject({
+      network_mode: "host",
+      image: expect.stringMatching(/docker_image\.[\w-]+\.image_id/),
+      command: ["nginx", "-c", "/etc/failmap/broker-endpoint/nginx.conf", "-g", "daemon off;"],
+      volumes: [
+        {
+          host_path: "/etc/failmap/broker-endpoint",
+          container_path: "/etc/failmap/broker-endpoint",
+          read_only: true,
+        },
+      ],
+    });
+    const files = resources(synthesized, "null_resource").find((r) =>
+      JSON.stringify(r).includes("/etc/failmap/broker-endpoint/nginx.conf"),
+    )!;
+    const nginxConf = files.provisioner.find((p: any) => p.file?.content.includes("stream {")).file
+      .content as string;
+    expect(nginxConf).toContain('"1:faalkaart.nl" failmap_broker_production;');
+    expect(nginxConf).toContain('"1:staging.faalkaart.nl" failmap_broker_staging;');
+    expect(nginxConf).toMatch(
+      /"serialNumber=\$\{random_id\.[\w-]+\.hex\},CN=scanner-amsterdam,O=faalkaart" 1;/,
+    );
+    expect(nginxConf).toMatch(/CN=scanners-1,O=faalkaart" 1;/);
+    expect(nginxConf).not.toMatch(/CN=johan/);
+    const install = files.provisioner.at(-1)["remote-exec"].inline.join("\n");
+    expect(install).toMatch(
+      /install -D -m 0600 -o root -g root \S+ \/etc\/failmap\/broker-endpoint\/server.key/,
+    );
+    expect(install).toContain(
+      "docker exec failmap-broker-endpoint nginx -c /etc/failmap/broker-endpoint/nginx.conf -s reload",
+    );
+    expect(endpoint.depends_on).toContain(
+      `null_resource.${Object.keys(synthesized.resource.null_resource).find((k) => synthesized.resource.null_resource[k] === files)}`,
+    );
+  });
+
+  it("runs the worker host's scanner roles with the broker over TLS and no database settings", () => {
+    expect(workers.map((w) => w.name).sort()).toEqual([
+      "failmap-production-worker-v4-internet-1",
+      "failmap-production-worker-v6-internet-1",
+    ]);
+    for (const worker of workers) {
+      expect(worker.provider).toBe("docker.docker-scanners-1");
+      expect(
+        worker.env.filter((e: string) => e.startsWith("DB_") || e.startsWith("DJANGO_DATABASE")),
+      ).toEqual([]);
+      expect(worker.env).toContain(`HOST_HOSTNAME=scanners-1.example.org`);
+      const broker = worker.env.find((e: string) => e.startsWith("BROKER="));
+      expect(broker).toBe(
+        'BROKER=rediss://:${urlencode("password-of-production")}@faalkaart.nl:1337/0?ssl_cert_reqs=CERT_REQUIRED' +
+          "&ssl_certfile=/etc/failmap/tls/client.crt&ssl_keyfile=/etc/failmap/tls/client.key",
+      );
+      expect(worker.volumes).toEqual([
+        { host_path: "/etc/failmap/remote-worker/tls", container_path: "/etc/failmap/tls", read_only: true },
+      ]);
+      expect(worker.user).toBe("65534:65534");
+    }
+  });
+
+  it("delivers each worker host its own client certificate, the key readable only by the worker user", () => {
+    const files = resources(synthesized, "null_resource").find((r) =>
+      JSON.stringify(r).includes("/etc/failmap/remote-worker/tls/client.key"),
+    )!;
+    const install = files.provisioner.at(-1)["remote-exec"].inline.join("\n");
+    expect(install).toMatch(
+      /install -D -m 0600 -o 65534 -g 65534 \S+ \/etc\/failmap\/remote-worker\/tls\/client.key/,
+    );
+    const keyUpload = files.provisioner.find((p: any) => p.file?.destination.endsWith("/1")).file.content;
+    expect(keyUpload).toMatch(
+      /^\$\{tls_private_key\.client-ca_client-scanners-1_key_[\w]+\.private_key_pem\}$/,
+    );
+  });
+
+  it("puts no private key in the configuration except as references delivered to hosts or in the sensitive output", () => {
+    const places = privateKeyMentions(synthesized);
+    const allowed = places.filter(
+      (at) =>
+        /^\$\.resource\.null_resource\.[\w-]+\.provisioner\[\d+\]\.file\.content$/.test(at) ||
+        /^\$\.resource\.null_resource\.[\w-]+\.triggers\.(content|references)$/.test(at) ||
+        /^\$\.resource\.(tls_cert_request|tls_self_signed_cert|tls_locally_signed_cert|acme_registration)\./.test(
+          at,
+        ) ||
+        /^\$\.output\.client_certificates\.value\.[\w-]+\.private_key_pem$/.test(at),
+    );
+    expect(places).toEqual(allowed);
+    expect(synthesized.output.client_certificates.sensitive).toBe(true);
+    expect(JSON.stringify(synthesized)).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+  });
+});
+
+describe("RemoteWorkers variations", () => {
+  it("creates no endpoint and opens no port without a remoteWorkers section", () => {
+    const { synthesized, host, remote } = synthRemoteWorkers(
+      loadExample("faalkaart", (d) => delete d.remoteWorkers),
+    );
+    expect(host.inboundRules).toEqual([]);
+    expect(remote.endpoint).toBeUndefined();
+    expect(containers(synthesized)).toEqual([]);
+  });
+
+  it("opens the port to exactly the configured networks when there are no worker hosts", () => {
+    const { host } = synthRemoteWorkers(
+      loadExample("faalkaart", (d) => {
+        d.remoteWorkers.hosts = {};
+        d.remoteWorkers.allowedNetworks = ["198.51.100.0/24", "2001:db8:77::/48"];
+      }),
+    );
+    expect(host.inboundRules.map((r) => [r.port, r.sources])).toEqual([
+      [1337, ["198.51.100.0/24", "2001:db8:77::/48"]],
+    ]);
+  });
+
+  it("lets workers trust a self-signed endpoint certificate", () => {
+    const { synthesized } = synthRemoteWorkers(
+      loadExample("faalkaart", (d) => (d.acme.mode = "self-signed")),
+    );
+    const worker = containers(synthesized).find((c) => c.name === "failmap-production-worker-v4-internet-1")!;
+    expect(worker.env.find((e: string) => e.startsWith("BROKER="))).toContain(
+      "ssl_cert_reqs=CERT_REQUIRED&ssl_ca_certs=/etc/failmap/tls/server-ca.pem&",
+    );
+  });
+
+  it("runs the image it is given per instance (the main server's pinned digest), else the file's", () => {
+    const pinned = `websecmap/websecmap@sha256:${"a".repeat(64)}`;
+    const images = (org: Organisation, given?: Record<string, string>) =>
+      resources(synthRemoteWorkers(org, given).synthesized, "docker_image").map((i) => i.name);
+    expect(images(loadExample(), { production: pinned })).toContain(pinned);
+    expect(images(loadExample())).toContain("websecmap/websecmap:latest");
+  });
+
+  it("names replicas apart", () => {
+    const { synthesized } = synthRemoteWorkers(
+      loadExample(
+        "faalkaart",
+        (d) => (d.remoteWorkers.hosts.scanners.roles.production = [{ role: "qualys", replicas: 2 }]),
+      ),
+    );
+    expect(
+      containers(synthesized)
+        .map((c) => c.name)
+        .filter((n) => n.includes("qualys"))
+        .sort(),
+    ).toEqual(["failmap-production-worker-qualys-1", "failmap-production-worker-qualys-2"]);
+  });
+
+  it("refuses roles that need the database on a worker host", () => {
+    expect(() =>
+      synthRemoteWorkers(
+        loadExample(
+          "faalkaart",
+          (d) => (d.remoteWorkers.hosts.scanners.roles.production = [{ role: "storage" }]),
+        ),
+      ),
+    ).toThrow(/role\(s\) storage of 'production' need the database.*scanner roles only/);
+  });
+
+  it("refuses worker hosts that do not match the file", () => {
+    const org = loadExample();
+    const { stack, host } = testStack(org.server.fqdn);
+    const clientCa = new ClientCertificateAuthority(stack, "ca", {
+      organisation: org.name,
+      ...clientCertificateHolders(org),
+    });
+    expect(
+      () =>
+        new RemoteWorkers(stack, "rw", {
+          organisation: org,
+          main: { host, bootstrapDone: new Resource(stack, "b") },
+          serverCertificate: { certificatePem: "c", privateKeyPem: "k" },
+          clientCa,
+          brokers: [],
+          brokerPasswords: {},
+          workerHosts: [],
+        }),
+    ).toThrow(/worker hosts \[\] do not match remoteWorkers.hosts \[scanners-1\]/);
+    expect(Testing.synth(stack)).toBeDefined();
+  });
+});

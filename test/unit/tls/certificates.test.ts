@@ -1,0 +1,108 @@
+import { TerraformOutput } from "cdktf";
+import { namesOf } from "../../../config/semantic-checks";
+import { Certificates } from "../../../constructs/tls/certificates";
+import { loadExample } from "../../support/organisations";
+import { privateKeyMentions, resources, synth, testStack } from "./synth";
+
+function synthCertificates(edit?: (data: Record<string, any>) => void) {
+  const org = loadExample("faalkaart", edit);
+  const { stack, host } = testStack(org.server.fqdn);
+  const certificates = new Certificates(stack, "certificates", {
+    acme: org.acme,
+    sites: [{ host, names: namesOf(org).map((n) => n.name) }],
+  });
+  new TerraformOutput(stack, "chain", { value: certificates.certificateFor(host).certificatePem });
+  return { synthesized: synth(stack), certificates, host, stack };
+}
+
+describe("Certificates from Let's Encrypt", () => {
+  const { synthesized, certificates, host } = synthCertificates();
+  const [certificate] = resources(synthesized, "acme_certificate");
+
+  it("covers the server and every instance's domain, aliases and admin name in one certificate", () => {
+    expect(resources(synthesized, "acme_certificate")).toHaveLength(1);
+    expect(certificate.common_name).toBe("faalserver.faalkaart.nl");
+    expect([...certificate.subject_alternative_names].sort()).toEqual(
+      [
+        "admin.faalkaart.nl",
+        "admin.staging.faalkaart.nl",
+        "faalkaart.nl",
+        "staging.faalkaart.nl",
+        "www.faalkaart.nl",
+      ].sort(),
+    );
+  });
+
+  it("validates by DNS-01 with the organisation's DNS provider, renews 30 days ahead, on an ECDSA P-256 key", () => {
+    expect(certificate.dns_challenge).toEqual([{ provider: "hetzner" }]);
+    expect(certificate).not.toHaveProperty("http_challenge");
+    expect(certificate.min_days_remaining).toBe(30);
+    expect(certificate.key_type).toBe("P256");
+  });
+
+  it("registers the account with the organisation's e-mail and a generated key, at the production directory", () => {
+    const [registration] = resources(synthesized, "acme_registration");
+    expect(registration.email_address).toBe("hostmaster@faalkaart.nl");
+    expect(registration.account_key_pem).toMatch(/^\$\{tls_private_key\.[\w-]+\.private_key_pem\}$/);
+    expect(certificate.account_key_pem).toMatch(/acme_registration\.[\w-]+\.account_key_pem/);
+    expect(synthesized.provider.acme).toEqual([
+      { server_url: "https://acme-v02.api.letsencrypt.org/directory" },
+    ]);
+  });
+
+  it("hands nginx the full chain: the leaf followed by the issuer", () => {
+    expect(synthesized.output.chain.value).toMatch(
+      /join\("", \[acme_certificate\.[\w-]+\.certificate_pem, acme_certificate\.[\w-]+\.issuer_pem\]\)/,
+    );
+    expect(certificates.trustAnchorFor(host)).toBeUndefined();
+  });
+
+  it("keeps private keys out of the configuration", () => {
+    expect(privateKeyMentions(synthesized)).toEqual([
+      expect.stringMatching(/^\$\.resource\.acme_registration\.[\w-]+\.account_key_pem$/),
+    ]);
+  });
+});
+
+describe("Certificates with other settings", () => {
+  it("uses the staging directory, another lego DNS provider and an RSA key when the file says so", () => {
+    const { synthesized } = synthCertificates((d) => {
+      d.acme = { email: "ops@example.org", directory: "staging", dnsProvider: "cloudflare", keyType: "2048" };
+    });
+    const [certificate] = resources(synthesized, "acme_certificate");
+    expect(synthesized.provider.acme[0].server_url).toBe(
+      "https://acme-staging-v02.api.letsencrypt.org/directory",
+    );
+    expect(certificate.dns_challenge).toEqual([{ provider: "cloudflare" }]);
+    expect(certificate.key_type).toBe("2048");
+  });
+
+  it("self-signs the same names without any ACME provider in self-signed mode", () => {
+    const { synthesized, certificates, host } = synthCertificates((d) => {
+      d.acme.mode = "self-signed";
+    });
+    expect(synthesized.provider.acme).toBeUndefined();
+    expect(resources(synthesized, "acme_certificate")).toHaveLength(0);
+    const [certificate] = resources(synthesized, "tls_self_signed_cert");
+    expect(certificate.dns_names).toEqual([
+      "faalserver.faalkaart.nl",
+      "faalkaart.nl",
+      "www.faalkaart.nl",
+      "admin.faalkaart.nl",
+      "staging.faalkaart.nl",
+      "admin.staging.faalkaart.nl",
+    ]);
+    expect(certificate.allowed_uses).toContain("server_auth");
+    const [key] = resources(synthesized, "tls_private_key");
+    expect(key).toMatchObject({ algorithm: "ECDSA", ecdsa_curve: "P256" });
+    expect(certificates.trustAnchorFor(host)).toBe(certificates.certificateFor(host).certificatePem);
+  });
+
+  it("says which host is missing when asked for a certificate it did not issue", () => {
+    const { certificates } = synthCertificates();
+    const other = testStack("other.example.org").host;
+    expect(() => certificates.certificateFor(other)).toThrow(
+      /no certificate for host 'main'; add it to sites/,
+    );
+  });
+});
