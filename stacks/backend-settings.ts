@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Organisation } from "../config/schema";
 
 /** Environment variables that override the organisation file's `state` section (documented in README). */
@@ -23,7 +24,8 @@ export type BackendSettings =
  */
 export function backendSettings(org: Organisation, env: NodeJS.ProcessEnv = process.env): BackendSettings {
   const bucket = env[STATE_ENV.bucket] || org.state.bucket;
-  if (!bucket) return { kind: "local", path: `terraform.org-${org.name}.tfstate` };
+  // In the project root, as cdktf's own default: cdktf.out/ is regenerated and must never hold the state.
+  if (!bucket) return { kind: "local", path: path.resolve(`terraform.org-${org.name}.tfstate`) };
   return {
     kind: "s3",
     bucket,

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { Organisation } from "../config/schema";
 import { backendSettings, s3BackendBlock, STATE_ENV } from "./backend-settings";
@@ -9,7 +10,7 @@ export function configureStateBackend(stack: TerraformStack, org: Organisation):
     new LocalBackend(stack, { path: settings.path });
     return (
       `org-${org.name}: no state bucket (set ${STATE_ENV.bucket} or state.bucket), ` +
-      `so state is kept locally in ${settings.path}`
+      `so state is kept locally in ${path.relative(process.cwd(), settings.path)}`
     );
   }
   new S3Backend(stack, { bucket: settings.bucket, key: settings.key, region: settings.region });

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The scheduled run for one organisation: renews certificates inside min_days_remaining and reports drift.
+# It applies the plan only when every change in it is a certificate renewal (plus the uploads that deliver
+# the new certificates). Anything else, drift or a change on main that nobody deployed yet, is summarised
+# and the job fails, so that a person looks at it and deploys it through the reviewed path.
+# Usage: ops/ci/scheduled-apply.sh <organisation> [summary-file]   (after `npx cdktf synth`)
+set -euo pipefail
+
+org="${1:?usage: scheduled-apply.sh <organisation> [summary-file]}"
+summary="${2:-/dev/stdout}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+stack="$root/cdktf.out/stacks/org-$org"
+summarise() { "$root/node_modules/.bin/tsx" "$root/scripts/operator/plan-summary.ts" "$@"; }
+
+if [ ! -f "$stack/cdk.tf.json" ]; then
+  echo "no synthesized stack at $stack: run npx cdktf synth first" >&2
+  exit 1
+fi
+cd "$stack"
+terraform init -input=false -no-color
+
+# -detailed-exitcode: 0 nothing to do, 1 error, 2 changes.
+set +e
+terraform plan -input=false -no-color -lock-timeout=10m -detailed-exitcode -out=scheduled.tfplan
+planned=$?
+set -e
+if [ "$planned" -eq 1 ]; then
+  echo "terraform plan failed for org-$org" >&2
+  exit 1
+fi
+
+terraform show -json scheduled.tfplan >scheduled-plan.json
+summarise --title "org-$org (scheduled)" scheduled-plan.json >>"$summary"
+verdict="$(summarise --classify scheduled-plan.json)"
+case "$verdict" in
+  none)
+    echo "org-$org: nothing to renew, no drift"
+    ;;
+  renewal)
+    echo "org-$org: renewing certificates"
+    terraform apply -input=false -no-color scheduled.tfplan
+    ;;
+  *)
+    echo "org-$org: the plan holds changes beyond certificate renewal (drift, or an undeployed change on main)." >&2
+    echo "Nothing was applied. Read the plan summary, then deploy through the reviewed pipeline." >&2
+    exit 3
+    ;;
+esac

@@ -1,0 +1,131 @@
+import type { LoadedOrganisation } from "../../config/load";
+import { formatProblem } from "../../config/errors";
+import type { PriceTable } from "./price-table";
+
+/** Something the stack makes Hetzner bill for, with the organisation file field that asks for it. */
+export type Billable =
+  | {
+      readonly kind: "server";
+      readonly label: string;
+      readonly field: string;
+      readonly type: string;
+      readonly location: string;
+      readonly count: number;
+      readonly backups: boolean;
+    }
+  | { readonly kind: "volume"; readonly label: string; readonly field: string; readonly sizeGb: number }
+  | { readonly kind: "unmanaged"; readonly label: string; readonly note: string };
+
+export interface CostLine {
+  readonly item: string;
+  readonly detail: string;
+  readonly monthly: number;
+}
+
+export interface Estimate {
+  readonly organisation: string;
+  readonly lines: readonly CostLine[];
+  readonly total: number;
+}
+
+/**
+ * What an organisation's stack creates at Hetzner. Each server has a primary IPv4 address (the sites
+ * and the scanners need one). Worker hosts keep no data, so they have no backups. The stack creates
+ * no volumes yet.
+ */
+export function billablesOf({ organisation: org }: LoadedOrganisation): Billable[] {
+  const server = org.server;
+  const billables: Billable[] =
+    server.provider === "hetzner"
+      ? [
+          {
+            kind: "server",
+            label: `server ${server.fqdn}`,
+            field: "server.type",
+            type: server.type,
+            location: server.location,
+            count: 1,
+            backups: server.backups,
+          },
+        ]
+      : [
+          {
+            kind: "unmanaged",
+            label: `server ${server.fqdn}`,
+            note: "existing server: not managed or billed through this stack",
+          },
+        ];
+  for (const [group, hosts] of Object.entries(org.remoteWorkers?.hosts ?? {})) {
+    billables.push({
+      kind: "server",
+      label: `worker hosts ${group}`,
+      field: `remoteWorkers.hosts.${group}.type`,
+      type: hosts.type,
+      location: hosts.location,
+      count: hosts.count,
+      backups: false,
+    });
+  }
+  return billables;
+}
+
+export function estimate(loaded: LoadedOrganisation, prices: PriceTable): Estimate {
+  const lines = billablesOf(loaded).flatMap((b) => priceOf(b, prices, loaded.file));
+  const total = round(lines.reduce((sum, l) => sum + l.monthly, 0));
+  return { organisation: loaded.organisation.name, lines, total };
+}
+
+export function priceOf(billable: Billable, prices: PriceTable, file: string): CostLine[] {
+  switch (billable.kind) {
+    case "unmanaged":
+      return [{ item: billable.label, detail: billable.note, monthly: 0 }];
+    case "volume":
+      return [
+        {
+          item: billable.label,
+          detail: `${billable.sizeGb} GB volume`,
+          monthly: round(billable.sizeGb * prices.volumePerGbMonthly),
+        },
+      ];
+    case "server": {
+      const { type, location, count } = billable;
+      const each = prices.serverTypesMonthly[type]?.[location];
+      if (each === undefined) {
+        const message = `server type '${type}' has no price in ${location} (${prices.origin}); check the type at https://www.hetzner.com/cloud/ or set HCLOUD_TOKEN for live prices`;
+        throw new Error(formatProblem({ file, path: billable.field, message }));
+      }
+      const times = count > 1 ? `${count} × ` : "";
+      const ipv4 = prices.primaryIpv4Monthly[location] ?? 0;
+      const lines: CostLine[] = [
+        { item: billable.label, detail: `${times}${type} in ${location}`, monthly: round(count * each) },
+      ];
+      if (billable.backups) {
+        lines.push({
+          item: "  backups",
+          detail: `${prices.backupPercentage}% of the server price`,
+          monthly: round((count * each * prices.backupPercentage) / 100),
+        });
+      }
+      lines.push({ item: "  primary IPv4", detail: `${times}one address`, monthly: round(count * ipv4) });
+      return lines;
+    }
+  }
+}
+
+const round = (euros: number) => Math.round(euros * 100) / 100;
+
+export function renderEstimates(estimates: readonly Estimate[], prices: PriceTable): string {
+  const euros = (n: number) => n.toFixed(2).padStart(8);
+  const out = [`Monthly cost in EUR excluding VAT (${prices.origin})`, ""];
+  for (const e of estimates) {
+    const width = Math.max(...e.lines.map((l) => l.item.length)) + 2;
+    const detailWidth = Math.max(...e.lines.map((l) => l.detail.length)) + 2;
+    out.push(`org-${e.organisation}`);
+    for (const l of e.lines)
+      out.push(`  ${l.item.padEnd(width)}${l.detail.padEnd(detailWidth)}${euros(l.monthly)}`);
+    out.push(`  ${"total".padEnd(width + detailWidth)}${euros(e.total)}`, "");
+  }
+  if (estimates.length > 1)
+    out.push(`All organisations: ${euros(round(estimates.reduce((s, e) => s + e.total, 0))).trim()}`, "");
+  return out.join("\n");
+}

@@ -1,0 +1,55 @@
+import committed from "./prices.json";
+
+/** Monthly prices in EUR excluding VAT, per location where a price differs by location. */
+export interface PriceTable {
+  /** Where the prices come from, for the report: the committed file's date, or the live API. */
+  readonly origin: string;
+  readonly backupPercentage: number;
+  readonly primaryIpv4Monthly: Readonly<Record<string, number>>;
+  readonly volumePerGbMonthly: number;
+  readonly serverTypesMonthly: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+export const COMMITTED_PRICES_FILE = "ops/cost/prices.json";
+
+export function committedPrices(): PriceTable {
+  return { ...committed, origin: `${COMMITTED_PRICES_FILE}, prices as of ${committed.pricesAsOf}` };
+}
+
+/** The parts of GET https://api.hetzner.cloud/v1/pricing that a cost estimate reads. */
+interface LocationPrice {
+  readonly location: string;
+  readonly price_monthly: { readonly net: string };
+}
+interface HetznerPricing {
+  readonly pricing: {
+    readonly currency: string;
+    readonly server_backup: { readonly percentage: string };
+    readonly volume: { readonly price_per_gb_month: { readonly net: string } };
+    readonly primary_ips: readonly { readonly type: string; readonly prices: readonly LocationPrice[] }[];
+    readonly server_types: readonly { readonly name: string; readonly prices: readonly LocationPrice[] }[];
+  };
+}
+
+const byLocation = (prices: readonly LocationPrice[]) =>
+  Object.fromEntries(prices.map((p) => [p.location, Number(p.price_monthly.net)]));
+
+/** Today's prices from the Hetzner Cloud API, with the project's token. */
+export async function livePrices(token: string, fetchImpl: typeof fetch = fetch): Promise<PriceTable> {
+  const response = await fetchImpl("https://api.hetzner.cloud/v1/pricing", {
+    headers: { Authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (!response.ok) {
+    throw new Error(`the Hetzner API answered HTTP ${response.status} for /v1/pricing; check HCLOUD_TOKEN`);
+  }
+  const { pricing } = (await response.json()) as HetznerPricing;
+  if (pricing.currency !== "EUR") throw new Error(`the Hetzner API prices in ${pricing.currency}, not EUR`);
+  return {
+    origin: "live prices from the Hetzner Cloud API",
+    backupPercentage: Number(pricing.server_backup.percentage),
+    primaryIpv4Monthly: byLocation(pricing.primary_ips.find((p) => p.type === "ipv4")?.prices ?? []),
+    volumePerGbMonthly: Number(pricing.volume.price_per_gb_month.net),
+    serverTypesMonthly: Object.fromEntries(pricing.server_types.map((t) => [t.name, byLocation(t.prices)])),
+  };
+}

@@ -1,0 +1,37 @@
+import path from "node:path";
+import { loadOrganisations, type LoadedOrganisation } from "../../config/load";
+
+/** The project root, from an entry point in scripts/operator/ or a module in ops/<tool>/. */
+export const PROJECT_ROOT = path.resolve(__dirname, "../..");
+/** Where main.ts reads organisations from; FAILMAP_ORGANISATIONS_DIR overrides it there and here alike. */
+export const ORGANISATIONS_DIR = path.resolve(
+  PROJECT_ROOT,
+  process.env.FAILMAP_ORGANISATIONS_DIR ?? "organisations",
+);
+/** Where cdktf synthesizes an organisation's stack, and where it runs terraform for it. */
+export const stackDir = (name: string) => path.join(PROJECT_ROOT, "cdktf.out", "stacks", `org-${name}`);
+
+/** Every organisation's name, in file order: the stacks `org-<name>` that main.ts synthesizes. */
+export function organisationNames(dir: string = ORGANISATIONS_DIR): string[] {
+  return loadOrganisations(dir).map((o) => o.organisation.name);
+}
+
+/**
+ * One organisation by name, validated together with the others (as a synth would), or all of them when no
+ * name is given. An unknown name is an error that lists the known ones.
+ */
+export function selectOrganisations(
+  name: string | undefined,
+  dir: string = ORGANISATIONS_DIR,
+): LoadedOrganisation[] {
+  const all = loadOrganisations(dir);
+  if (name === undefined) return all;
+  const found = all.find((o) => o.organisation.name === name);
+  if (!found) {
+    const known = all.map((o) => o.organisation.name).join(", ");
+    throw new Error(
+      `No organisation '${name}' in ${dir} (known: ${known}); the name is the file name without .yaml`,
+    );
+  }
+  return [found];
+}

@@ -1,0 +1,50 @@
+import { countChanges, type Action, type PlanSummary, type ResourceChange } from "./model";
+
+/** The parts of `terraform show -json <planfile>` that a summary needs. */
+export interface PlanJson {
+  readonly format_version: string;
+  readonly resource_changes?: readonly PlannedChange[];
+  readonly resource_drift?: readonly PlannedChange[];
+}
+
+export interface PlannedChange {
+  readonly address: string;
+  readonly type: string;
+  readonly mode?: "managed" | "data";
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before?: unknown;
+    readonly after?: unknown;
+    readonly after_unknown?: unknown;
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
+  };
+  readonly action_reason?: string;
+}
+
+export function isPlanJson(value: unknown): value is PlanJson {
+  return typeof value === "object" && value !== null && "format_version" in value;
+}
+
+/** The single action a list of Terraform actions amounts to; undefined for a no-op. */
+export function actionOf(actions: readonly string[]): Action | undefined {
+  if (actions.includes("delete") && actions.includes("create")) return "replace";
+  const [only] = actions;
+  if (only === "create" || only === "update" || only === "delete" || only === "read") return only;
+  return undefined;
+}
+
+export function parsePlanJson(plan: PlanJson): PlanSummary {
+  const summarise = (list: readonly PlannedChange[] = []): ResourceChange[] =>
+    list.flatMap((rc) => {
+      const action = actionOf(rc.change.actions);
+      if (!action) return [];
+      const forcedBy = (rc.change.replace_paths ?? []).map((p) => p.join("."));
+      return [
+        action === "replace" && forcedBy.length
+          ? { address: rc.address, action, forcedBy }
+          : { address: rc.address, action },
+      ];
+    });
+  const changes = summarise(plan.resource_changes);
+  return { found: true, changes, drift: summarise(plan.resource_drift), counts: countChanges(changes) };
+}

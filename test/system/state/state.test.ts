@@ -1,0 +1,143 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadOrganisations } from "../../../config/load";
+import { backendSettings } from "../../../stacks/backend-settings";
+import { stackDir } from "../../../ops/organisations/select";
+import { terraform } from "../../../ops/state/terraform";
+import { withStateWorkdir } from "../../../ops/state/workdir";
+
+/*
+ * The state tool against an S3-compatible server on loopback, through the same backend block the stack
+ * synthesizes (custom endpoint: path style, skip flags, use_lockfile). s3rver checks no credentials and
+ * does not enforce the lock file's conditional write, so this proves the round trip, not the locking.
+ * s3rver runs in its own process: terraform is called synchronously and would otherwise starve it.
+ */
+const ROOT = path.resolve(__dirname, "../../..");
+const FIXTURE = path.join(ROOT, "test/fixtures/ops/state/faalkaart-state.json");
+const BUCKET = "failmap-state";
+
+function requireTerraform(): void {
+  const probe = spawnSync("terraform", ["version"], { encoding: "utf8" });
+  if (probe.error) {
+    throw new Error(
+      "terraform is not installed or not on the PATH, so the state test cannot run: install terraform " +
+        "(https://developer.hashicorp.com/terraform/install)",
+    );
+  }
+}
+
+/** Starts s3rver on a free loopback port and resolves with the port once it listens. */
+function startS3rver(directory: string): Promise<{ server: ChildProcess; port: number }> {
+  const script = `
+    const S3rver = require("s3rver");
+    const options = { address: "127.0.0.1", port: 0, silent: true, directory: process.argv[1],
+      configureBuckets: [{ name: "${BUCKET}" }] };
+    new S3rver(options).run().then((a) => console.log("listening " + a.port));`;
+  const server = spawn(process.execPath, ["-e", script, directory], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    server.on("exit", (code) => reject(new Error(`s3rver exited with ${code} before it listened`)));
+    server.stdout!.on("data", (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString());
+      if (match) resolve({ server, port: Number(match[1]) });
+    });
+  });
+}
+
+describe("npm run state against an S3-compatible bucket", () => {
+  let server: ChildProcess | undefined;
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let pulledLineage: string | undefined;
+
+  beforeAll(async () => {
+    requireTerraform();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-s3rver-"));
+    const started = await startS3rver(dataDir);
+    server = started.server;
+    const port = started.port;
+    env = {
+      ...process.env,
+      FAILMAP_STATE_BUCKET: BUCKET,
+      FAILMAP_STATE_ENDPOINT: `http://127.0.0.1:${port}`,
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+    };
+  });
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((done) => server!.once("exit", done));
+      server.kill();
+      await exited;
+    }
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const run = (...args: string[]) =>
+    spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/operator/state.ts", ...args], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+    });
+  const state = (...args: string[]) => {
+    const result = run(...args);
+    if (result.status !== 0) throw new Error(`state ${args.join(" ")} failed:\n${result.stderr}`);
+    return result;
+  };
+
+  test("reads back a state pushed through the stack's backend block", () => {
+    const faalkaart = loadOrganisations(path.join(ROOT, "organisations")).find(
+      (o) => o.organisation.name === "faalkaart",
+    )!.organisation;
+    const settings = backendSettings(faalkaart, env);
+    expect(settings).toMatchObject({ kind: "s3", key: "failmap/faalkaart.tfstate" });
+    withStateWorkdir(
+      settings,
+      stackDir("faalkaart"),
+      (dir, tfEnv) => terraform(["state", "push", FIXTURE], dir, tfEnv),
+      env,
+    );
+
+    const listed = state("faalkaart", "list");
+    expect(listed.stderr).toContain(`state of org-faalkaart: s3://${BUCKET}/failmap/faalkaart.tfstate`);
+    expect(listed.stdout.trim().split("\n")).toEqual([
+      "hcloud_server.main_server_9F8E7D6C",
+      'random_id.client_serial["alice"]',
+      'random_id.client_serial["scanner-amsterdam"]',
+      "random_password.production_db-full_password_1A2B3C4D",
+      "module.monitoring.data.hcloud_zone.zone",
+    ]);
+
+    const pulled = JSON.parse(state("faalkaart", "pull").stdout);
+    const fixture = JSON.parse(fs.readFileSync(FIXTURE, "utf8"));
+    expect(pulled.resources).toEqual(fixture.resources);
+    pulledLineage = pulled.lineage;
+
+    const shown = state("faalkaart", "show", "random_password.production_db-full_password_1A2B3C4D").stdout;
+    expect(shown).toMatch(/length\s+= 32/);
+    expect(shown).toMatch(/result\s+= "\(sensitive\)"/);
+    expect(shown).not.toContain(fixture.resources[2].instances[0].attributes.result);
+  });
+
+  test("the state sits at the organisation's key, and no lock file is left behind", async () => {
+    expect(pulledLineage).toBeDefined();
+    const base = `${env.FAILMAP_STATE_ENDPOINT}/${BUCKET}`;
+    const stored = await fetch(`${base}/failmap/faalkaart.tfstate`);
+    expect(stored.status).toBe(200);
+    expect(((await stored.json()) as { lineage: string }).lineage).toBe(pulledLineage);
+    expect((await fetch(`${base}/failmap/faalkaart.tfstate.tflock`)).status).toBe(404);
+  });
+
+  test("an organisation with no state yet says so", () => {
+    const result = run("failmap-uk", "list");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `org-failmap-uk has no state at s3://${BUCKET}/failmap/failmap-uk.tfstate yet: it was never deployed`,
+    );
+  });
+});

@@ -1,0 +1,166 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { parseDocument } from "yaml";
+import { PIPELINE_MODES, renderChildPipeline } from "../../../ops/ci/gitlab-child-pipeline";
+import { organisationNames } from "../../../ops/organisations/select";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+
+type Json = Record<string, unknown>;
+
+/** Strict YAML: duplicate keys, syntax errors and warnings all fail, as a YAML lint would. */
+function parseStrict(text: string, name: string): Json {
+  const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
+  const issues = [...doc.errors, ...doc.warnings].map((e) => `${name}: ${e.message}`);
+  expect(issues).toEqual([]);
+  return doc.toJS() as Json;
+}
+
+/** Every repository file a shell line calls (ops/ci/*.sh, scripts/operator/*.ts) must exist. */
+function expectCalledFilesExist(lines: readonly string[]): void {
+  for (const line of lines) {
+    for (const [file] of line.matchAll(/(?:ops\/ci\/[\w-]+\.sh|scripts\/operator\/[\w-]+\.ts)/g)) {
+      expect({ file, exists: fs.existsSync(path.join(ROOT, file)) }).toEqual({ file, exists: true });
+    }
+  }
+}
+
+const yamlFiles = fs
+  .readdirSync(path.join(ROOT, "organisations"))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((f) => f.replace(/\.ya?ml$/, ""))
+  .sort();
+
+describe("the list of organisations CI runs jobs for", () => {
+  test("is exactly the organisation files, as the entry point prints it", () => {
+    expect(organisationNames()).toEqual(yamlFiles);
+    const run = spawnSync(
+      path.join(ROOT, "node_modules/.bin/tsx"),
+      ["scripts/operator/list-organisations.ts"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(yamlFiles);
+  });
+});
+
+describe("GitHub Actions", () => {
+  const workflow = parseStrict(read(".github/workflows/failmap.yml"), "failmap.yml");
+  const jobs = workflow.jobs as Record<string, Json>;
+
+  test("every job runs somewhere and has steps that each run or use something", () => {
+    for (const [id, job] of Object.entries(jobs)) {
+      expect({ id, runsOn: typeof job["runs-on"] }).toEqual({ id, runsOn: "string" });
+      const steps = job.steps as Json[];
+      expect(steps.length).toBeGreaterThan(0);
+      for (const step of steps) expect([id, "run" in step !== "uses" in step]).toEqual([id, true]);
+      expectCalledFilesExist(steps.map((s) => String(s.run ?? "")));
+    }
+  });
+
+  test("needs refer to jobs that exist", () => {
+    for (const job of Object.values(jobs)) {
+      for (const need of [job.needs ?? []].flat() as string[]) expect(Object.keys(jobs)).toContain(need);
+    }
+  });
+
+  test("the per-organisation matrix is the output of the job that lists organisations/", () => {
+    const list = (jobs.organisations.steps as Json[]).find((s) => s.id === "list")!;
+    expect(list.run).toContain("npx tsx scripts/operator/list-organisations.ts");
+    expect(list.run).toContain('>> "$GITHUB_OUTPUT"');
+    expect((jobs.organisations.outputs as Json).names).toBe("${{ steps.list.outputs.names }}");
+    for (const id of ["plan", "deploy", "renew"]) {
+      expect(jobs[id].needs).toBe("organisations");
+      expect((jobs[id].strategy as { matrix: Json }).matrix.org).toBe(
+        "${{ fromJSON(needs.organisations.outputs.names) }}",
+      );
+    }
+  });
+
+  test("a plan summary goes to the job page, deploys wait for approval, renewals run nightly", () => {
+    const planSteps = (jobs.plan.steps as Json[]).map((s) => String(s.run ?? ""));
+    expect(planSteps.some((r) => r.includes('npx cdktf diff "org-${{ matrix.org }}"'))).toBe(true);
+    expect(planSteps.some((r) => r.includes("plan-summary.ts") && r.includes("$GITHUB_STEP_SUMMARY"))).toBe(
+      true,
+    );
+    expect(jobs.deploy.environment).toBe("production");
+    expect(jobs.renew.if).toContain("schedule");
+    expect((workflow.on as Json).schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+  });
+
+  test("the local prepare action is a composite whose run steps name their shell", () => {
+    const action = parseStrict(read(".github/actions/prepare/action.yml"), "action.yml");
+    const runs = action.runs as { using: string; steps: Json[] };
+    expect(runs.using).toBe("composite");
+    for (const step of runs.steps.filter((s) => "run" in s)) expect(step.shell).toBe("bash");
+    expectCalledFilesExist(runs.steps.map((s) => String(s.run ?? "")));
+  });
+});
+
+describe("GitLab CI", () => {
+  const RESERVED = ["stages", "workflow", "variables", "default", "include", "image", "services", "cache"];
+  const jobsOf = (pipeline: Json) =>
+    Object.entries(pipeline).filter(([k]) => !RESERVED.includes(k)) as [string, Json][];
+  const scriptOf = (job: Json, all: Json): string[] => {
+    const parent = job.extends ? (all[job.extends as string] as Json) : {};
+    return [job.before_script, job.script, job.after_script, parent.before_script, parent.script]
+      .flat()
+      .filter((l): l is string => typeof l === "string");
+  };
+
+  const parent = parseStrict(read(".gitlab-ci.yml"), ".gitlab-ci.yml");
+
+  test("jobs extend hidden jobs that exist, sit in a known stage and need jobs that exist", () => {
+    for (const [id, job] of jobsOf(parent).filter(([k]) => !k.startsWith("."))) {
+      if (job.extends) expect(Object.keys(parent)).toContain(job.extends);
+      const stage = job.stage ?? (parent[job.extends as string] as Json | undefined)?.stage;
+      expect([id, (parent.stages as string[]).includes(stage as string)]).toEqual([id, true]);
+      for (const need of (job.needs as string[] | undefined) ?? [])
+        expect(Object.keys(parent)).toContain(need);
+      expectCalledFilesExist(scriptOf(job, parent));
+    }
+  });
+
+  test("each child pipeline comes from a job that generates it from organisations/, under the same rules", () => {
+    const triggers = jobsOf(parent).filter(([, job]) => job.trigger);
+    expect(triggers.map(([id]) => id)).toEqual(["plans", "deploys", "renewals"]);
+    for (const [, trigger] of triggers) {
+      const [include] = (trigger.trigger as { include: { artifact: string; job: string }[] }).include;
+      const generator = parent[include.job] as Json;
+      expect(scriptOf(generator, parent).join("\n")).toContain(
+        "npx tsx scripts/operator/list-organisations.ts --gitlab-child-pipeline",
+      );
+      expect(
+        (parent[generator.extends as string] as { artifacts: { paths: string[] } }).artifacts.paths,
+      ).toContain(include.artifact);
+      expect(trigger.rules).toEqual(generator.rules);
+      expect(PIPELINE_MODES).toContain((generator.variables as Json).FAILMAP_MODE);
+    }
+  });
+
+  test.each(PIPELINE_MODES)("the %s child pipeline has one job per organisation file", (mode) => {
+    const child = parseStrict(renderChildPipeline(mode, organisationNames()), `${mode} child`);
+    const jobs = jobsOf(child).filter(([k]) => !k.startsWith("."));
+    expect(jobs.map(([id]) => id)).toEqual(yamlFiles.map((name) => `${mode} org-${name}`));
+    for (const [, job] of jobs) {
+      expect(child[job.extends as string]).toBeDefined();
+      expect(child.stages).toContain(job.stage);
+      expectCalledFilesExist(scriptOf(job, child));
+    }
+  });
+
+  test("deploys are manual, per organisation environment, one at a time per organisation", () => {
+    const child = parseStrict(renderChildPipeline("deploy", ["faalkaart"]), "deploy child");
+    expect(child["deploy org-faalkaart"]).toMatchObject({
+      when: "manual",
+      allow_failure: false,
+      environment: { name: "production/org-faalkaart" },
+      resource_group: "org-faalkaart",
+    });
+  });
+});
