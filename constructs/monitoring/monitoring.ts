@@ -39,8 +39,6 @@ export interface MonitoringProps {
   readonly adminDomain?: string;
   /** Needed when the organisation sets monitoring.alertEmail; see smtpSettingsFromEnv. */
   readonly smtp?: SmtpSettings;
-  /** The access log the Webserver writes in NGINX_METRICS_LOG_FORMAT. */
-  readonly nginxLog?: { readonly file: string; readonly format: string };
   readonly images?: Partial<MonitoringImages>;
   /** The main host's bootstrap (docker, MariaDB, node-exporter) and whatever else must come first. */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -63,6 +61,8 @@ const NODE_EXPORTER_PORT_DESCRIPTION = "node-exporter, scraped by Prometheus on 
  */
 export class Monitoring extends Construct {
   readonly grafanaLocation = grafanaLocation;
+  /** The access log the Webserver must write for the cache metrics (its metricsLog). */
+  readonly nginxLog = { file: NGINX_METRICS_LOG, format: NGINX_METRICS_LOG_FORMAT } as const;
   /** mysqld_exporter's account, created by this construct through the MariaDB socket as root. */
   readonly databaseUser: DatabaseUser;
 
@@ -77,7 +77,7 @@ export class Monitoring extends Construct {
     const host = props.mainHost;
     const workers = props.workerHosts ?? [];
     const images = { ...MONITORING_IMAGES, ...props.images };
-    const nginxLog = props.nginxLog ?? { file: NGINX_METRICS_LOG, format: NGINX_METRICS_LOG_FORMAT };
+    const nginxLog = this.nginxLog;
     const instances = Object.entries(org.instances);
     const adminDomain = props.adminDomain ?? (org.instances.production ?? instances[0][1]).admin;
     const publicNames = instances.flatMap(([, i]) => [i.domain, ...i.aliases, i.admin]);

@@ -1,0 +1,142 @@
+import { Container } from "@cdktf/provider-docker/lib/container";
+import { Image } from "@cdktf/provider-docker/lib/image";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import path from "node:path";
+import type { Host } from "../host/host";
+import { HostFiles } from "../host/host-files";
+import type { TlsKeyPair } from "../tls/key-pair";
+import { renderNginxConfig } from "./render-nginx-config";
+import type { AdminExtraLocation, MetricsLog, WebserverSite } from "./webserver-config";
+
+/**
+ * The current stable branch of nginx (even minor versions are stable), on Alpine for a small image with
+ * few packages to patch. Debian bookworm's nginx 1.22, which the system tests run, is older: the rendered
+ * config sticks to syntax both accept.
+ */
+export const DEFAULT_NGINX_IMAGE = "nginx:1.28-alpine";
+export const NGINX_CONTAINER_NAME = "failmap-nginx";
+
+/** Paths on the host, mounted at the same paths in the container so the config reads the same in both. */
+export const WEBSERVER_PATHS = {
+  config: "/etc/failmap/nginx",
+  tls: "/etc/failmap/tls",
+  cache: "/var/cache/failmap/nginx",
+} as const;
+
+export interface WebserverProps {
+  readonly host: Host;
+  /** One per Failmap instance on the host. Their app containers publish on 127.0.0.1. */
+  readonly sites: readonly WebserverSite[];
+  /** For every name of every site (Certificates.certificateFor(host)). */
+  readonly certificate: TlsKeyPair;
+  /** The organisation CA that signs admin client certificates. */
+  readonly clientCaPem: string;
+  /** Subject DNs let into the admin sites, as renderClientDn() (constructs/tls/client-dn) writes them. */
+  readonly allowedClientDns: readonly string[];
+  /** Host-wide services on every admin site, e.g. `/grafana/`. */
+  readonly adminExtraLocations?: readonly AdminExtraLocation[];
+  /** A second access log for the monitoring's log exporter; its directory is mounted from the host. */
+  readonly metricsLog?: MetricsLog;
+  /** Default DEFAULT_NGINX_IMAGE. */
+  readonly image?: string;
+  /** What must exist before files are placed and the container starts: the host's bootstrap (docker). */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * The host's one nginx, in front of every instance's frontend and admin. It shares the host's network
+ * stack (so it sees real client addresses and reaches the apps on 127.0.0.1), and is the only container
+ * that serves ports 80 and 443. Config and certificates are files on the host: a change is tested and
+ * reloaded in the running container, never by recreating it, so no connection is dropped.
+ */
+export class Webserver extends Construct {
+  readonly container: Container;
+  /** Done when config and certificates are on the host (and, when nginx runs, reloaded). */
+  readonly files: HostFiles;
+
+  constructor(scope: Construct, id: string, props: WebserverProps) {
+    super(scope, id);
+    const { host } = props;
+    const provider = host.dockerProvider();
+    const nginxConf = `${WEBSERVER_PATHS.config}/nginx.conf`;
+    const tls = {
+      certificatePath: `${WEBSERVER_PATHS.tls}/fullchain.pem`,
+      keyPath: `${WEBSERVER_PATHS.tls}/privkey.pem`,
+      caCertificatePath: `${WEBSERVER_PATHS.tls}/client-ca.pem`,
+    };
+
+    const rendered = renderNginxConfig({
+      sites: props.sites,
+      tls: { certificatePath: tls.certificatePath, keyPath: tls.keyPath },
+      clientAuth: { caCertificatePath: tls.caCertificatePath, allowedClientDns: props.allowedClientDns },
+      adminExtraLocations: props.adminExtraLocations,
+      cacheRoot: WEBSERVER_PATHS.cache,
+      configDir: WEBSERVER_PATHS.config,
+      listen: { http: 80, https: 443, addresses: host.ipv6Address ? ["*", "[::]"] : ["*"] },
+      metricsLog: props.metricsLog,
+    });
+    const logDir = props.metricsLog && path.posix.dirname(props.metricsLog.file);
+
+    const inContainer = (args: string) => `docker exec ${NGINX_CONTAINER_NAME} nginx -c ${nginxConf} ${args}`;
+    this.files = new HostFiles(this, "files", {
+      host,
+      files: [
+        ...Object.entries(rendered).map(([name, content]) => ({
+          path: `${WEBSERVER_PATHS.config}/${name}`,
+          content,
+        })),
+        { path: tls.certificatePath, content: props.certificate.certificatePem },
+        { path: tls.keyPath, content: props.certificate.privateKeyPem, mode: "0600" },
+        { path: tls.caCertificatePath, content: props.clientCaPem },
+      ],
+      // On the first apply the container does not exist yet; it starts with these files in place.
+      then: [
+        `if [ "$(docker inspect -f '{{.State.Running}}' ${NGINX_CONTAINER_NAME} 2>/dev/null)" = true ]; then ` +
+          `${inContainer("-t -q")} && ${inContainer("-s reload")}; fi`,
+      ],
+      dependsOn: props.dependsOn,
+    });
+
+    const image = new Image(this, "image", {
+      provider,
+      name: props.image ?? DEFAULT_NGINX_IMAGE,
+      // A newer image must not delete the one the running container uses.
+      keepLocally: true,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+    });
+
+    this.container = new Container(this, "container", {
+      provider,
+      name: NGINX_CONTAINER_NAME,
+      image: image.imageId,
+      networkMode: "host",
+      restart: "unless-stopped",
+      mustRun: true,
+      // nginx itself, not the image's entrypoint scripts, which edit a default config this one never reads.
+      entrypoint: ["nginx"],
+      command: ["-c", nginxConf, "-g", "daemon off;"],
+      // SIGQUIT lets workers finish their requests.
+      stopSignal: "SIGQUIT",
+      stopTimeout: 30,
+      logDriver: "json-file",
+      logOpts: { "max-size": "50m", "max-file": "5" },
+      volumes: [
+        { hostPath: WEBSERVER_PATHS.config, containerPath: WEBSERVER_PATHS.config, readOnly: true },
+        { hostPath: WEBSERVER_PATHS.tls, containerPath: WEBSERVER_PATHS.tls, readOnly: true },
+        { hostPath: WEBSERVER_PATHS.cache, containerPath: WEBSERVER_PATHS.cache },
+        ...(logDir ? [{ hostPath: logDir, containerPath: logDir }] : []),
+      ],
+      dependsOn: [this.files.resource, ...(props.dependsOn ?? [])],
+    });
+
+    for (const port of [80, 443]) {
+      host.allowInbound({
+        description: port === 80 ? "HTTP (redirects to HTTPS)" : "HTTPS (nginx)",
+        protocol: "tcp",
+        port,
+        sources: ["0.0.0.0/0", "::/0"],
+      });
+    }
+  }
+}
