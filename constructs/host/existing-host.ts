@@ -1,9 +1,7 @@
-import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
-import type { Host, InboundRule } from "./host";
+import type { Construct } from "constructs";
+import { SshHost } from "./ssh-host";
 import { WaitForDns } from "./wait-for-dns";
-import { sshConnection, sshDockerProvider } from "./ssh";
 
 export interface ExistingHostProps {
   readonly fqdn: string;
@@ -19,7 +17,7 @@ export interface ExistingHostProps {
  * A server at any provider that is reachable by SSH. Nothing is created for it: its firewall is the host
  * firewall that bootstrap renders from `inboundRules`.
  */
-export class ExistingHost extends Construct implements Host {
+export class ExistingHost extends SshHost {
   readonly fqdn: string;
   readonly ipv4Address: string;
   readonly ipv6Address?: string;
@@ -28,14 +26,8 @@ export class ExistingHost extends Construct implements Host {
   readonly sshPort: number;
   readonly hostPublicKey: string;
   readonly reachable: ITerraformDependable;
-  private readonly rules: InboundRule[] = [];
-  private docker?: DockerProvider;
 
-  constructor(
-    scope: Construct,
-    readonly name: string,
-    props: ExistingHostProps,
-  ) {
+  constructor(scope: Construct, name: string, props: ExistingHostProps) {
     super(scope, name);
     this.fqdn = props.fqdn;
     const v6 = props.address.includes(":");
@@ -47,22 +39,5 @@ export class ExistingHost extends Construct implements Host {
     this.sshPort = props.sshPort ?? 22;
     this.hostPublicKey = props.hostPublicKey;
     this.reachable = new WaitForDns(this, "dns", { fqdn: this.fqdn, address: props.address }).resource;
-  }
-
-  get inboundRules(): readonly InboundRule[] {
-    return this.rules;
-  }
-
-  allowInbound(rule: InboundRule): void {
-    this.rules.push(rule);
-  }
-
-  sshConnection() {
-    return sshConnection(this);
-  }
-
-  dockerProvider(): DockerProvider {
-    this.docker ??= sshDockerProvider(this, `docker-${this.name}`, this);
-    return this.docker;
   }
 }

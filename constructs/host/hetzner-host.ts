@@ -1,15 +1,13 @@
-import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { Fn, Lazy, Token, type ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { Firewall, firewallRuleToTerraform } from "../../.gen/providers/hcloud/firewall";
 import { FirewallAttachment } from "../../.gen/providers/hcloud/firewall-attachment";
 import { Server } from "../../.gen/providers/hcloud/server";
 import { SshKey } from "../../.gen/providers/hcloud/ssh-key";
 import { cloudFirewallRules } from "./firewall-rules";
-import type { Host, InboundRule } from "./host";
 import { cloudInitConfig } from "./cloud-init";
-import { sshConnection, sshDockerProvider } from "./ssh";
+import { SshHost } from "./ssh-host";
 import { WaitForDns } from "./wait-for-dns";
 
 export interface HetznerHostProps {
@@ -34,21 +32,15 @@ export interface HetznerHostProps {
 }
 
 /** A Hetzner Cloud server with its pinned host key, first-boot user, project keys and cloud firewall. */
-export class HetznerHost extends Construct implements Host {
+export class HetznerHost extends SshHost {
   readonly fqdn: string;
   readonly deployUser: string;
   readonly sshPort = 22;
   readonly server: Server;
   readonly reachable: ITerraformDependable;
-  private readonly rules: InboundRule[] = [];
   private readonly hostKey: PrivateKey;
-  private docker?: DockerProvider;
 
-  constructor(
-    scope: Construct,
-    readonly name: string,
-    props: HetznerHostProps,
-  ) {
+  constructor(scope: Construct, name: string, props: HetznerHostProps) {
     super(scope, name);
     this.fqdn = props.fqdn;
     this.deployUser = props.deployUser ?? "deploy";
@@ -100,7 +92,8 @@ export class HetznerHost extends Construct implements Host {
       labels,
       // Lazy: layers built after the host (webserver, broker endpoint, monitoring) add their ports.
       rule: Lazy.anyValue({
-        produce: () => cloudFirewallRules(props.sshAllowedNetworks, this.rules).map(firewallRuleToTerraform),
+        produce: () =>
+          cloudFirewallRules(props.sshAllowedNetworks, this.inboundRules).map(firewallRuleToTerraform),
       }) as never,
     });
     new FirewallAttachment(this, "firewall-attachment", {
@@ -126,23 +119,6 @@ export class HetznerHost extends Construct implements Host {
   get hostPublicKey(): string {
     // The tls provider ends the key with a newline, which would break the ssh option it is pinned in.
     return Fn.trimspace(this.hostKey.publicKeyOpenssh);
-  }
-
-  get inboundRules(): readonly InboundRule[] {
-    return this.rules;
-  }
-
-  allowInbound(rule: InboundRule): void {
-    this.rules.push(rule);
-  }
-
-  sshConnection() {
-    return sshConnection(this);
-  }
-
-  dockerProvider(): DockerProvider {
-    this.docker ??= sshDockerProvider(this, `docker-${this.name}`, this);
-    return this.docker;
   }
 }
 

@@ -16,7 +16,8 @@ import {
   renderDashboardProvisioning,
   renderDatasourceProvisioning,
 } from "./grafana/provisioning";
-import { HostNetworkContainer, whenRunning } from "./host-network-container";
+import { whenRunning } from "../host/when-running";
+import { HostNetworkContainer } from "./host-network-container";
 import { MONITORING_IMAGES, type MonitoringImages } from "./images";
 import {
   NGINX_METRICS_LOG,

@@ -3,6 +3,7 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HostFiles } from "../host/host-files";
+import { whenRunning } from "../host/when-running";
 import type { Host } from "../host/host";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerStreamConfig, type BrokerRoute } from "./render-broker-stream";
@@ -70,10 +71,7 @@ export class BrokerEndpoint extends Construct {
         { path: `${CONFIG_DIR}/client-ca.pem`, content: props.clientCaPem },
       ],
       // On the first apply the container does not exist yet; it starts with these files.
-      then: [
-        `if [ "$(docker inspect -f '{{.State.Running}}' ${BROKER_ENDPOINT_CONTAINER} 2>/dev/null)" = true ]; ` +
-          `then ${exec} -t && ${exec} -s reload; fi`,
-      ],
+      then: [whenRunning(BROKER_ENDPOINT_CONTAINER, `${exec} -t && ${exec} -s reload`)],
     });
 
     const provider = host.dockerProvider();

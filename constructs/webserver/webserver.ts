@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import path from "node:path";
 import type { Host } from "../host/host";
 import { HostFiles } from "../host/host-files";
+import { whenRunning } from "../host/when-running";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderNginxConfig } from "./render-nginx-config";
 import type { AdminExtraLocation, MetricsLog, WebserverSite } from "./webserver-config";
@@ -91,10 +92,7 @@ export class Webserver extends Construct {
         { path: tls.caCertificatePath, content: props.clientCaPem },
       ],
       // On the first apply the container does not exist yet; it starts with these files in place.
-      then: [
-        `if [ "$(docker inspect -f '{{.State.Running}}' ${NGINX_CONTAINER_NAME} 2>/dev/null)" = true ]; then ` +
-          `${inContainer("-t -q")} && ${inContainer("-s reload")}; fi`,
-      ],
+      then: [whenRunning(NGINX_CONTAINER_NAME, `${inContainer("-t -q")} && ${inContainer("-s reload")}`)],
       dependsOn: props.dependsOn,
     });
 
