@@ -2,10 +2,20 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Organisation } from "../config/schema";
 import { namesOf } from "../config/semantic-checks";
+import { FailmapInstance } from "../constructs/app/failmap-instance";
+import { HostBootstrap } from "../constructs/bootstrap/host-bootstrap";
+import { InstanceDatabase } from "../constructs/bootstrap/instance-database";
 import { DnsRecords } from "../constructs/host/dns-records";
-import { ExistingHost } from "../constructs/host/existing-host";
-import { HetznerHost } from "../constructs/host/hetzner-host";
 import type { Host } from "../constructs/host/host";
+import { Monitoring } from "../constructs/monitoring/monitoring";
+import { RemoteWorkers } from "../constructs/remote-workers/remote-workers";
+import { Certificates } from "../constructs/tls/certificates";
+import {
+  ClientCertificateAuthority,
+  clientCertificateHolders,
+} from "../constructs/tls/client-certificate-authority";
+import { Webserver } from "../constructs/webserver/webserver";
+import { createMainHost, createWorkerHosts } from "./hosts";
 import { configureProviders } from "./providers";
 import { configureStateBackend } from "./state-backend";
 
@@ -13,39 +23,29 @@ export interface OrganisationStackProps {
   readonly organisation: Organisation;
 }
 
-/** Everything one organisation runs: `cdktf deploy org-<name>` deploys exactly this. */
+/**
+ * Everything one organisation runs: `cdktf deploy org-<name>` deploys exactly this. It reads top to bottom
+ * in the order things come up: servers, their bootstrap, the instances, certificates, the front door.
+ */
 export class OrganisationStack extends TerraformStack {
   /** Set when the stack keeps its state locally; main.ts prints it. */
   readonly stateNotice?: string;
   readonly main: Host;
   readonly workerHosts: readonly Host[];
+  readonly instances: readonly FailmapInstance[];
 
   constructor(scope: Construct, props: OrganisationStackProps) {
     const org = props.organisation;
     super(scope, `org-${org.name}`);
-    const workerGroups = Object.entries(org.remoteWorkers?.hosts ?? {});
+    const hasWorkerHosts = Object.keys(org.remoteWorkers?.hosts ?? {}).length > 0;
     configureProviders(this, {
-      hcloud: org.server.provider === "hetzner" || org.dnsZone !== undefined || workerGroups.length > 0,
+      hcloud: org.server.provider === "hetzner" || org.dnsZone !== undefined || hasWorkerHosts,
     });
     this.stateNotice = configureStateBackend(this, org);
 
+    // Servers and their names.
     this.main = createMainHost(this, org);
-    this.workerHosts = workerGroups.flatMap(([group, spec]) =>
-      Array.from({ length: spec.count }, (_, i) => {
-        const name = `${group}-${i + 1}`;
-        return new HetznerHost(this, name, {
-          ...hetznerAccess(org),
-          fqdn: `${name}.${org.server.fqdn}`,
-          serverType: spec.type,
-          location: spec.location,
-          image: org.server.provider === "hetzner" ? org.server.image : "debian-12",
-          backups: false,
-          protect: false,
-          role: "worker",
-        });
-      }),
-    );
-
+    this.workerHosts = createWorkerHosts(this, org);
     if (org.dnsZone) {
       new DnsRecords(this, "dns", {
         host: this.main,
@@ -56,39 +56,92 @@ export class OrganisationStack extends TerraformStack {
         new DnsRecords(this, `dns-${host.name}`, { host, zone: org.dnsZone, names: [host.fqdn] });
       }
     }
-  }
-}
 
-function createMainHost(scope: Construct, org: Organisation): Host {
-  const server = org.server;
-  if (server.provider === "existing") {
-    return new ExistingHost(scope, "main", {
-      fqdn: server.fqdn,
-      address: server.address,
-      hostPublicKey: server.hostKey,
-      sshPort: server.sshPort,
+    // Bootstrap: users, hardening, firewall, Docker, MariaDB with one database per instance.
+    const databases = Object.keys(org.instances).map(
+      (instance) => new InstanceDatabase(this, `database-${instance}`, { instance }),
+    );
+    const bootstrap = new HostBootstrap(this, "bootstrap", {
+      host: this.main,
+      organisation: org,
+      role: "main",
+      databases,
+    });
+    const workerBootstraps = this.workerHosts.map(
+      (host) =>
+        new HostBootstrap(this, `bootstrap-${host.name}`, { host, organisation: org, role: "worker" }),
+    );
+
+    // The Failmap instances (production, staging, ...), each with its own broker, apps and workers.
+    this.instances = Object.entries(org.instances).map(
+      ([name, instance], index) =>
+        new FailmapInstance(this, `instance-${name}`, {
+          host: this.main,
+          organisation: org,
+          name,
+          instance,
+          index,
+          database: databases[index],
+          dependsOn: [bootstrap.done],
+        }),
+    );
+
+    // Certificates: Let's Encrypt for every public name, a private CA for admins and remote workers.
+    const certificates = new Certificates(this, "certificates", {
+      acme: org.acme,
+      sites: [{ host: this.main, names: namesOf(org).map((n) => n.name) }],
+    });
+    const clientCa = new ClientCertificateAuthority(this, "client-ca", {
+      organisation: org.name,
+      ...clientCertificateHolders(org),
+    });
+
+    const monitoring = org.monitoring.enabled
+      ? new Monitoring(this, "monitoring", {
+          organisation: org,
+          mainHost: this.main,
+          workerHosts: this.workerHosts,
+          brokers: this.instances.map((i) => ({ instance: i.name, ...i.broker })),
+          dependsOn: [bootstrap.done],
+        })
+      : undefined;
+
+    // The front door: nginx for the sites, and the TLS endpoint remote workers reach the brokers through.
+    new Webserver(this, "webserver", {
+      host: this.main,
+      sites: this.instances.map((i) => ({
+        instance: i.name,
+        domain: i.instance.domain,
+        aliases: i.instance.aliases,
+        adminDomain: i.instance.admin,
+        upstreams: {
+          frontend: { address: i.upstreams.frontend },
+          admin: { address: i.upstreams.admin },
+          interactive: i.upstreams.interactive ? { address: i.upstreams.interactive } : undefined,
+        },
+      })),
+      certificate: certificates.certificateFor(this.main),
+      clientCaPem: clientCa.caCertificatePem,
+      allowedClientDns: clientCa.adminClientDns,
+      adminExtraLocations: monitoring ? [monitoring.grafanaLocation] : [],
+      metricsLog: monitoring?.nginxLog,
+      dependsOn: [bootstrap.done],
+    });
+
+    new RemoteWorkers(this, "remote-workers", {
+      organisation: org,
+      main: { host: this.main, bootstrapDone: bootstrap.done },
+      serverCertificate: certificates.certificateFor(this.main),
+      serverTrustAnchorPem: certificates.trustAnchorFor(this.main),
+      clientCa,
+      brokers: this.instances.map((i) => ({
+        instance: i.name,
+        domain: i.instance.domain,
+        address: i.broker.address,
+      })),
+      brokerPasswords: Object.fromEntries(this.instances.map((i) => [i.name, i.broker.password])),
+      images: Object.fromEntries(this.instances.map((i) => [i.name, i.image])),
+      workerHosts: this.workerHosts.map((host, n) => ({ host, bootstrapDone: workerBootstraps[n].done })),
     });
   }
-  return new HetznerHost(scope, "main", {
-    ...hetznerAccess(org),
-    fqdn: server.fqdn,
-    serverType: server.type,
-    location: server.location,
-    image: server.image,
-    backups: server.backups,
-    protect: server.protect,
-  });
-}
-
-function hetznerAccess(org: Organisation) {
-  return {
-    organisation: org.name,
-    sshAllowedNetworks: org.sshAllowedNetworks,
-    // Only sudo users can deploy, so only their keys reach the deploy account.
-    operatorKeys: org.users
-      .filter((u) => u.sudo)
-      .flatMap((u) =>
-        u.keys.map((publicKey, i) => ({ name: i === 0 ? u.name : `${u.name}-${i + 1}`, publicKey })),
-      ),
-  };
 }

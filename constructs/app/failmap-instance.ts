@@ -56,6 +56,10 @@ export interface InstanceBroker {
  * a host without colliding.
  */
 export class FailmapInstance extends Construct {
+  /** The instance's key in the organisation file, e.g. production. */
+  readonly name: string;
+  /** Its settings from the organisation file. */
+  readonly instance: Instance;
   readonly names: InstanceNames;
   readonly ports: InstancePorts;
   readonly upstreams: InstanceUpstreams;
@@ -83,6 +87,8 @@ export class FailmapInstance extends Construct {
           `pass the credentials created for ${name}`,
       );
     }
+    this.name = name;
+    this.instance = instance;
     this.names = instanceNames(name);
     this.ports = instancePorts(props.index);
     const provider = host.dockerProvider();

@@ -47,7 +47,7 @@ describe("HostFiles", () => {
   it("shows hashes of the content in plans, never the content", () => {
     const files = synthFiles((secret) => `password=${secret}`);
     expect(files.triggers.content).toMatch(/^[0-9a-f]{64}$/);
-    expect(files.triggers.references).toBe("${sha256(join(\"\\n\", [random_password.secret.result]))}");
+    expect(files.triggers.references).toBe('${sha256(join("\\n", [random_password.secret.result]))}');
     expect(files.provisioner[0]["remote-exec"].inline[0]).toMatch(/mkdir -p -m 0700/);
   });
 

@@ -1,0 +1,93 @@
+import { Lazy, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { Organisation } from "../../config/schema";
+import type { DatabaseCredentials } from "../app/database-credentials";
+import type { Host } from "../host/host";
+import { HostFiles } from "../host/host-files";
+import { BUNDLE_DIR, bootstrapBundle } from "./bundle";
+import { renderNftables } from "./nftables";
+import { readScriptFolder, repositoryRoot } from "./script-files";
+
+export interface HostBootstrapProps {
+  readonly host: Host;
+  readonly organisation: Organisation;
+  /** The main host runs MariaDB, the backups and the admin tools; worker hosts run remote workers only. */
+  readonly role: "main" | "worker";
+  /** The instances' databases and accounts (main only). */
+  readonly databases?: readonly DatabaseCredentials[];
+  /**
+   * Where the node exporter listens. Default: 127.0.0.1:9100 on main (Prometheus runs there) and
+   * 0.0.0.0:9100 on workers, where the firewalls admit only the main host (add that inbound rule).
+   */
+  readonly nodeExporterListen?: string;
+  /** The folder holding scripts/bootstrap and scripts/host. Default: this project's folder. */
+  readonly projectRoot?: string;
+}
+
+/**
+ * Turns a fresh Debian 12/13 server into a Failmap host: users and SSH hardening, host firewall, Docker,
+ * updates, swap, monitoring, and on main MariaDB, backups and the admin tools. The scripts in
+ * scripts/bootstrap run over SSH with sudo, and run again whenever the bundle or the machine changes.
+ */
+export class HostBootstrap extends Construct {
+  /** Everything that uses the host (docker resources above all) depends on this. */
+  readonly done: ITerraformDependable;
+
+  constructor(scope: Construct, id: string, props: HostBootstrapProps) {
+    super(scope, id);
+    const { host, organisation, role } = props;
+    const databases = props.databases ?? [];
+    if (role === "worker" && databases.length > 0) {
+      throw new Error(`HostBootstrap ${this.node.path}: databases live on the main host; remove them here`);
+    }
+    for (const db of databases) {
+      if (!(db.instance in organisation.instances)) {
+        throw new Error(`HostBootstrap ${this.node.path}: database for unknown instance "${db.instance}"`);
+      }
+    }
+    const nodeExporterListen =
+      props.nodeExporterListen ?? (role === "main" ? "127.0.0.1:9100" : "0.0.0.0:9100");
+    if (!/^(\[[0-9a-fA-F:]+\]|[0-9.]+):\d{1,5}$/.test(nodeExporterListen)) {
+      throw new Error(
+        `HostBootstrap ${this.node.path}: nodeExporterListen "${nodeExporterListen}" is not address:port ` +
+          `(for example 127.0.0.1:9100 or [::1]:9100)`,
+      );
+    }
+    const root = props.projectRoot ?? repositoryRoot();
+    const instances = role === "main" ? Object.keys(organisation.instances).sort() : [];
+
+    const files = bootstrapBundle({
+      env: {
+        role,
+        fqdn: host.fqdn,
+        deployUser: host.deployUser,
+        timezone: organisation.system.timezone,
+        swapMb: organisation.system.swapMb,
+        backupRetentionDays: organisation.system.backupRetention,
+        nodeExporterListen,
+        instances,
+      },
+      rebootWindow: organisation.system.rebootWindow,
+      users: organisation.users,
+      // Other constructs add inbound rules after this one is made: render them when the stack is synthesized.
+      nftables: Lazy.stringValue({
+        produce: () =>
+          renderNftables({
+            sshPort: host.sshPort,
+            sshSources: organisation.sshAllowedNetworks,
+            rules: host.inboundRules,
+          }),
+      }),
+      bootstrapScripts: readScriptFolder("scripts/bootstrap", root),
+      hostScripts: role === "main" ? readScriptFolder("scripts/host", root) : [],
+      databases,
+    });
+
+    const bundle = new HostFiles(this, "bundle", {
+      host,
+      files: files.map((f) => ({ path: `${BUNDLE_DIR}/${f.path}`, content: f.content, mode: f.mode })),
+      then: [`bash ${BUNDLE_DIR}/run.sh`],
+    });
+    this.done = bundle.resource;
+  }
+}

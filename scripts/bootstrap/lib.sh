@@ -1,0 +1,103 @@
+#!/bin/bash
+# Helpers shared by the bootstrap steps, and the host's settings from config/bootstrap.env.
+# Every step reports "changed: <what>" or "ok: <what>": a run that changes nothing prints no "changed:".
+
+# BUNDLE and STATE are for the steps that source this file.
+# shellcheck disable=SC2034
+BUNDLE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CONFIG=$BUNDLE/config
+# shellcheck disable=SC2034
+STATE=/var/lib/failmap/bootstrap
+export DEBIAN_FRONTEND=noninteractive
+
+# shellcheck disable=SC1091 # rendered by the HostBootstrap construct
+. "$CONFIG/bootstrap.env"
+FAILMAP_ROLE=${FAILMAP_ROLE:?missing in bootstrap.env}
+FAILMAP_FQDN=${FAILMAP_FQDN:?missing in bootstrap.env}
+FAILMAP_DEPLOY_USER=${FAILMAP_DEPLOY_USER:?missing in bootstrap.env}
+FAILMAP_TIMEZONE=${FAILMAP_TIMEZONE:?missing in bootstrap.env}
+FAILMAP_SWAP_MB=${FAILMAP_SWAP_MB:?missing in bootstrap.env}
+FAILMAP_BACKUP_RETENTION_DAYS=${FAILMAP_BACKUP_RETENTION_DAYS:?missing in bootstrap.env}
+FAILMAP_NODE_EXPORTER_LISTEN=${FAILMAP_NODE_EXPORTER_LISTEN:?missing in bootstrap.env}
+FAILMAP_INSTANCES=${FAILMAP_INSTANCES-}
+
+changed() { echo "changed: $*"; }
+ok() { echo "ok: $*"; }
+skipped() { echo "skipped: $*"; }
+fail() {
+  echo "error: $*" >&2
+  exit 1
+}
+
+# systemd is PID 1 on a real host. In a chroot or an image build it is not: then unit files are written and
+# enabled, but nothing is started, reloaded or applied to the running kernel (swap, hostname, firewall).
+systemd_running() { [[ -d /run/systemd/system ]]; }
+
+# put_file SRC DEST MODE [OWNER:GROUP] installs SRC as DEST when its content, mode or owner differ.
+# It returns 1 when DEST was right already, so callers write `if put_file ...; then <reload>; fi`.
+put_file() {
+  local src=$1 dest=$2 mode=$3 owner=${4:-root:root} wanted
+  wanted="$(printf '%o' "$((8#$mode))") $owner" # as stat prints it: "600 root:root"
+  if [[ -f $dest ]] && cmp -s "$src" "$dest" && [[ $(stat -c '%a %U:%G' "$dest") == "$wanted" ]]; then
+    ok "$dest"
+    return 1
+  fi
+  # Callers test the result, which turns off `set -e` in here: check the install by hand.
+  install -D -m "$mode" -o "${owner%%:*}" -g "${owner#*:}" "$src" "$dest" || fail "cannot install $dest"
+  changed "$dest"
+}
+
+# write_file DEST MODE [OWNER:GROUP] < content: put_file for text made by the script itself.
+write_file() {
+  local tmp status=0
+  tmp=$(mktemp)
+  cat >"$tmp"
+  put_file "$tmp" "$@" || status=$?
+  rm -f "$tmp"
+  return "$status"
+}
+
+ensure_packages() {
+  local package missing=()
+  for package in "$@"; do
+    if [[ $(dpkg-query -W -f '${db:Status-Status}' "$package" 2>/dev/null) != installed ]]; then
+      missing+=("$package")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    ok "packages $*"
+    return
+  fi
+  # On a new server apt-daily may hold the lock for a while: wait for it instead of failing.
+  local apt=(apt-get -q -o DPkg::Lock::Timeout=600)
+  "${apt[@]}" update >&2
+  "${apt[@]}" install -y --no-install-recommends -o Dpkg::Options::=--force-confdef \
+    -o Dpkg::Options::=--force-confold "${missing[@]}" >&2
+  changed "installed ${missing[*]}"
+}
+
+# enable_unit UNIT: started at boot (works offline, in a chroot too), and now where systemd runs.
+enable_unit() {
+  if systemctl is-enabled -q "$1" 2>/dev/null; then
+    ok "$1 enabled"
+  else
+    systemctl enable -q "$1"
+    changed "$1 enabled"
+  fi
+  if systemd_running && ! systemctl is-active -q "$1"; then
+    systemctl start "$1"
+    changed "$1 started"
+  fi
+}
+
+# restart_unit UNIT, after its configuration changed.
+restart_unit() {
+  if systemd_running && systemctl is-active -q "$1"; then
+    systemctl restart "$1"
+    changed "$1 restarted"
+  fi
+}
+
+daemon_reload() {
+  if systemd_running; then systemctl daemon-reload; fi
+}

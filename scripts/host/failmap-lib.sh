@@ -1,0 +1,80 @@
+#!/bin/bash
+# Shared by the failmap admin commands: which instance a command is for, and that instance's settings.
+# Installed to /usr/local/lib/failmap/ by the bootstrap. Settings, all in /etc/failmap/:
+#   host.env                 the instances and the backup retention (bootstrap)
+#   <instance>/database.env  the instance's database name (bootstrap)
+#   <instance>/instance.env  image, network, container names, app.env path (the stack's FailmapInstance)
+
+FAILMAP_ETC=/etc/failmap
+# shellcheck disable=SC1091 # written by the bootstrap
+. "$FAILMAP_ETC/host.env"
+FAILMAP_INSTANCES=${FAILMAP_INSTANCES:?no instances in $FAILMAP_ETC/host.env}
+FAILMAP_BACKUP_RETENTION_DAYS=${FAILMAP_BACKUP_RETENTION_DAYS:-7}
+# shellcheck disable=SC2034 # for the commands that source this file
+BACKUP_DIR=/var/backups/failmap
+
+die() {
+  echo "$(basename "$0"): $*" >&2
+  exit 1
+}
+
+is_instance() { [[ " $FAILMAP_INSTANCES " == *" $1 "* ]]; }
+
+# load_instance NAME sets INSTANCE and reads what there is of the instance's settings.
+load_instance() {
+  is_instance "$1" || die "unknown instance '$1'; this host has: $FAILMAP_INSTANCES"
+  INSTANCE=$1
+  FAILMAP_DATABASE=""
+  FAILMAP_IMAGE=""
+  local file
+  for file in database.env instance.env; do
+    # shellcheck disable=SC1090 # written by the bootstrap and by the stack
+    if [[ -f $FAILMAP_ETC/$INSTANCE/$file ]]; then . "$FAILMAP_ETC/$INSTANCE/$file"; fi
+  done
+}
+
+# require_database and require_deployed: clear messages instead of half-run commands.
+require_database() {
+  [[ -n $FAILMAP_DATABASE ]] || die "$INSTANCE has no database here ($FAILMAP_ETC/$INSTANCE/database.env)"
+}
+require_deployed() {
+  [[ -n $FAILMAP_IMAGE ]] ||
+    die "$INSTANCE is not deployed yet: the stack writes $FAILMAP_ETC/$INSTANCE/instance.env when it is"
+  FAILMAP_NETWORK=${FAILMAP_NETWORK:-failmap-$INSTANCE}
+  FAILMAP_CONTAINER_PREFIX=${FAILMAP_CONTAINER_PREFIX:-failmap-$INSTANCE-}
+  FAILMAP_APP_ENV=${FAILMAP_APP_ENV:-$FAILMAP_ETC/$INSTANCE/app.env}
+}
+
+# select_instance "$@" takes the instance from "-i NAME" or a first argument that names one, and may
+# leave it out when the host has only one. The remaining arguments are in ARGS.
+select_instance() {
+  local only
+  if [[ ${1:-} == -i ]]; then
+    [[ -n ${2:-} ]] || die "-i needs an instance name ($FAILMAP_INSTANCES)"
+    load_instance "$2"
+    shift 2
+  elif [[ -n ${1:-} ]] && is_instance "$1"; then
+    load_instance "$1"
+    shift
+  else
+    read -r only _ <<<"$FAILMAP_INSTANCES"
+    [[ $FAILMAP_INSTANCES == "$only" ]] || die "which instance? use -i <name> ($FAILMAP_INSTANCES)"
+    load_instance "$only"
+  fi
+  # shellcheck disable=SC2034 # for the command that sourced this file
+  ARGS=("$@")
+}
+
+# The instance's long-running containers (failmap-<instance>-<role>), not one-off ones such as migrate.
+instance_containers() {
+  docker ps --all --format '{{.Names}}' --filter "name=^$FAILMAP_CONTAINER_PREFIX" |
+    grep -vxF "${FAILMAP_CONTAINER_PREFIX}migrate" | sort
+}
+
+restart_instance() {
+  local containers
+  mapfile -t containers < <(instance_containers)
+  ((${#containers[@]} > 0)) || die "no containers of $INSTANCE: deploy the stack first"
+  docker restart "${containers[@]}" >/dev/null
+  echo "restarted ${containers[*]}"
+}

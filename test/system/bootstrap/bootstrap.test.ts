@@ -1,0 +1,394 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { DatabaseCredentials } from "../../../constructs/app/database-credentials";
+import { BUNDLE_DIR, bootstrapBundle, type BootstrapBundleInput } from "../../../constructs/bootstrap/bundle";
+import { renderNftables } from "../../../constructs/bootstrap/nftables";
+import { readScriptFolder, repositoryRoot } from "../../../constructs/bootstrap/script-files";
+import { bootstrapPackages, cachedRootfs, requireTool, run, ScratchRoot } from "./debian-rootfs";
+
+/*
+ * The real bootstrap scripts in a real Debian 12 and 13 (a chroot, no systemd): twice with the same config and
+ * once with a user removed, then the results checked with the real programs: sshd, nft, apt-config,
+ * MariaDB with the rendered grants, the backup and restore commands, and an SSH login over a network
+ * namespace.
+ */
+
+const ROOT = repositoryRoot();
+const FQDN = "faalserver.faalkaart.test";
+const keysDir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-bootstrap-keys-"));
+const key = (name: string) => {
+  const file = path.join(keysDir, name);
+  if (!fs.existsSync(file)) run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", file]);
+  return { file, pub: fs.readFileSync(`${file}.pub`, "utf8").trim() };
+};
+
+const database: DatabaseCredentials = {
+  instance: "production",
+  database: "failmap_production",
+  full: { name: "production_full", password: "Full0123456789abcdefghijklmnopqr" },
+  readWrite: { name: "production_rw", password: "ReadWrite0123456789abcdefghijklm" },
+  readOnly: { name: "production_ro", password: "ReadOnly0123456789abcdefghijklmn" },
+};
+
+function bundleInput(users: BootstrapBundleInput["users"]): BootstrapBundleInput {
+  return {
+    env: {
+      role: "main",
+      fqdn: FQDN,
+      deployUser: "deploy",
+      timezone: "Europe/Amsterdam",
+      swapMb: 16,
+      backupRetentionDays: 7,
+      nodeExporterListen: "127.0.0.1:9100",
+      instances: ["production"],
+    },
+    rebootWindow: "04:30",
+    users,
+    nftables: renderNftables({
+      sshPort: 22,
+      sshSources: ["192.0.2.0/24", "2001:db8:1234::/48"],
+      rules: [
+        { description: "HTTPS", protocol: "tcp", port: 443, sources: ["0.0.0.0/0", "::/0"] },
+        { description: "remote workers", protocol: "tcp", port: 1337, sources: ["198.51.100.0/24"] },
+      ],
+    }),
+    bootstrapScripts: readScriptFolder("scripts/bootstrap"),
+    hostScripts: readScriptFolder("scripts/host"),
+    databases: [database],
+  };
+}
+
+afterAll(() => fs.rmSync(keysDir, { recursive: true, force: true }));
+
+describe.each([
+  { suite: "bookworm", version: 12 },
+  { suite: "trixie", version: 13 },
+])("bootstrap on Debian $version ($suite)", ({ suite }) => {
+  let scratch: ScratchRoot;
+  let mariadb: ChildProcess | undefined;
+  const outputs: string[] = [];
+
+  const bootstrap = (users: BootstrapBundleInput["users"]): string => {
+    for (const file of bootstrapBundle(bundleInput(users))) {
+      const target = scratch.file(`${BUNDLE_DIR}/${file.path}`);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content, { mode: parseInt(file.mode, 8) });
+    }
+    const output = scratch.chroot(["bash", `${BUNDLE_DIR}/run.sh`]);
+    outputs.push(output);
+    return output;
+  };
+  const sql = (statement: string, user?: { name: string; password: string }) =>
+    scratch.chroot([
+      "mariadb",
+      "-N",
+      ...(user ? [`-u${user.name}`, `-p${user.password}`] : []),
+      "-e",
+      statement,
+    ]);
+  const changes = (output: string) => output.split("\n").filter((line) => line.startsWith("changed:"));
+
+  const alice = { name: "alice", sudo: true, shell: "/bin/bash", keys: [key("alice").pub] };
+  const bob = { name: "bob", sudo: false, shell: "/bin/sh", keys: [key("bob").pub] };
+
+  beforeAll(async () => {
+    for (const [tool, pkg] of [
+      ["chroot", "coreutils"],
+      ["ssh-keygen", "openssh-client"],
+      ["ip", "iproute2"],
+    ]) {
+      requireTool(tool, pkg);
+    }
+    const lower = cachedRootfs(suite, bootstrapPackages(path.join(ROOT, "scripts/bootstrap")));
+    scratch = new ScratchRoot(lower);
+
+    // What cloud-init leaves on a new server: the deploy user with a key and passwordless sudo.
+    // Its password field is "!" (locked), as cloud-init leaves it: key logins must work all the same.
+    scratch.chroot(["useradd", "--create-home", "--shell", "/bin/bash", "deploy"]);
+    fs.mkdirSync(scratch.file("/etc/sudoers.d"), { recursive: true });
+    fs.writeFileSync(scratch.file("/etc/sudoers.d/90-cloud-init-users"), "deploy ALL=(ALL) NOPASSWD:ALL\n", {
+      mode: 0o440,
+    });
+    fs.mkdirSync(scratch.file("/home/deploy/.ssh"), { recursive: true });
+    fs.writeFileSync(scratch.file("/home/deploy/.ssh/authorized_keys"), `${key("deploy").pub}\n`);
+    scratch.chroot(["chown", "-R", "deploy:deploy", "/home/deploy/.ssh"]);
+
+    bootstrap([alice, bob]);
+
+    // No systemd here, so the test starts the MariaDB that the bootstrap installed, as systemd would.
+    fs.mkdirSync(scratch.file("/run/mysqld"), { recursive: true });
+    scratch.chroot(["chown", "mysql:mysql", "/run/mysqld"]);
+    mariadb = spawn(
+      "chroot",
+      [
+        scratch.root,
+        "mariadbd",
+        "--no-defaults",
+        "--user=mysql",
+        "--datadir=/var/lib/mysql",
+        "--socket=/run/mysqld/mysqld.sock",
+        "--skip-networking",
+      ],
+      { stdio: "ignore" },
+    );
+    for (let i = 0; !fs.existsSync(scratch.file("/run/mysqld/mysqld.sock")); i++) {
+      if (i > 100) throw new Error("MariaDB did not create its socket within 10 s");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    bootstrap([alice]);
+    bootstrap([alice]);
+  });
+
+  afterAll(async () => {
+    if (mariadb?.exitCode === null) {
+      const exited = new Promise((resolve) => mariadb?.once("exit", resolve));
+      mariadb.kill("SIGTERM");
+      await exited;
+    }
+    scratch?.cleanUp();
+  });
+
+  test("the first run installs and configures everything, and defers the grants while MariaDB is down", () => {
+    expect(changes(outputs[0]).length).toBeGreaterThan(10);
+    expect(outputs[0]).toContain("changed: installed");
+    expect(outputs[0]).toContain("skipped: databases and accounts (MariaDB is not running here)");
+  });
+
+  test("the second run applies the grants and locks the removed user, and a third run changes nothing", () => {
+    expect(changes(outputs[1])).toEqual(
+      expect.arrayContaining(["changed: databases and accounts", "changed: user bob locked"]),
+    );
+    expect(changes(outputs[2])).toEqual([]);
+    expect(outputs[2]).toContain("ok: user bob locked");
+  });
+
+  test("users get their keys and rights; a removed user is locked, not deleted", () => {
+    expect(fs.readFileSync(scratch.file("/home/alice/.ssh/authorized_keys"), "utf8")).toBe(
+      `${alice.keys[0]}\n`,
+    );
+    expect(scratch.chroot(["id", "-nG", "alice"]).trim().split(" ")).toEqual(
+      expect.arrayContaining(["sudo", "docker", "failmap-ssh", "failmap-users"]),
+    );
+    expect(scratch.chroot(["id", "-nG", "deploy"]).trim().split(" ")).toEqual(
+      expect.arrayContaining(["docker", "failmap-ssh"]),
+    );
+    expect(scratch.chroot(["passwd", "-S", "bob"]).split(" ")[1]).toBe("L");
+    expect(scratch.chroot(["chage", "-l", "bob"])).toMatch(/Account expires\s*:\s*Jan 02, 1970/);
+    expect(scratch.chroot(["id", "-nG", "bob"])).not.toMatch(/failmap-ssh|sudo|docker/);
+    expect(fs.existsSync(scratch.file("/home/bob/.ssh/authorized_keys"))).toBe(true);
+    expect(scratch.chroot(["sudo", "-l", "-U", "alice"])).toContain("NOPASSWD: ALL");
+  });
+
+  test("sshd accepts its configuration: keys only, no root", () => {
+    const effective = scratch.chroot(["sshd", "-T", "-C", "user=deploy,host=test,addr=192.0.2.10"]);
+    expect(effective).toContain("passwordauthentication no");
+    expect(effective).toContain("kbdinteractiveauthentication no");
+    expect(effective).toContain("permitrootlogin no");
+    expect(effective).toContain("allowgroups failmap-ssh");
+  });
+
+  test("the firewall rules load in a kernel (a private network namespace) and keep to their own table", () => {
+    const ns = `fmbs-nft-${suite}-${process.pid}`;
+    run("ip", ["netns", "add", ns]);
+    try {
+      run("ip", ["netns", "exec", ns, "chroot", scratch.root, "nft", "-f", "/etc/nftables.conf"]);
+      const ruleset = run("ip", ["netns", "exec", ns, "nft", "list", "ruleset"]);
+      expect(ruleset).toContain("table inet failmap");
+      expect(ruleset).toMatch(/ip saddr 192\.0\.2\.0\/24 tcp dport 22 accept/);
+      expect(ruleset).toMatch(/tcp dport 443 accept/);
+      // Loading again replaces the table rather than failing or doubling it, and other tables stay.
+      run("ip", ["netns", "exec", ns, "nft", "add", "table", "ip", "docker-stand-in"]);
+      run("ip", ["netns", "exec", ns, "chroot", scratch.root, "nft", "-f", "/etc/nftables.conf"]);
+      const again = run("ip", ["netns", "exec", ns, "nft", "list", "ruleset"]);
+      expect(again.match(/tcp dport 443 accept/g)).toHaveLength(1);
+      expect(again).toContain("table ip docker-stand-in");
+    } finally {
+      run("ip", ["netns", "delete", ns]);
+    }
+  });
+
+  test("security updates are configured, with reboots in the window", () => {
+    const apt = scratch.chroot(["apt-config", "dump"]);
+    expect(apt).toContain('APT::Periodic::Unattended-Upgrade "1";');
+    expect(apt).toContain('Unattended-Upgrade::Automatic-Reboot-Time "04:30";');
+    const origins = apt.split("\n").filter((l) => l.startsWith("Unattended-Upgrade::Origins-Pattern:: "));
+    expect(origins.length).toBeGreaterThan(0);
+    for (const origin of origins) expect(origin).toContain("label=Debian-Security");
+  });
+
+  test("services and timers are enabled for boot, MariaDB's TCP socket is masked", () => {
+    // lstat: the links point into the rootfs, at paths that do not exist on this machine.
+    const wants = (target: string, unit: string) =>
+      fs
+        .lstatSync(scratch.file(`/etc/systemd/system/${target}.wants/${unit}`), { throwIfNoEntry: false })
+        ?.isSymbolicLink();
+    expect(wants("timers.target", "failmap-db-backup.timer")).toBe(true);
+    expect(wants("timers.target", "failmap-docker-prune.timer")).toBe(true);
+    expect(wants("multi-user.target", "prometheus-node-exporter.service")).toBe(true);
+    expect(wants("sysinit.target", "nftables.service")).toBe(true);
+    expect(fs.readlinkSync(scratch.file("/etc/systemd/system/mariadb.socket"))).toBe("/dev/null");
+    expect(fs.readFileSync(scratch.file("/etc/default/prometheus-node-exporter"), "utf8")).toContain(
+      '--web.listen-address=127.0.0.1:9100"',
+    );
+    expect(JSON.parse(fs.readFileSync(scratch.file("/etc/docker/daemon.json"), "utf8"))["live-restore"]).toBe(
+      true,
+    );
+    expect(fs.readFileSync(scratch.file("/etc/hostname"), "utf8")).toBe(`${FQDN}\n`);
+    expect(fs.statSync(scratch.file("/swapfile")).size).toBe(16 * 1024 * 1024);
+  });
+
+  test("the database accounts have exactly their rights", () => {
+    sql("CREATE TABLE failmap_production.site (id INT PRIMARY KEY, name VARCHAR(50))", database.full);
+    sql("USE failmap_production; INSERT INTO site VALUES (1, 'faalkaart.nl')", database.readWrite);
+    expect(sql("SELECT name FROM failmap_production.site", database.readOnly).trim()).toBe("faalkaart.nl");
+    expect(() => sql("INSERT INTO failmap_production.site VALUES (2, 'x')", database.readOnly)).toThrow(
+      /INSERT command denied/,
+    );
+    expect(() => sql("CREATE TABLE failmap_production.other (id INT)", database.readWrite)).toThrow(
+      /CREATE command denied/,
+    );
+    expect(() => sql("SELECT 1", { ...database.readOnly, password: "wrong" })).toThrow(/Access denied/);
+  });
+
+  test("a backup restores into an empty database with the same rows", () => {
+    sql(
+      "CREATE TABLE IF NOT EXISTS failmap_production.scan (id INT PRIMARY KEY, rating CHAR(1))",
+      database.full,
+    );
+    sql("INSERT INTO failmap_production.scan VALUES (1, 'A'), (2, 'F'), (3, 'C')", database.full);
+    const before = sql("SELECT * FROM failmap_production.scan ORDER BY id");
+
+    const dump = scratch.chroot(["failmap-db-backup", "-i", "production"]).trim();
+    expect(dump).toMatch(/^\/var\/backups\/failmap\/production\/failmap_production-\d{8}-\d{6}\.sql\.gz$/);
+    sql("DROP DATABASE failmap_production; CREATE DATABASE failmap_production");
+    expect(sql("SHOW TABLES FROM failmap_production").trim()).toBe("");
+
+    scratch.chroot(["failmap-db-restore", "production", "--yes"]);
+    expect(sql("SELECT * FROM failmap_production.scan ORDER BY id")).toBe(before);
+    // The accounts' rights survived the restore.
+    expect(sql("SELECT COUNT(*) FROM failmap_production.scan", database.readOnly).trim()).toBe("3");
+  });
+
+  test("a drop-in that sshd rejects is taken back before any reload", () => {
+    const rendered = scratch.file(`${BUNDLE_DIR}/config/sshd.conf`);
+    const dropIn = scratch.file("/etc/ssh/sshd_config.d/01-failmap.conf");
+    const good = fs.readFileSync(rendered, "utf8");
+    const installed = fs.readFileSync(dropIn, "utf8");
+    fs.writeFileSync(rendered, `${good}NoSuchOption yes\n`);
+    try {
+      expect(() => scratch.chroot(["bash", `${BUNDLE_DIR}/ssh.sh`])).toThrow(
+        /sshd rejects the new configuration; the previous one is back in place/,
+      );
+      expect(fs.readFileSync(dropIn, "utf8")).toBe(installed);
+    } finally {
+      fs.writeFileSync(rendered, good);
+    }
+  });
+
+  test("the admin tools find the instance by itself when there is one, and name the choices otherwise", () => {
+    expect(() => scratch.chroot(["failmap-db-backup", "-i", "nonexistent"])).toThrow(
+      /unknown instance 'nonexistent'; this host has: production/,
+    );
+    expect(() => scratch.chroot(["failmap-shell"])).toThrow(
+      /production is not deployed yet: the stack writes \/etc\/failmap\/production\/instance.env/,
+    );
+    const cached = scratch.file("/var/cache/failmap/nginx/production/a/bc/page");
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    fs.writeFileSync(cached, "a cached page");
+    expect(scratch.chroot(["failmap-frontend-clear-cache"])).toContain(
+      "emptied /var/cache/failmap/nginx/production",
+    );
+    expect(fs.existsSync(cached)).toBe(false);
+  });
+
+  describe("SSH login over a network namespace", () => {
+    const ns = `fmbs-ssh-${suite}-${process.pid}`;
+    let sshd: ChildProcess | undefined;
+    let sshdLog = "";
+
+    const ssh = (user: string, keyName: string | undefined, command: string, extra: string[] = []) =>
+      run(
+        "ip",
+        [
+          ...[
+            "netns",
+            "exec",
+            ns,
+            "ssh",
+            "-F",
+            "/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentityAgent=none",
+          ],
+          ...[
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "ConnectTimeout=5",
+          ],
+          ...(keyName ? ["-o", "IdentitiesOnly=yes", "-i", key(keyName).file] : []),
+          ...extra,
+          `${user}@127.0.0.1`,
+          command,
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+
+    beforeAll(async () => {
+      requireTool("ssh", "openssh-client");
+      run("ip", ["netns", "add", ns]);
+      run("ip", ["netns", "exec", ns, "ip", "link", "set", "lo", "up"]);
+      // root has a valid key too: only sshd's configuration may refuse it.
+      fs.mkdirSync(scratch.file("/root/.ssh"), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(scratch.file("/root/.ssh/authorized_keys"), `${key("deploy").pub}\n`, { mode: 0o600 });
+      // Its own UTS namespace too, so the host is called by its FQDN there, as on the server.
+      const start = `hostname ${FQDN} && exec chroot ${scratch.root} /usr/sbin/sshd -D -e -o ListenAddress=127.0.0.1`;
+      sshd = spawn("ip", ["netns", "exec", ns, "unshare", "--uts", "sh", "-c", start], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      sshd.stderr?.on("data", (chunk) => (sshdLog += chunk));
+      for (let i = 0; !sshdLog.includes("Server listening"); i++) {
+        if (i > 100 || sshd.exitCode !== null) throw new Error(`sshd did not start:\n${sshdLog}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+
+    afterAll(async () => {
+      if (sshd?.exitCode === null) {
+        const exited = new Promise((resolve) => sshd?.once("exit", resolve));
+        sshd.kill("SIGTERM");
+        await exited;
+      }
+      run("ip", ["netns", "delete", ns]);
+    });
+
+    test("the deploy user logs in with its key and has passwordless sudo", () => {
+      expect(ssh("deploy", "deploy", "sudo -n true && echo sudo-works")).toContain("sudo-works");
+    });
+
+    test("a managed user logs in with their key and has sudo", () => {
+      expect(ssh("alice", "alice", "sudo -n id -u").trim()).toBe("0");
+    });
+
+    test("root is refused, even with a valid key", () => {
+      expect(() => ssh("root", "deploy", "true")).toThrow(/Permission denied/);
+    });
+
+    test("a removed user is refused, even with their key", () => {
+      expect(() => ssh("bob", "bob", "true")).toThrow(/Permission denied/);
+    });
+
+    test("password logins are not offered", () => {
+      expect(() =>
+        ssh("deploy", undefined, "true", ["-o", "PreferredAuthentications=password,keyboard-interactive"]),
+      ).toThrow(/Permission denied \(publickey\)/);
+    });
+  });
+});
