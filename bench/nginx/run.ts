@@ -16,7 +16,8 @@ import { renderNginxConfig } from "../../constructs/webserver/render-nginx-confi
 import { addSecurityHeaders } from "../../constructs/webserver/security-headers";
 import { resolveWebserverConfig, type WebserverConfig } from "../../constructs/webserver/webserver-config";
 import { createAuthority } from "../../test/system/nginx/pki";
-import { freePort, NginxProcess, requireTool } from "../../test/system/nginx/nginx-process";
+import { NginxProcess } from "../../test/system/nginx/nginx-process";
+import { freePort, requireProgram } from "../../test/system/support/programs";
 
 const SECONDS = Number(process.argv[2] ?? 5);
 // wrk sends the URL's host as TLS server name; "localhost" resolves to 127.0.0.1 without touching /etc/hosts.
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     ["openssl", "openssl"],
     ["wrk", "wrk"],
   ])
-    requireTool(tool, pkg);
+    requireProgram(tool, pkg);
   const dir = mkdtempSync(join(tmpdir(), "failmap-nginx-bench-"));
   let app: ChildProcess | undefined;
   let nginx: NginxProcess | undefined;

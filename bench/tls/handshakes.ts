@@ -6,8 +6,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { selfSignedServer } from "../../test/system/broker-endpoint/pki";
+import { freePort } from "../../test/system/support/programs";
 import {
-  freePort,
   requirePrograms,
   startDaemon,
   stopDaemon,

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { repositoryRoot } from "../../constructs/bootstrap/script-files";
-import { requireTool } from "./bootstrap/debian-rootfs";
+import { requireProgram } from "./support/programs";
 
 /** Every shell script that runs on a host or on the operator's machine. */
 function shellScripts(root: string): string[] {
@@ -24,7 +24,7 @@ function shellScripts(root: string): string[] {
 }
 
 test("shellcheck passes on every shell script: host scripts, CI and operator tooling", () => {
-  requireTool("shellcheck", "shellcheck");
+  requireProgram("shellcheck", "shellcheck");
   const root = repositoryRoot();
   const scripts = shellScripts(root);
   expect(scripts).toEqual(

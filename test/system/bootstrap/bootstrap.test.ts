@@ -6,7 +6,8 @@ import type { DatabaseCredentials } from "../../../constructs/app/database-crede
 import { BUNDLE_DIR, bootstrapBundle, type BootstrapBundleInput } from "../../../constructs/bootstrap/bundle";
 import { renderNftables } from "../../../constructs/bootstrap/nftables";
 import { readScriptFolder, repositoryRoot } from "../../../constructs/bootstrap/script-files";
-import { bootstrapPackages, cachedRootfs, requireTool, run, ScratchRoot } from "./debian-rootfs";
+import { requireProgram } from "../support/programs";
+import { bootstrapPackages, cachedRootfs, run, ScratchRoot } from "./debian-rootfs";
 
 /*
  * The real bootstrap scripts in a real Debian 12 and 13 (a chroot, no systemd): twice with the same config and
@@ -99,7 +100,7 @@ describe.each([
       ["ssh-keygen", "openssh-client"],
       ["ip", "iproute2"],
     ]) {
-      requireTool(tool, pkg);
+      requireProgram(tool, pkg);
     }
     const lower = cachedRootfs(suite, bootstrapPackages(path.join(ROOT, "scripts/bootstrap")));
     scratch = new ScratchRoot(lower);
@@ -342,7 +343,7 @@ describe.each([
       );
 
     beforeAll(async () => {
-      requireTool("ssh", "openssh-client");
+      requireProgram("ssh", "openssh-client");
       run("ip", ["netns", "add", ns]);
       run("ip", ["netns", "exec", ns, "ip", "link", "set", "lo", "up"]);
       // root has a valid key too: only sshd's configuration may refuse it.

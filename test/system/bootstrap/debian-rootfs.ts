@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { requireProgram } from "../support/programs";
 
 /*
  * A real Debian to run the bootstrap in: debootstrap --variant=minbase, cached between runs, with the
@@ -11,14 +12,6 @@ import path from "node:path";
  */
 
 const CACHE_DIR = "/var/tmp/failmap-test-rootfs";
-
-export function requireTool(tool: string, debianPackage: string): void {
-  try {
-    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
-  } catch {
-    throw new Error(`${tool} is not installed: apt-get install ${debianPackage}`);
-  }
-}
 
 export function run(command: string, args: readonly string[], options: ExecFileSyncOptions = {}): string {
   return execFileSync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options }) as string;
@@ -50,7 +43,7 @@ function debianMirror(): string {
 
 /** The cached base system of a Debian suite with these packages, built first if needed (about a minute). */
 export function cachedRootfs(suite: string, packages: readonly string[]): string {
-  requireTool("debootstrap", "debootstrap");
+  requireProgram("debootstrap", "debootstrap");
   const mirror = debianMirror();
   const key = crypto
     .createHash("sha256")

@@ -8,7 +8,8 @@ import {
 } from "../../../constructs/remote-workers/render-broker-stream";
 import { renderClientDn } from "../../../constructs/tls/client-dn";
 import { issueClient, makeCa, selfSignedServer, type Pem } from "./pki";
-import { freePort, requirePrograms, startDaemon, stopDaemon, STREAM_MODULE, waitForPort } from "./programs";
+import { freePort } from "../support/programs";
+import { requirePrograms, startDaemon, stopDaemon, STREAM_MODULE, waitForPort } from "./programs";
 
 /*
  * The rendered stream config on real nginx, in front of two real redis brokers with passwords: what a

@@ -6,7 +6,8 @@ import path from "node:path";
 import tls from "node:tls";
 import { renderClientDn, type ClientSubject } from "../../../constructs/tls/client-dn";
 import { issueClient, makeCa, selfSignedServer, type Pem } from "./pki";
-import { freePort, requirePrograms, startDaemon, stopDaemon, STREAM_MODULE, waitForPort } from "./programs";
+import { freePort } from "../support/programs";
+import { requirePrograms, startDaemon, stopDaemon, STREAM_MODULE, waitForPort } from "./programs";
 
 /*
  * The allow-lists only work if renderClientDn writes a subject exactly as nginx prints $ssl_client_s_dn.

@@ -1,28 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import { requireProgram } from "../support/programs";
 
 export const STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so";
 
 /** Fails loudly, naming the Debian package, when a program the test needs is missing. */
 export function requirePrograms(programs: Record<string, string>): void {
-  for (const [program, pkg] of Object.entries(programs)) {
-    const found = program.startsWith("/")
-      ? fs.existsSync(program)
-      : spawnSync("sh", ["-c", `command -v ${program}`]).status === 0;
-    if (!found) throw new Error(`${program} is not installed: apt-get install ${pkg}`);
-  }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  for (const [program, pkg] of Object.entries(programs)) requireProgram(program, pkg);
 }
 
 export async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DENIED_COMMANDS, renderRedisConfig } from "../../../constructs/app/redis-config";
-import { cli, freePort, RedisProcess, requireRedis } from "./redis-process";
+import { freePort } from "../support/programs";
+import { cli, RedisProcess, requireRedis } from "./redis-process";
 
 /*
  * The broker's rendered redis.conf on the real redis-server (Debian's 7.0; the container runs redis 7):

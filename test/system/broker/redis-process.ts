@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 
 /** Throws, naming the Debian package, when a program the test needs is missing. */
 export function requireRedis(): void {
@@ -8,18 +7,6 @@ export function requireRedis(): void {
       throw new Error(`${tool} is not installed: apt-get install redis-server`);
     }
   }
-}
-
-/** A port nothing listens on right now, on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(address)));
-    });
-  });
 }
 
 /** One redis-cli call; the reply (or error) as redis-cli prints it without a terminal. */

@@ -6,7 +6,8 @@ import {
   renderMonitoringUserSql,
   renderMysqldExporterMyCnf,
 } from "../../../constructs/monitoring/database-monitoring";
-import { eventually, freePort, removeTempDirs, requireProgram, run, start, tempDir } from "./programs";
+import { freePort, requireProgram } from "../support/programs";
+import { eventually, removeTempDirs, run, start, tempDir } from "./programs";
 
 const REDIS_SERVER = "/usr/bin/redis-server";
 const REDIS_CLI = "/usr/bin/redis-cli";

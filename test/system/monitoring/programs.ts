@@ -1,15 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-
-/** Fails loudly, naming the Debian package, when a program the test needs is missing. */
-export function requireProgram(program: string, debianPackage: string): string {
-  if (!fs.existsSync(program))
-    throw new Error(`${program} is not installed: apt-get install ${debianPackage}`);
-  return program;
-}
 
 export interface RunResult {
   readonly status: number | null;
@@ -39,18 +31,6 @@ export function writeFiles(dir: string, files: Readonly<Record<string, string>>)
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
   }
-}
-
-/** A free TCP port on loopback (the kernel picks it; closed again before use). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts a long-running program; its output is kept for error messages. */

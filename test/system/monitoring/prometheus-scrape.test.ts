@@ -3,16 +3,8 @@ import http from "node:http";
 import path from "node:path";
 import { parse, stringify } from "yaml";
 import { containersByName, synthMonitoring, uploadedFiles } from "../../unit/monitoring/fixture";
-import {
-  eventually,
-  freePort,
-  PROMETHEUS,
-  removeTempDirs,
-  requireProgram,
-  start,
-  tempDir,
-  writeFiles,
-} from "./programs";
+import { freePort, requireProgram } from "../support/programs";
+import { eventually, PROMETHEUS, removeTempDirs, start, tempDir, writeFiles } from "./programs";
 
 type Job = {
   job_name: string;

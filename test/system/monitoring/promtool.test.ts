@@ -5,7 +5,8 @@ import { renderAlertmanagerConfig } from "../../../constructs/monitoring/alertma
 import { renderBlackboxConfig } from "../../../constructs/monitoring/blackbox-config";
 import { DASHBOARDS } from "../../../constructs/monitoring/grafana/dashboards";
 import { renderPrometheusConfig } from "../../../constructs/monitoring/prometheus-config";
-import { PROMTOOL, removeTempDirs, requireProgram, run, tempDir, writeFiles } from "./programs";
+import { requireProgram } from "../support/programs";
+import { PROMTOOL, removeTempDirs, run, tempDir, writeFiles } from "./programs";
 
 const prometheusConfig = renderPrometheusConfig({
   organisation: "faalkaart",

@@ -1,12 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { connect, createServer } from "node:net";
-
-/** Throws, naming the Debian package, when a program the test needs is missing. */
-export function requireTool(tool: string, debianPackage: string): void {
-  if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
-    throw new Error(`${tool} is not installed: apt-get install ${debianPackage}`);
-  }
-}
+import { connect } from "node:net";
 
 /** `nginx -t` on a config directory laid out by the renderer. */
 export function testConfig(dir: string): { ok: boolean; output: string } {
@@ -59,17 +52,5 @@ function accepts(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once("error", () => resolve(false));
-  });
-}
-
-/** A TCP port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
   });
 }

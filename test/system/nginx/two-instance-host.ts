@@ -7,7 +7,8 @@ import { renderClientDn } from "../../../constructs/tls/client-dn";
 import { NGINX_METRICS_LOG_FORMAT } from "../../../constructs/monitoring/nginx-log-exporter-config";
 import { renderNginxConfig } from "../../../constructs/webserver/render-nginx-config";
 import { createAuthority, type Issued } from "./pki";
-import { freePort, NginxProcess, requireTool } from "./nginx-process";
+import { freePort, requireProgram } from "../support/programs";
+import { NginxProcess } from "./nginx-process";
 import { StubUpstream } from "./stub-upstream";
 
 export const ORGANISATION = "faalkaart";
@@ -50,8 +51,8 @@ export class TwoInstanceHost {
   ) {}
 
   static async start(): Promise<TwoInstanceHost> {
-    requireTool("nginx", "nginx");
-    requireTool("openssl", "openssl");
+    requireProgram("nginx", "nginx");
+    requireProgram("openssl", "openssl");
     const dir = mkdtempSync(join(tmpdir(), "failmap-nginx-"));
     try {
       return await TwoInstanceHost.startIn(dir);
@@ -152,7 +153,7 @@ export class TwoInstanceHost {
    * spawnSync: the stub apps live in this process and must keep answering meanwhile.
    */
   async curl(name: string, path: string, args: readonly string[]): Promise<string> {
-    requireTool("curl", "curl");
+    requireProgram("curl", "curl");
     const { https } = this.ports;
     const { stdout } = await promisify(execFile)("curl", [
       "-sS",
