@@ -17,9 +17,17 @@ function main(): void {
   }
 
   const app = new App();
-  for (const { organisation } of organisations) {
-    const stack = new OrganisationStack(app, { organisation });
-    if (stack.stateNotice) console.log(stack.stateNotice);
+  for (const { file, organisation } of organisations) {
+    try {
+      const stack = new OrganisationStack(app, { organisation });
+      if (stack.stateNotice) console.log(stack.stateNotice);
+    } catch (error) {
+      // The config checks catch what they can; a construct's own check still names the file it came from.
+      console.error(
+        `${path.relative(process.cwd(), file)}: ${(error as Error).message}\nNothing was synthesized.`,
+      );
+      process.exit(1);
+    }
   }
   app.synth();
 }

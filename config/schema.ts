@@ -15,6 +15,9 @@ const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const IMAGE =
   /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const DURATION_DAYS = z.number().int().positive();
+const RESERVED_USERS = new Set(["root", "deploy", "nobody", "daemon", "www-data", "mysql"]);
+/** Each instance gets a block of host ports and an exporter slot (constructs/app/ports.ts, monitoring). */
+const MAX_INSTANCES = 20;
 
 export const domain = z
   .string()
@@ -47,10 +50,18 @@ export const sshPublicKey = z
   .refine(blobMatchesType, { error: NOT_A_KEY, abort: true });
 
 const user = z.strictObject({
-  name: z.string().regex(UNIX_USER, { error: "is not a valid Unix user name (lower case, max 32 chars)" }),
+  name: z
+    .string()
+    .regex(UNIX_USER, { error: "is not a valid Unix user name (lower case, max 32 chars)" })
+    .refine((n) => !RESERVED_USERS.has(n), {
+      error: "is reserved (root, and deploy for Terraform); pick another",
+    }),
   sudo: z.boolean().default(false).describe("Member of sudo and docker; can deploy and administer."),
   keys: z.array(sshPublicKey).min(1, { error: "needs at least one SSH public key" }),
-  shell: z.string().startsWith("/").default("/bin/bash"),
+  shell: z
+    .string()
+    .regex(/^\/[\w./-]+$/, { error: "must be an absolute path to a shell, e.g. /bin/bash" })
+    .default("/bin/bash"),
   admin: z
     .boolean()
     .default(true)
@@ -86,10 +97,6 @@ const instance = z.strictObject({
   ]),
   uwsgiWorkers: z.number().int().min(1).max(64).default(4),
   sentryDsn: z.url().optional(),
-  protect: z
-    .boolean()
-    .optional()
-    .describe("Delete protection for this instance's data. Defaults to true for 'production'."),
 });
 
 const hetznerServer = z.strictObject({
@@ -160,7 +167,10 @@ const monitoring = z.strictObject({
   retentionDays: DURATION_DAYS.default(30),
   retentionSizeGb: z.number().int().min(1).default(5),
   alertEmail: z.email().optional(),
-  alertWebhook: z.url().optional(),
+  alertWebhook: z
+    .boolean()
+    .default(false)
+    .describe("Post alerts to the URL in TF_VAR_failmap_alert_webhook_url (webhook URLs hold a secret)."),
 });
 
 const state = z.strictObject({
@@ -183,9 +193,14 @@ export const organisationSchema = z.strictObject({
     .describe("A zone hosted in Hetzner DNS; records for every name are then managed here."),
   users: z.array(user).min(1, { error: "needs at least one user" }),
   sshAllowedNetworks: z.array(cidr).min(1, { error: "needs at least one network allowed to reach SSH" }),
-  instances: z.record(name("instance"), instance).refine((r) => Object.keys(r).length > 0, {
-    error: "needs at least one instance (for example production)",
-  }),
+  instances: z
+    .record(name("instance"), instance)
+    .refine((r) => Object.keys(r).length > 0, {
+      error: "needs at least one instance (for example production)",
+    })
+    .refine((r) => Object.keys(r).length <= MAX_INSTANCES, {
+      error: `holds more than ${MAX_INSTANCES} instances; run more on another organisation or server`,
+    }),
   acme,
   system: system.default(system.parse({})),
   remoteWorkers: remoteWorkers.optional(),

@@ -1,5 +1,8 @@
 import path from "node:path";
 import type { Organisation } from "./schema";
+import { isScannerRole, WORKER_ROLES } from "./worker-roles";
+
+const scannerRoles = () => WORKER_ROLES.filter(isScannerRole);
 
 export interface Check {
   readonly path: readonly PropertyKey[];
@@ -49,14 +52,68 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
       message: `worker hosts are named <group>-<n>.${org.server.fqdn} and get their DNS records from this stack; set dnsZone to the Hetzner DNS zone that holds ${org.server.fqdn}`,
     });
   }
+  for (const [id, inst] of Object.entries(org.instances)) {
+    inst.workers.forEach((w, i) => {
+      if (inst.workers.findIndex((o) => o.role === w.role) !== i) {
+        checks.push({
+          path: ["instances", id, "workers", i, "role"],
+          message: `'${w.role}' is listed twice; raise its replicas or concurrency instead`,
+        });
+      }
+    });
+  }
+
+  checks.push(...certificateNameClashes(org));
+
   for (const [group, host] of Object.entries(org.remoteWorkers?.hosts ?? {})) {
-    for (const instance of Object.keys(host.roles)) {
+    for (const [instance, workers] of Object.entries(host.roles)) {
+      workers.forEach((w, i) => {
+        if (!w.scanner) {
+          checks.push({
+            path: ["remoteWorkers", "hosts", group, "roles", instance, i, "role"],
+            message: `'${w.role}' needs the database, which worker hosts cannot reach; use a scanner role (${scannerRoles().join(", ")})`,
+          });
+        }
+      });
       if (!(instance in org.instances)) {
         checks.push({
           path: ["remoteWorkers", "hosts", group, "roles", instance],
           message: `names instance '${instance}', which is not in instances (known: ${Object.keys(org.instances).join(", ")})`,
         });
       }
+    }
+  }
+  return checks;
+}
+
+/** Admin users, remote-worker clients and worker hosts each get a client certificate named after them. */
+function certificateNameClashes(org: Organisation): Check[] {
+  const holders: [string, PropertyKey[]][] = [
+    ...org.users.flatMap((u, i): [string, PropertyKey[]][] =>
+      u.admin ? [[u.name, ["users", i, "name"]]] : [],
+    ),
+    ...(org.remoteWorkers?.clients ?? []).map((c, i): [string, PropertyKey[]] => [
+      c,
+      ["remoteWorkers", "clients", i],
+    ]),
+    ...Object.entries(org.remoteWorkers?.hosts ?? {}).flatMap(([group, spec]) =>
+      Array.from({ length: spec.count }, (_, n): [string, PropertyKey[]] => [
+        `${group}-${n + 1}`,
+        ["remoteWorkers", "hosts", group],
+      ]),
+    ),
+  ];
+  const seen = new Map<string, string>();
+  const checks: Check[] = [];
+  for (const [name, at] of holders) {
+    const first = seen.get(name);
+    if (first) {
+      checks.push({
+        path: at,
+        message: `'${name}' would get the client certificate of ${first} too; rename one`,
+      });
+    } else {
+      seen.set(name, at.join("."));
     }
   }
   return checks;

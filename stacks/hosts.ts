@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import type { Organisation } from "../config/schema";
+import { namesOf } from "../config/semantic-checks";
 import { ExistingHost } from "../constructs/host/existing-host";
 import { HetznerHost } from "../constructs/host/hetzner-host";
 import type { Host } from "../constructs/host/host";
@@ -14,6 +15,7 @@ export function createMainHost(scope: Construct, org: Organisation): Host {
       address: server.address,
       hostPublicKey: server.hostKey,
       sshPort: server.sshPort,
+      dns: siteDns(org),
     });
   }
   return new HetznerHost(scope, "main", {
@@ -24,6 +26,7 @@ export function createMainHost(scope: Construct, org: Organisation): Host {
     image: server.image,
     backups: server.backups,
     protect: server.protect,
+    dns: siteDns(org),
   });
 }
 
@@ -40,8 +43,14 @@ export function createWorkerHosts(scope: Construct, org: Organisation): Host[] {
         backups: false,
         protect: false,
         role: "worker",
+        dns: org.dnsZone ? { zone: org.dnsZone, names: [] } : undefined,
       }),
   );
+}
+
+/** Every site name points at the main host; records are made only when the zone is in Hetzner DNS. */
+function siteDns(org: Organisation) {
+  return org.dnsZone ? { zone: org.dnsZone, names: namesOf(org).map((n) => n.name) } : undefined;
 }
 
 function hetznerAccess(org: Organisation) {

@@ -5,7 +5,6 @@ import { namesOf } from "../config/semantic-checks";
 import { FailmapInstance } from "../constructs/app/failmap-instance";
 import { HostBootstrap } from "../constructs/bootstrap/host-bootstrap";
 import { InstanceDatabase } from "../constructs/bootstrap/instance-database";
-import { DnsRecords } from "../constructs/host/dns-records";
 import type { Host } from "../constructs/host/host";
 import { Monitoring } from "../constructs/monitoring/monitoring";
 import { RemoteWorkers } from "../constructs/remote-workers/remote-workers";
@@ -15,6 +14,7 @@ import {
   clientCertificateHolders,
 } from "../constructs/tls/client-certificate-authority";
 import { Webserver } from "../constructs/webserver/webserver";
+import { alertSecrets } from "./alert-secrets";
 import { createMainHost, createWorkerHosts } from "./hosts";
 import { configureProviders } from "./providers";
 import { configureStateBackend } from "./state-backend";
@@ -43,19 +43,9 @@ export class OrganisationStack extends TerraformStack {
     });
     this.stateNotice = configureStateBackend(this, org);
 
-    // Servers and their names.
+    // Servers, with their DNS records.
     this.main = createMainHost(this, org);
     this.workerHosts = createWorkerHosts(this, org);
-    if (org.dnsZone) {
-      new DnsRecords(this, "dns", {
-        host: this.main,
-        zone: org.dnsZone,
-        names: namesOf(org).map((n) => n.name),
-      });
-      for (const host of this.workerHosts) {
-        new DnsRecords(this, `dns-${host.name}`, { host, zone: org.dnsZone, names: [host.fqdn] });
-      }
-    }
 
     // Bootstrap: users, hardening, firewall, Docker, MariaDB with one database per instance.
     const databases = Object.keys(org.instances).map(
@@ -102,6 +92,7 @@ export class OrganisationStack extends TerraformStack {
           mainHost: this.main,
           workerHosts: this.workerHosts,
           brokers: this.instances.map((i) => ({ instance: i.name, ...i.broker })),
+          ...alertSecrets(this, org),
           dependsOn: [bootstrap.done],
         })
       : undefined;

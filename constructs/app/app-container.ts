@@ -5,7 +5,7 @@ import {
   type ContainerUpload,
 } from "@cdktf/provider-docker/lib/container";
 import type { Network } from "@cdktf/provider-docker/lib/network";
-import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import type { Host } from "../host/host";
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { DB_SOCKET_DIR } from "./app-env";
@@ -14,7 +14,7 @@ import { LOOPBACK } from "./ports";
 
 /** What every container of one instance shares. */
 export interface InstanceContext {
-  readonly provider: DockerProvider;
+  readonly host: Host;
   readonly organisation: string;
   readonly instance: string;
   readonly names: InstanceNames;
@@ -63,7 +63,7 @@ export function appContainer(
   if (spec.database)
     mounts.push({ type: "bind", source: DB_SOCKET_DIR, target: DB_SOCKET_DIR, readOnly: true });
   return new Container(scope, id, {
-    provider: ctx.provider,
+    provider: ctx.host.dockerProvider(),
     name,
     hostname: name,
     image: spec.image,

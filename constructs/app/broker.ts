@@ -4,7 +4,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { Construct } from "constructs";
 import { appContainer, type InstanceContext } from "./app-container";
 import { redisHealthcheck } from "./healthchecks";
-import { PinnedImage } from "./pinned-image";
+import { PinnedImage } from "../host/pinned-image";
 import { BROKER_PORT, loopback } from "./ports";
 import { renderRedisConfig } from "./redis-config";
 
@@ -42,13 +42,13 @@ export class Broker extends Construct {
     this.address = loopback(props.hostPort);
 
     const volume = new Volume(this, "data", {
-      provider: ctx.provider,
+      provider: ctx.host.dockerProvider(),
       name: ctx.names.brokerVolume,
       labels: [{ label: "failmap.instance", value: ctx.instance }],
       dependsOn: [...ctx.dependsOn],
     });
     const image = new PinnedImage(this, "image", {
-      provider: ctx.provider,
+      host: ctx.host,
       reference: props.image ?? "redis:7-alpine",
       dependsOn: ctx.dependsOn,
     });

@@ -10,11 +10,11 @@ import type { InstanceContext } from "./app-container";
 import { appEnv, renderEnvFile, type AppEnvSettings } from "./app-env";
 import { Broker } from "./broker";
 import type { DatabaseCredentials } from "./database-credentials";
-import { manageCommand } from "./image-ref";
+import { manageCommand } from "../host/image-ref";
 import { appEnvPath, instanceEnvPath, renderInstanceEnv } from "./instance-env";
 import { Migrations } from "./migrations";
 import { instanceNames, type InstanceNames } from "./names";
-import { PinnedImage } from "./pinned-image";
+import { PinnedImage } from "../host/pinned-image";
 import { instancePorts, loopback, type InstancePorts } from "./ports";
 import { WebApps } from "./web-apps";
 import { Workers } from "./workers";
@@ -100,7 +100,7 @@ export class FailmapInstance extends Construct {
       dependsOn: [...props.dependsOn],
     });
     const context: InstanceContext = {
-      provider,
+      host,
       organisation: props.organisation.name,
       instance: name,
       names: this.names,
@@ -116,7 +116,7 @@ export class FailmapInstance extends Construct {
     this.broker = { address: broker.address, password: broker.password };
 
     const image = new PinnedImage(this, "image", {
-      provider,
+      host,
       reference: instance.image,
       dependsOn: props.dependsOn,
     });

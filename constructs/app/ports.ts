@@ -10,7 +10,7 @@ export interface InstancePorts {
   readonly broker: number;
 }
 
-export const LOOPBACK = "127.0.0.1";
+export { LOOPBACK, loopback } from "../host/loopback";
 
 /** The port every app container listens on inside its own network namespace (uWSGI). */
 export const APP_PORT = 8000;
@@ -30,8 +30,4 @@ export function instancePorts(index: number): InstancePorts {
   }
   const web = 8000 + 10 * index;
   return { frontend: web, admin: web + 1, interactive: web + 2, broker: 6380 + index };
-}
-
-export function loopback(port: number): string {
-  return `${LOOPBACK}:${port}`;
 }

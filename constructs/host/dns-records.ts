@@ -12,6 +12,8 @@ export interface DnsRecordsProps {
 
 /** A and AAAA records pointing every name a host serves at that host. */
 export class DnsRecords extends Construct {
+  readonly records: ZoneRrset[] = [];
+
   constructor(scope: Construct, id: string, props: DnsRecordsProps) {
     super(scope, id);
     const inZone = props.names.filter((n) => n === props.zone || n.endsWith(`.${props.zone}`));
@@ -21,13 +23,14 @@ export class DnsRecords extends Construct {
       for (const [type, value] of Object.entries(records)) {
         if (!value) continue;
         // The ID is the name, not a position, so adding a name never touches the others.
-        new ZoneRrset(this, `${type}-${name}`, {
+        const record = new ZoneRrset(this, `${type}-${name}`, {
           zone: props.zone,
           name: label,
           type,
           ttl: props.ttl ?? 300,
           records: [{ value, comment: `failmap ${props.host.name}` }],
         });
+        this.records.push(record);
       }
     }
   }

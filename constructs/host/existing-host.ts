@@ -1,7 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
-import { SshHost } from "./ssh-host";
-import { WaitForDns } from "./wait-for-dns";
+import { SshHost, type HostDns } from "./ssh-host";
 
 export interface ExistingHostProps {
   readonly fqdn: string;
@@ -11,6 +10,8 @@ export interface ExistingHostProps {
   /** Must exist already, with the operators' keys and passwordless sudo. Default: deploy. */
   readonly deployUser?: string;
   readonly sshPort?: number;
+  /** A and AAAA records for the FQDN and these names, when the zone is in Hetzner DNS. */
+  readonly dns?: HostDns;
 }
 
 /**
@@ -38,6 +39,6 @@ export class ExistingHost extends SshHost {
     this.deployUser = props.deployUser ?? "deploy";
     this.sshPort = props.sshPort ?? 22;
     this.hostPublicKey = props.hostPublicKey;
-    this.reachable = new WaitForDns(this, "dns", { fqdn: this.fqdn, address: props.address }).resource;
+    this.reachable = this.awaitName(props.address, props.dns);
   }
 }

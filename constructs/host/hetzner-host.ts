@@ -2,13 +2,11 @@ import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { Fn, Lazy, Token, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { Firewall, firewallRuleToTerraform } from "../../.gen/providers/hcloud/firewall";
-import { FirewallAttachment } from "../../.gen/providers/hcloud/firewall-attachment";
 import { Server } from "../../.gen/providers/hcloud/server";
 import { SshKey } from "../../.gen/providers/hcloud/ssh-key";
 import { cloudFirewallRules } from "./firewall-rules";
 import { cloudInitConfig } from "./cloud-init";
-import { SshHost } from "./ssh-host";
-import { WaitForDns } from "./wait-for-dns";
+import { SshHost, type HostDns } from "./ssh-host";
 
 export interface HetznerHostProps {
   /** Prefix for Hetzner resource names and labels; Hetzner names are unique per project. */
@@ -29,6 +27,8 @@ export interface HetznerHostProps {
   readonly role?: string;
   /** Default: deploy. */
   readonly deployUser?: string;
+  /** A and AAAA records for the FQDN and these names, when the zone is in Hetzner DNS. */
+  readonly dns?: HostDns;
 }
 
 /** A Hetzner Cloud server with its pinned host key, first-boot user, project keys and cloud firewall. */
@@ -58,6 +58,16 @@ export class HetznerHost extends SshHost {
         }),
     );
 
+    const firewall = new Firewall(this, "firewall", {
+      name: `${props.organisation}-${name}`,
+      labels,
+      // Lazy: layers built after the host (webserver, broker endpoint, monitoring) add their ports.
+      rule: Lazy.anyValue({
+        produce: () =>
+          cloudFirewallRules(props.sshAllowedNetworks, this.inboundRules).map(firewallRuleToTerraform),
+      }) as never,
+    });
+
     const protect = props.protect ?? true;
     this.server = new Server(this, "server", {
       name: props.fqdn,
@@ -70,6 +80,8 @@ export class HetznerHost extends SshHost {
       labels,
       publicNet: [{ ipv4Enabled: true, ipv6Enabled: true }],
       sshKeys: projectKeys.map((k) => k.id),
+      // Attached at creation, so the server is never up without its firewall, not even for a moment.
+      firewallIds: [Token.asNumber(firewall.id)],
       userData: cloudInit({
         hostname,
         fqdn: props.fqdn,
@@ -87,21 +99,7 @@ export class HetznerHost extends SshHost {
       },
     });
 
-    const firewall = new Firewall(this, "firewall", {
-      name: `${props.organisation}-${name}`,
-      labels,
-      // Lazy: layers built after the host (webserver, broker endpoint, monitoring) add their ports.
-      rule: Lazy.anyValue({
-        produce: () =>
-          cloudFirewallRules(props.sshAllowedNetworks, this.inboundRules).map(firewallRuleToTerraform),
-      }) as never,
-    });
-    new FirewallAttachment(this, "firewall-attachment", {
-      firewallId: Token.asNumber(firewall.id),
-      serverIds: [Token.asNumber(this.server.id)],
-    });
-
-    this.reachable = new WaitForDns(this, "dns", { fqdn: this.fqdn, address: this.ipv4Address }).resource;
+    this.reachable = this.awaitName(this.ipv4Address, props.dns);
   }
 
   get ipv4Address(): string {

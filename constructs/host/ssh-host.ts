@@ -1,8 +1,16 @@
 import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { ITerraformDependable, SSHProvisionerConnection } from "cdktf";
 import { Construct } from "constructs";
+import { DnsRecords } from "./dns-records";
 import type { Host, InboundRule } from "./host";
 import { sshConnection, sshDockerProvider } from "./ssh";
+import { WaitForDns } from "./wait-for-dns";
+
+/** A Hetzner DNS zone and the names (besides the host's FQDN) that point at the host. */
+export interface HostDns {
+  readonly zone: string;
+  readonly names: readonly string[];
+}
 
 /** What every Host shares, however it came to exist: inbound rules, SSH access and a docker provider. */
 export abstract class SshHost extends Construct implements Host {
@@ -30,6 +38,21 @@ export abstract class SshHost extends Construct implements Host {
 
   allowInbound(rule: InboundRule): void {
     this.rules.push(rule);
+  }
+
+  /**
+   * Creates the host's DNS records (when its zone is in Hetzner DNS) and the wait until its FQDN resolves to
+   * `address`, which waits for those records, so no connection races a record that is not there yet.
+   */
+  protected awaitName(address: string, dns: HostDns | undefined): ITerraformDependable {
+    const records = dns
+      ? new DnsRecords(this, "dns-records", {
+          host: this,
+          zone: dns.zone,
+          names: [...new Set([this.fqdn, ...dns.names])],
+        }).records
+      : [];
+    return new WaitForDns(this, "dns", { fqdn: this.fqdn, address, dependsOn: records }).resource;
   }
 
   sshConnection(): SSHProvisionerConnection {

@@ -1,5 +1,7 @@
 import { Resource } from "@cdktf/provider-null/lib/resource";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { terraformLiteral } from "./terraform-literal";
 
 /**
  * Runs on the operator's machine. The docker provider and the SSH connections address the host by its
@@ -18,6 +20,8 @@ export const WAIT_FOR_DNS_SCRIPT = [
 export interface WaitForDnsProps {
   readonly fqdn: string;
   readonly address: string;
+  /** The records that make the name resolve, when this stack manages them. */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 export class WaitForDns extends Construct {
@@ -26,12 +30,13 @@ export class WaitForDns extends Construct {
   constructor(scope: Construct, id: string, props: WaitForDnsProps) {
     super(scope, id);
     this.resource = new Resource(this, "wait", {
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
       triggers: { fqdn: props.fqdn, address: props.address },
       provisioners: [
         {
           type: "local-exec",
           interpreter: ["/bin/sh", "-c"],
-          command: WAIT_FOR_DNS_SCRIPT,
+          command: terraformLiteral(WAIT_FOR_DNS_SCRIPT),
           environment: { FQDN: props.fqdn, ADDRESS: props.address },
         },
       ],

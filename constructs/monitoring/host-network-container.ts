@@ -1,8 +1,8 @@
 import { Container, type ContainerVolumes } from "@cdktf/provider-docker/lib/container";
-import { Image } from "@cdktf/provider-docker/lib/image";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Host } from "../host/host";
+import { PinnedImage } from "../host/pinned-image";
 
 export interface HostNetworkContainerProps {
   readonly host: Host;
@@ -16,7 +16,8 @@ export interface HostNetworkContainerProps {
   readonly writable?: readonly string[];
   readonly privileged?: boolean;
   readonly devices?: readonly string[];
-  readonly dependsOn?: readonly ITerraformDependable[];
+  /** The host's bootstrap (Docker) and the container's config files. */
+  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /**
@@ -29,7 +30,11 @@ export class HostNetworkContainer extends Construct {
   constructor(scope: Construct, id: string, props: HostNetworkContainerProps) {
     super(scope, id);
     const provider = props.host.dockerProvider();
-    const image = new Image(this, "image", { provider, name: props.image, keepLocally: true });
+    const image = new PinnedImage(this, "image", {
+      host: props.host,
+      reference: props.image,
+      dependsOn: props.dependsOn,
+    });
     const writable = new Set(props.writable ?? []);
     const volumes: ContainerVolumes[] = Object.entries(props.mounts ?? {}).map(
       ([hostPath, containerPath]) => ({
@@ -41,7 +46,7 @@ export class HostNetworkContainer extends Construct {
     this.container = new Container(this, "container", {
       provider,
       name: props.name,
-      image: image.imageId,
+      image: image.id,
       networkMode: "host",
       restart: "unless-stopped",
       command: props.command ? [...props.command] : undefined,
@@ -49,7 +54,7 @@ export class HostNetworkContainer extends Construct {
       volumes,
       privileged: props.privileged,
       devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
-      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+      dependsOn: [...props.dependsOn],
     });
   }
 }

@@ -40,6 +40,8 @@ export interface MonitoringProps {
   readonly adminDomain?: string;
   /** Needed when the organisation sets monitoring.alertEmail; see smtpSettingsFromEnv. */
   readonly smtp?: SmtpSettings;
+  /** Needed when the organisation sets monitoring.alertWebhook: the URL is a secret (a token). */
+  readonly alertWebhookUrl?: string;
   readonly images?: Partial<MonitoringImages>;
   /** The main host's bootstrap (docker, MariaDB, node-exporter) and whatever else must come first. */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -157,6 +159,9 @@ export class Monitoring extends Construct {
 
   private alertmanager(props: MonitoringProps, image: string, after: readonly ITerraformDependable[]) {
     const { alertEmail, alertWebhook } = props.organisation.monitoring;
+    if (alertWebhook && !props.alertWebhookUrl) {
+      throw new Error(`Monitoring ${this.node.path}: monitoring.alertWebhook is on, so give alertWebhookUrl`);
+    }
     if (alertEmail && !props.smtp) {
       Annotations.of(this).addWarning(
         `monitoring.alertEmail is set but no SMTP relay is configured (FAILMAP_SMTP_SMARTHOST, FAILMAP_SMTP_FROM): alerts are not mailed`,
@@ -170,7 +175,7 @@ export class Monitoring extends Construct {
           path: `${CONFIG}/alertmanager/alertmanager.yml`,
           content: renderAlertmanagerConfig({
             email: props.smtp ? alertEmail : undefined,
-            webhook: alertWebhook,
+            webhook: alertWebhook ? props.alertWebhookUrl : undefined,
             smtp: props.smtp,
           }),
           // It may hold the SMTP password: readable by the container's user only.
@@ -307,7 +312,7 @@ export class Monitoring extends Construct {
       ],
       // Root reaches MariaDB through the socket without a password (unix_socket authentication).
       then: [
-        `mysql < ${sql}`,
+        `mariadb < ${sql}`,
         whenRunning("failmap-mysqld-exporter", "docker restart failmap-mysqld-exporter"),
       ],
     });

@@ -3,7 +3,7 @@
  * so nothing here is reachable from outside; only node-exporter on extra worker hosts listens publicly, and
  * their firewall admits the main host alone. Kept in one place so two programs never claim the same port.
  */
-export const LOOPBACK = "127.0.0.1";
+export { LOOPBACK, loopback } from "../host/loopback";
 
 export const PORTS = {
   prometheus: 9090,
@@ -20,5 +20,3 @@ export const PORTS = {
 
 /** Room for this many instances before the broker exporters would run into other ports. */
 export const MAX_BROKER_EXPORTERS = 20;
-
-export const loopback = (port: number) => `${LOOPBACK}:${port}`;

@@ -1,9 +1,10 @@
 import { Container } from "@cdktf/provider-docker/lib/container";
-import { Image } from "@cdktf/provider-docker/lib/image";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HostFiles } from "../host/host-files";
+import { PinnedImage } from "../host/pinned-image";
 import { whenRunning } from "../host/when-running";
+import { NGINX_IMAGE } from "../webserver/webserver";
 import type { Host } from "../host/host";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerStreamConfig, type BrokerRoute } from "./render-broker-stream";
@@ -26,8 +27,6 @@ export interface BrokerEndpointProps {
   readonly brokers: readonly BrokerRoute[];
   /** Docker is installed and running on the host. */
   readonly bootstrapDone: ITerraformDependable;
-  /** Default nginx:1.28-alpine, which has the stream module built in. */
-  readonly image?: string;
 }
 
 /**
@@ -75,16 +74,16 @@ export class BrokerEndpoint extends Construct {
     });
 
     const provider = host.dockerProvider();
-    const image = new Image(this, "image", {
-      provider,
-      name: props.image ?? "nginx:1.28-alpine",
-      keepLocally: true,
+    const image = new PinnedImage(this, "image", {
+      host,
+      reference: NGINX_IMAGE,
+      dependsOn: [props.bootstrapDone],
     });
     this.container = new Container(this, "container", {
       provider,
       dependsOn: [files.resource],
       name: BROKER_ENDPOINT_CONTAINER,
-      image: image.imageId,
+      image: image.id,
       networkMode: "host",
       restart: "unless-stopped",
       command: ["nginx", "-c", CONFIG_FILE, "-g", "daemon off;"],

@@ -75,7 +75,13 @@ export class RemoteWorkerHost extends Construct {
       const reference = props.images?.[instance] ?? organisation.instances[instance].image;
       const image =
         images.get(reference) ??
-        new Image(this, `image-${images.size + 1}`, { provider, name: reference, keepLocally: true });
+        new Image(this, `image-${images.size + 1}`, {
+          provider,
+          // Already pinned by digest on the main host (FailmapInstance.image), so workers run the same build.
+          name: reference,
+          keepLocally: true,
+          dependsOn: [props.bootstrapDone],
+        });
       images.set(reference, image);
 
       const broker = renderBrokerUrl({

@@ -1,4 +1,4 @@
-import type { ITerraformDependable } from "cdktf";
+import { TerraformOutput, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Organisation } from "../../config/schema";
 import type { Host } from "../host/host";
@@ -37,8 +37,6 @@ export interface RemoteWorkersProps {
  * stays closed.
  */
 export class RemoteWorkers extends Construct {
-  readonly endpoint?: BrokerEndpoint;
-
   constructor(scope: Construct, id: string, props: RemoteWorkersProps) {
     super(scope, id);
     const config = props.organisation.remoteWorkers;
@@ -53,7 +51,7 @@ export class RemoteWorkers extends Construct {
     }
     if (!config) return;
 
-    this.endpoint = new BrokerEndpoint(this, "endpoint", {
+    new BrokerEndpoint(this, "endpoint", {
       host: props.main.host,
       port: config.port,
       // Managed worker hosts get in without their (not yet known) addresses in the organisation file.
@@ -63,6 +61,14 @@ export class RemoteWorkers extends Construct {
       allowedClientDns: props.clientCa.workerClientDns,
       brokers: props.brokers,
       bootstrapDone: props.main.bootstrapDone,
+    });
+    // Unmanaged workers (remoteWorkers.clients) need their instance's broker password; operators read it
+    // with `terraform output -json broker_passwords` in the stack's directory (docs/remote-workers.md).
+    new TerraformOutput(this, "broker_passwords", {
+      staticId: true,
+      value: props.brokerPasswords,
+      sensitive: true,
+      description: "Each instance's broker password, for remote workers outside this stack",
     });
     for (const plan of plans) {
       const worker = hostsByName.get(plan.name)!;

@@ -1,3 +1,5 @@
+import { quote } from "../webserver/nginx-syntax";
+
 /** One instance's broker, reached by the name remote workers put in SNI. */
 export interface BrokerRoute {
   readonly instance: string;
@@ -117,10 +119,4 @@ function validate(config: BrokerStreamConfig): void {
       throw new Error(`broker endpoint: two brokers claim the name ${route.domain}`);
     domains.add(route.domain);
   }
-}
-
-/** An nginx double-quoted string. */
-function quote(text: string): string {
-  if (/[\r\n]/.test(text)) throw new Error(`broker endpoint: '${text}' spans lines`);
-  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }

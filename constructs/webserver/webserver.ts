@@ -1,10 +1,10 @@
 import { Container } from "@cdktf/provider-docker/lib/container";
-import { Image } from "@cdktf/provider-docker/lib/image";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import path from "node:path";
 import type { Host } from "../host/host";
 import { HostFiles } from "../host/host-files";
+import { PinnedImage } from "../host/pinned-image";
 import { whenRunning } from "../host/when-running";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderNginxConfig } from "./render-nginx-config";
@@ -15,7 +15,7 @@ import type { AdminExtraLocation, MetricsLog, WebserverSite } from "./webserver-
  * few packages to patch. Debian bookworm's nginx 1.22, which the system tests run, is older: the rendered
  * config sticks to syntax both accept.
  */
-export const DEFAULT_NGINX_IMAGE = "nginx:1.28-alpine";
+export const NGINX_IMAGE = "nginx:1.28-alpine";
 export const NGINX_CONTAINER_NAME = "failmap-nginx";
 
 /** Paths on the host, mounted at the same paths in the container so the config reads the same in both. */
@@ -39,8 +39,6 @@ export interface WebserverProps {
   readonly adminExtraLocations?: readonly AdminExtraLocation[];
   /** A second access log for the monitoring's log exporter; its directory is mounted from the host. */
   readonly metricsLog?: MetricsLog;
-  /** Default DEFAULT_NGINX_IMAGE. */
-  readonly image?: string;
   /** What must exist before files are placed and the container starts: the host's bootstrap (docker). */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
@@ -96,18 +94,16 @@ export class Webserver extends Construct {
       dependsOn: props.dependsOn,
     });
 
-    const image = new Image(this, "image", {
-      provider,
-      name: props.image ?? DEFAULT_NGINX_IMAGE,
-      // A newer image must not delete the one the running container uses.
-      keepLocally: true,
-      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+    const image = new PinnedImage(this, "image", {
+      host,
+      reference: NGINX_IMAGE,
+      dependsOn: props.dependsOn ?? [],
     });
 
     this.container = new Container(this, "container", {
       provider,
       name: NGINX_CONTAINER_NAME,
-      image: image.imageId,
+      image: image.id,
       networkMode: "host",
       restart: "unless-stopped",
       mustRun: true,

@@ -61,6 +61,20 @@ export function requiredVariables(
       acceptsFile: true,
     });
   }
+  if (org.monitoring.enabled && org.monitoring.alertWebhook) {
+    required.push({
+      names: ["TF_VAR_failmap_alert_webhook_url"],
+      why: "monitoring.alertWebhook is on, and the webhook URL is a secret kept out of the organisation file",
+      fix: "export TF_VAR_failmap_alert_webhook_url=https://...: the incoming-webhook URL of your chat or pager",
+    });
+  }
+  if (org.monitoring.enabled && org.monitoring.alertEmail && env.FAILMAP_SMTP_SMARTHOST) {
+    required.push({
+      names: ["TF_VAR_failmap_smtp_password"],
+      why: `alert mail goes through ${env.FAILMAP_SMTP_SMARTHOST}`,
+      fix: "export TF_VAR_failmap_smtp_password=...: the relay's password (empty if it needs none)",
+    });
+  }
   return required;
 }
 

@@ -210,7 +210,7 @@ describe("FailmapInstance", () => {
     expect(files).toContain("install -D -m 0600 -o root -g root");
     expect(files).toContain("/etc/failmap/production/app.env");
     expect(files).toContain("DB_USER=failmap_production\\n");
-    expect(files).toMatch(/FAILMAP_IMAGE=websecmap\/websecmap@/);
+    expect(files).toMatch(/FAILMAP_IMAGE='?websecmap\/websecmap@/);
     expect(production.envFile).toBe("/etc/failmap/production/app.env");
   });
 

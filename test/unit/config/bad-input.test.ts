@@ -121,6 +121,41 @@ const cases: [string, { file: string; text: string }[], RegExp][] = [
     single(edited((d) => (d.system.rebootWindow = "25:00"))),
     /system\.rebootWindow: must be HH:MM/,
   ],
+  [
+    "a worker host given a role that needs the database",
+    single(edited((d) => d.remoteWorkers.hosts.scanners.roles.production.push({ role: "storage" }))),
+    /remoteWorkers\.hosts\.scanners\.roles\.production\.2\.role: 'storage' needs the database.*scanner role \(v4_internet/,
+  ],
+  [
+    "a worker role listed twice",
+    single(edited((d) => d.instances.staging.workers.push({ role: "default" }))),
+    /instances\.staging\.workers\.2\.role: 'default' is listed twice; raise its replicas/,
+  ],
+  [
+    "two holders of one client certificate name",
+    single(edited((d) => (d.remoteWorkers.clients = ["johan"]))),
+    /remoteWorkers\.clients\.0: 'johan' would get the client certificate of users\.0\.name too/,
+  ],
+  [
+    "a reserved user name",
+    single(edited((d) => (d.users[1].name = "deploy"))),
+    /users\.1\.name: is reserved/,
+  ],
+  [
+    "a shell path with a space",
+    single(edited((d) => (d.users[0].shell = "/bin/my shell"))),
+    /users\.0\.shell: must be an absolute path to a shell/,
+  ],
+  [
+    "more instances than a host has port blocks for",
+    single(
+      edited((d) => {
+        for (let i = 0; i < 20; i++)
+          d.instances[`extra-${i}`] = { domain: `e${i}.faalkaart.nl`, admin: `a${i}.faalkaart.nl` };
+      }),
+    ),
+    /instances: holds more than 20 instances/,
+  ],
 ];
 
 describe("bad organisation files are rejected with the file and field named", () => {

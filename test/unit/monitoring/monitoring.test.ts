@@ -119,7 +119,7 @@ describe("Monitoring", () => {
       "GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO 'failmap_monitoring'@'localhost';",
     );
     expect(followUpCommands(json).join("\n")).toContain(
-      "mysql < /etc/failmap/monitoring/mysqld-exporter/monitoring-user.sql",
+      "mariadb < /etc/failmap/monitoring/mysqld-exporter/monitoring-user.sql",
     );
     const volumes = containers.get("failmap-mysqld-exporter")!.volumes as {
       host_path: string;

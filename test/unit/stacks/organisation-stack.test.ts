@@ -48,12 +48,22 @@ describe("org-faalkaart on Hetzner", () => {
     expect(names).toEqual(expect.arrayContaining(["faalkaart-main-johan", "faalkaart-main-elger"]));
   });
 
-  it("opens SSH only to the configured networks, plus ICMP, on an attached cloud firewall", () => {
+  it("opens SSH only to the configured networks, plus ICMP, on a firewall attached at creation", () => {
     const ssh = mainFirewall.rule.find((r: any) => r.port === "22");
     expect(ssh.source_ips).toEqual(faalkaart.sshAllowedNetworks);
     expect(mainFirewall.rule.find((r: any) => r.protocol === "icmp")).toBeDefined();
-    const attachments = resourcesOf(synth, "hcloud_firewall_attachment");
-    expect(attachments.some((a) => String(a.firewall_id).includes("main_firewall"))).toBe(true);
+    expect(mainServer.firewall_ids).toEqual([
+      expect.stringMatching(/^\$\{hcloud_firewall\.main_firewall_\w+\.id\}$/),
+    ]);
+  });
+
+  it("opens nothing else: web from anywhere, the broker endpoint to remote workers only", () => {
+    const rules = Object.fromEntries(mainFirewall.rule.map((r: any) => [r.port ?? r.protocol, r.source_ips]));
+    expect(Object.keys(rules).sort()).toEqual(["1337", "22", "443", "80", "icmp"]);
+    expect(rules["80"]).toEqual(["0.0.0.0/0", "::/0"]);
+    expect(rules["443"]).toEqual(["0.0.0.0/0", "::/0"]);
+    expect(rules["1337"]).toEqual(expect.arrayContaining(faalkaart.remoteWorkers!.allowedNetworks));
+    expect(rules["1337"]).not.toContain("0.0.0.0/0");
   });
 
   it("creates A and AAAA records for every name in the zone", () => {
@@ -113,6 +123,35 @@ describe("state in S3", () => {
       skip_requesting_account_id: true,
       skip_s3_checksum: true,
     });
+  });
+});
+
+describe("alert secrets stay out of the file and out of cdktf.out", () => {
+  it("mails through the relay from the environment, with the password as a sensitive variable", () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      FAILMAP_SMTP_SMARTHOST: "smtp.example.org:587",
+      FAILMAP_SMTP_FROM: "a@b.nl",
+    });
+    try {
+      const withMail = synthOrganisation(faalkaart);
+      expect(withMail.variable.failmap_smtp_password).toMatchObject({ sensitive: true, type: "string" });
+      const config = JSON.stringify(withMail.resource.null_resource);
+      expect(config).toContain("smtp.example.org:587");
+      expect(config).toContain("${var.failmap_smtp_password}");
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("posts to a webhook whose URL is a sensitive variable", () => {
+    const withHook = synthOrganisation(loadExample("faalkaart", (d) => (d.monitoring.alertWebhook = true)));
+    expect(withHook.variable.failmap_alert_webhook_url).toMatchObject({ sensitive: true });
+    expect(JSON.stringify(withHook.resource.null_resource)).toContain("${var.failmap_alert_webhook_url}");
+  });
+
+  it("asks for no secret when no relay or webhook is configured", () => {
+    expect(synth.variable).toBeUndefined();
   });
 });
 

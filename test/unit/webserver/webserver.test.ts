@@ -60,9 +60,12 @@ describe("Webserver", () => {
     ]);
   });
 
-  it("uses a pinned stable nginx image through the host's docker provider", () => {
+  it("uses the stable nginx image, pinned by digest, through the host's docker provider", () => {
     const image = Object.values<any>(json.resource.docker_image)[0];
-    expect(image).toMatchObject({ name: "nginx:1.28-alpine", keep_locally: true });
+    const registry = Object.values<any>(json.data.docker_registry_image)[0];
+    expect(registry.name).toBe("nginx:1.28-alpine");
+    expect(image).toMatchObject({ keep_locally: true });
+    expect(image.name).toMatch(/^nginx@\$\{data\.docker_registry_image\.[\w-]+\.sha256_digest\}$/);
     expect(container.provider).toBe("docker.docker-main");
     expect(image.provider).toBe("docker.docker-main");
   });

@@ -1,4 +1,4 @@
-import { manageCommand, parseImageRef } from "../../../constructs/app/image-ref";
+import { manageCommand, parseImageRef } from "../../../constructs/host/image-ref";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 

@@ -1,20 +1,22 @@
 import { DataDockerRegistryImage } from "@cdktf/provider-docker/lib/data-docker-registry-image";
 import { Image } from "@cdktf/provider-docker/lib/image";
-import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import type { Host } from "./host";
 import { parseImageRef, type ImageRef } from "./image-ref";
 
 export interface PinnedImageProps {
-  readonly provider: DockerProvider;
+  readonly host: Host;
   /** As in the organisation file: a tag (looked up in the registry at plan time) or a digest. */
   readonly reference: string;
+  /** The host's bootstrap (Docker itself) and anything else that must come first. */
   readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /**
- * An image pulled by digest. A tag is resolved at plan time, so a new image upstream shows as a change in the
- * plan (and replaces the containers that use it) instead of arriving silently on some later restart.
+ * An image on a host, pulled by digest. A tag is resolved at plan time, so a new image upstream shows as a
+ * change in the plan (and replaces the containers that use it) instead of arriving silently on some later
+ * restart. Every image of the stack comes through here, so none is pulled before the host's Docker exists.
  */
 export class PinnedImage extends Construct {
   readonly ref: ImageRef;
@@ -26,16 +28,16 @@ export class PinnedImage extends Construct {
 
   constructor(scope: Construct, id: string, props: PinnedImageProps) {
     super(scope, id);
+    const provider = props.host.dockerProvider();
     this.ref = parseImageRef(props.reference);
     // No dependsOn here: the lookup talks to the registry, not the host, and a data source that waits on a
     // changing resource is read only at apply, which would show every container as replaced.
     const digest =
       this.ref.digest ??
-      new DataDockerRegistryImage(this, "registry", { provider: props.provider, name: props.reference })
-        .sha256Digest;
+      new DataDockerRegistryImage(this, "registry", { provider, name: props.reference }).sha256Digest;
     this.pinned = `${this.ref.repository}@${digest}`;
     this.image = new Image(this, "image", {
-      provider: props.provider,
+      provider,
       name: this.pinned,
       pullTriggers: [digest],
       // Instances on one host share images: destroying one instance must not delete another's image.

@@ -1,0 +1,23 @@
+import { TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+import type { Organisation } from "../config/schema";
+import type { MonitoringProps } from "../constructs/monitoring/monitoring";
+import { smtpSettingsFromEnv } from "../constructs/monitoring/smtp";
+
+/**
+ * Where alerts go is secret (an SMTP password, a webhook URL with a token in it), so it never sits in the
+ * organisation file: the relay comes from FAILMAP_SMTP_* and the secrets from sensitive Terraform variables
+ * (TF_VAR_failmap_smtp_password, TF_VAR_failmap_alert_webhook_url), kept out of cdktf.out.
+ */
+export function alertSecrets(
+  scope: Construct,
+  org: Organisation,
+): Pick<MonitoringProps, "smtp" | "alertWebhookUrl"> {
+  const secret = (name: string) =>
+    new TerraformVariable(scope, name, { type: "string", sensitive: true, nullable: false }).stringValue;
+  const smtp = org.monitoring.alertEmail ? smtpSettingsFromEnv(process.env) : undefined;
+  return {
+    smtp: smtp && { ...smtp, password: secret("failmap_smtp_password") },
+    alertWebhookUrl: org.monitoring.alertWebhook ? secret("failmap_alert_webhook_url") : undefined,
+  };
+}
