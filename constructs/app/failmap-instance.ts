@@ -1,4 +1,3 @@
-import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Password } from "@cdktf/provider-random/lib/password";
 import type { ITerraformDependable } from "cdktf";
@@ -30,8 +29,6 @@ export interface FailmapInstanceProps {
   readonly database: DatabaseCredentials;
   /** The host bootstrap and the database grants: every docker resource and the migrations wait for them. */
   readonly dependsOn: readonly ITerraformDependable[];
-  /** The broker's image. Default redis:7-alpine. */
-  readonly brokerImage?: string;
 }
 
 /** Where nginx finds the instance's apps, as 127.0.0.1:port. */
@@ -68,10 +65,6 @@ export class FailmapInstance extends Construct {
   readonly image: string;
   /** /etc/failmap/<instance>/app.env (root, 0600): the full-privilege settings, as the containers get them. */
   readonly envFile: string;
-  /** Every long-running container of the instance, e.g. for monitoring. */
-  readonly containers: readonly Container[];
-  /** Done once the migrations ran for the current image. */
-  readonly migrated: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: FailmapInstanceProps) {
     super(scope, id);
@@ -111,7 +104,6 @@ export class FailmapInstance extends Construct {
     const broker = new Broker(this, "broker", {
       context,
       hostPort: this.ports.broker,
-      image: props.brokerImage,
     });
     this.broker = { address: broker.address, password: broker.password };
 
@@ -161,10 +153,9 @@ export class FailmapInstance extends Construct {
       envFile: this.envFile,
       dependsOn: [...props.dependsOn, image.image, network, files.resource],
     });
-    this.migrated = migrations.resource;
 
     const appsWaitFor = [migrations.resource, broker.container];
-    const web = new WebApps(this, "web", {
+    new WebApps(this, "web", {
       context,
       instance,
       env,
@@ -172,7 +163,7 @@ export class FailmapInstance extends Construct {
       ports: this.ports,
       dependsOn: appsWaitFor,
     });
-    const workers = new Workers(this, "workers", {
+    new Workers(this, "workers", {
       context,
       workers: instance.workers,
       env,
@@ -180,14 +171,5 @@ export class FailmapInstance extends Construct {
       manageCommand: manageCommand(image.ref),
       dependsOn: appsWaitFor,
     });
-
-    this.containers = [
-      broker.container,
-      web.frontend,
-      web.admin,
-      ...(web.interactive ? [web.interactive] : []),
-      ...workers.containers,
-      workers.scheduler,
-    ];
   }
 }

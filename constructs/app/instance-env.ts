@@ -1,3 +1,4 @@
+import { renderShellEnv } from "../bootstrap/env-file";
 import type { InstanceNames } from "./names";
 
 export interface InstanceEnvSettings {
@@ -13,20 +14,19 @@ export interface InstanceEnvSettings {
 
 /**
  * /etc/failmap/<instance>/instance.env: where the host commands (failmap, failmap-deploy, ...) find the
- * instance's image, network and containers. No secrets, so it is world-readable; the secrets are in app.env.
+ * instance's image, network and app.env; they find its containers by their failmap.instance label. No
+ * secrets, so it is world-readable; the secrets are in app.env.
  */
 export function renderInstanceEnv(s: InstanceEnvSettings): string {
-  const lines: [string, string][] = [
-    ["FAILMAP_INSTANCE", s.instance],
-    ["FAILMAP_IMAGE", s.image],
-    ["FAILMAP_NETWORK", s.names.network],
-    ["FAILMAP_CONTAINER_PREFIX", s.names.container("")],
-    ["FAILMAP_APP_ENV", appEnvPath(s.names)],
-    ["FAILMAP_DOMAIN", s.domain],
-    ["FAILMAP_ADMIN_DOMAIN", s.adminDomain],
-    ["FAILMAP_ADMIN_UPSTREAM", s.adminUpstream],
-  ];
-  return lines.map(([key, value]) => `${key}=${value}\n`).join("");
+  return renderShellEnv(`The instance ${s.instance}, for the host commands.`, {
+    FAILMAP_INSTANCE: s.instance,
+    FAILMAP_IMAGE: s.image,
+    FAILMAP_NETWORK: s.names.network,
+    FAILMAP_APP_ENV: appEnvPath(s.names),
+    FAILMAP_DOMAIN: s.domain,
+    FAILMAP_ADMIN_DOMAIN: s.adminDomain,
+    FAILMAP_ADMIN_UPSTREAM: s.adminUpstream,
+  });
 }
 
 export function appEnvPath(names: InstanceNames): string {

@@ -15,7 +15,7 @@ export interface BootstrapEnv {
 
 /**
  * An instance's database, for the backup and restore commands. The rest of what the admin tools need
- * (image, network, containers) is in instance.env, which FailmapInstance writes next to it.
+ * (image, network, app.env) is in instance.env, which FailmapInstance writes next to it.
  */
 export interface DatabaseEnv {
   readonly instance: string;
@@ -26,7 +26,7 @@ export interface DatabaseEnv {
  * The bootstrap's env file, sourced by `scripts/bootstrap/run.sh`, and by the admin tools as /etc/failmap/host.env.
  */
 export function renderBootstrapEnv(env: BootstrapEnv): string {
-  return renderEnv("The host's bootstrap settings.", {
+  return renderShellEnv("The host's bootstrap settings.", {
     FAILMAP_ROLE: env.role,
     FAILMAP_FQDN: env.fqdn,
     FAILMAP_DEPLOY_USER: env.deployUser,
@@ -39,11 +39,14 @@ export function renderBootstrapEnv(env: BootstrapEnv): string {
 }
 
 export function renderDatabaseEnv(env: DatabaseEnv): string {
-  return renderEnv(`The database of instance ${env.instance}.`, { FAILMAP_DATABASE: env.database });
+  return renderShellEnv(`The database of instance ${env.instance}.`, { FAILMAP_DATABASE: env.database });
 }
 
-/** Shell-quoted assignments: the file is sourced with `.`, so no value may run as code. */
-function renderEnv(title: string, vars: Record<string, string | number>): string {
+/**
+ * An env file for the shell: the bootstrap and the host commands source it with `.`, so every value is
+ * shell-quoted and none can run as code. Not for `docker --env-file`, which would keep the quotes.
+ */
+export function renderShellEnv(title: string, vars: Record<string, string | number>): string {
   const lines = Object.entries(vars).map(([key, value]) => {
     const text = String(value);
     if (/[\n\r]/.test(text)) throw new Error(`${key} must be a single line, got ${JSON.stringify(text)}`);

@@ -7,7 +7,6 @@ export interface DnsRecordsProps {
   /** A zone hosted in Hetzner DNS (part of the Cloud API). Names outside it are left to the operator. */
   readonly zone: string;
   readonly names: readonly string[];
-  readonly ttl?: number;
 }
 
 /** A and AAAA records pointing every name a host serves at that host. */
@@ -27,7 +26,8 @@ export class DnsRecords extends Construct {
           zone: props.zone,
           name: label,
           type,
-          ttl: props.ttl ?? 300,
+          // Short, so that moving to a new server does not keep visitors on the old one for long.
+          ttl: 300,
           records: [{ value, comment: `failmap ${props.host.name}` }],
         });
         this.records.push(record);

@@ -1,5 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
+import { DEPLOY_USER } from "./host";
 import { SshHost, type HostDns } from "./ssh-host";
 
 export interface ExistingHostProps {
@@ -7,15 +8,14 @@ export interface ExistingHostProps {
   readonly address: string;
   /** The server's SSH host public key, as in /etc/ssh/ssh_host_ed25519_key.pub. */
   readonly hostPublicKey: string;
-  /** Must exist already, with the operators' keys and passwordless sudo. Default: deploy. */
-  readonly deployUser?: string;
   readonly sshPort?: number;
   /** A and AAAA records for the FQDN and these names, when the zone is in Hetzner DNS. */
   readonly dns?: HostDns;
 }
 
 /**
- * A server at any provider that is reachable by SSH. Nothing is created for it: its firewall is the host
+ * A server at any provider that is reachable by SSH, with the `deploy` user (the operators' keys,
+ * passwordless sudo) set up by hand beforehand, as docs/hosting.md describes. Nothing is created for it: its firewall is the host
  * firewall that bootstrap renders from `inboundRules`.
  */
 export class ExistingHost extends SshHost {
@@ -36,7 +36,7 @@ export class ExistingHost extends SshHost {
     this.ipv6Address = v6 ? props.address : undefined;
     // The host key identifies the machine: a reinstalled server has a new one, and is bootstrapped again.
     this.machineId = props.hostPublicKey.split(" ")[1];
-    this.deployUser = props.deployUser ?? "deploy";
+    this.deployUser = DEPLOY_USER;
     this.sshPort = props.sshPort ?? 22;
     this.hostPublicKey = props.hostPublicKey;
     this.reachable = this.awaitName(props.address, props.dns);

@@ -6,6 +6,7 @@ import { Server } from "../../.gen/providers/hcloud/server";
 import { SshKey } from "../../.gen/providers/hcloud/ssh-key";
 import { cloudFirewallRules } from "./firewall-rules";
 import { cloudInitConfig } from "./cloud-init";
+import { DEPLOY_USER } from "./host";
 import { SshHost, type HostDns } from "./ssh-host";
 
 export interface HetznerHostProps {
@@ -25,8 +26,6 @@ export interface HetznerHostProps {
   readonly protect?: boolean;
   /** Default: main. */
   readonly role?: string;
-  /** Default: deploy. */
-  readonly deployUser?: string;
   /** A and AAAA records for the FQDN and these names, when the zone is in Hetzner DNS. */
   readonly dns?: HostDns;
 }
@@ -43,7 +42,7 @@ export class HetznerHost extends SshHost {
   constructor(scope: Construct, name: string, props: HetznerHostProps) {
     super(scope, name);
     this.fqdn = props.fqdn;
-    this.deployUser = props.deployUser ?? "deploy";
+    this.deployUser = DEPLOY_USER;
     const labels = { organisation: props.organisation, role: props.role ?? "main", "managed-by": "cdktf" };
     const hostname = props.fqdn.split(".")[0];
 

@@ -1,6 +1,12 @@
 import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { ITerraformDependable, SSHProvisionerConnection } from "cdktf";
 
+/**
+ * The account bootstrap and the docker provider log in as: created by cloud-init on Hetzner servers, by hand
+ * on existing ones, and reserved in organisation files.
+ */
+export const DEPLOY_USER = "deploy";
+
 /** A port opened to the world or to some networks, on the cloud firewall and on the host's own nftables. */
 export interface InboundRule {
   readonly description: string;

@@ -36,13 +36,10 @@ export interface MonitoringProps {
   readonly workerHosts?: readonly Host[];
   /** Every instance's broker, for queue lengths. */
   readonly brokers: readonly BrokerTarget[];
-  /** The admin name Grafana's links use. Default: the production instance's admin name, else the first. */
-  readonly adminDomain?: string;
   /** Needed when the organisation sets monitoring.alertEmail; see smtpSettingsFromEnv. */
   readonly smtp?: SmtpSettings;
   /** Needed when the organisation sets monitoring.alertWebhook: the URL is a secret (a token). */
   readonly alertWebhookUrl?: string;
-  readonly images?: Partial<MonitoringImages>;
   /** The main host's bootstrap (docker, MariaDB, node-exporter) and whatever else must come first. */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
@@ -79,10 +76,11 @@ export class Monitoring extends Construct {
     }
     const host = props.mainHost;
     const workers = props.workerHosts ?? [];
-    const images = { ...MONITORING_IMAGES, ...props.images };
+    const images = MONITORING_IMAGES;
     const nginxLog = this.nginxLog;
     const instances = Object.entries(org.instances);
-    const adminDomain = props.adminDomain ?? (org.instances.production ?? instances[0][1]).admin;
+    // Grafana's links use one admin name: production's, else the first instance's.
+    const adminDomain = (org.instances.production ?? instances[0][1]).admin;
     const publicNames = instances.flatMap(([, i]) => [i.domain, ...i.aliases, i.admin]);
     if (!publicNames.includes(adminDomain)) {
       throw new Error(

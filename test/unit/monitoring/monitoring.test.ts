@@ -176,11 +176,3 @@ describe("Monitoring without an SMTP relay", () => {
     expect(warnings.map((m) => String(m.data))).toEqual([expect.stringMatching(/FAILMAP_SMTP_SMARTHOST/)]);
   });
 });
-
-describe("Monitoring validation", () => {
-  it("refuses an admin domain that no instance has", () => {
-    expect(() => synthMonitoring({ adminDomain: "grafana.example.org" })).toThrow(
-      /not an instance's admin name/,
-    );
-  });
-});
