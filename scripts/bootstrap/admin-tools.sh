@@ -2,7 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # The admin commands (failmap, failmap-deploy, failmap-db-backup, ...) and the settings they read from here:
 # /etc/failmap/host.env (instances, backup retention) and /etc/failmap/<instance>/database.env. The stack's
-# FailmapInstance writes /etc/failmap/<instance>/instance.env (image, network, containers) and app.env.
+# FailmapInstance writes /etc/failmap/<instance>/instance.env (image, network) and app.env.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

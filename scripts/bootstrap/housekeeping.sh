@@ -1,7 +1,8 @@
 #!/bin/bash
 # shellcheck source-path=SCRIPTDIR
-# Weekly clean-up of stopped containers, dangling images and unused networks. Not `--all`: that would
-# also remove the image that failmap-rollback goes back to.
+# Weekly clean-up of stopped containers, dangling images and unused networks (not `--all`, which would
+# also remove images that are only pulled, not running), and on the main host the rotation of the log
+# that nginx writes for the metrics exporter.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,3 +32,36 @@ WantedBy=timers.target
 UNIT
 if $units_changed; then daemon_reload; fi
 enable_unit failmap-docker-prune.timer
+
+[[ $FAILMAP_ROLE == main ]] || exit 0
+
+# nginx in failmap-nginx writes every request to this directory, bind-mounted from the host, for the
+# nginx log exporter; nothing else would ever shorten that file. nginx keeps writing to a rotated file
+# until it reopens its logs. The container is not there before the stack's first deploy: then there is
+# nothing to reopen.
+ensure_packages logrotate
+NGINX_LOG_DIR=/var/log/failmap/nginx
+if [[ -d $NGINX_LOG_DIR ]]; then
+  ok "$NGINX_LOG_DIR"
+else
+  install -d -m 0755 "$NGINX_LOG_DIR"
+  changed "$NGINX_LOG_DIR"
+fi
+write_file /etc/logrotate.d/failmap-nginx 0644 <<CONF || true
+# Managed by failmap bootstrap.
+$NGINX_LOG_DIR/*.log {
+	daily
+	rotate 7
+	compress
+	delaycompress
+	missingok
+	notifempty
+	sharedscripts
+	postrotate
+		if [ "\$(docker inspect --format '{{.State.Running}}' failmap-nginx 2>/dev/null)" = true ]; then
+			docker exec failmap-nginx nginx -s reopen >/dev/null 2>&1 || true
+		fi
+	endscript
+}
+CONF
+enable_unit logrotate.timer

@@ -1,6 +1,6 @@
 #!/bin/bash
 # shellcheck source-path=SCRIPTDIR
-# SSH hardening as a drop-in. sshd -t checks the result before any reload, and a drop-in that fails the
+# SSH hardening as a drop-in. sshd -t checks the result before any reload, and a change that fails the
 # check is taken back, so a bad configuration never locks anyone out.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -9,6 +9,9 @@ set -euo pipefail
 ensure_packages openssh-server
 
 DROPIN=/etc/ssh/sshd_config.d/01-failmap.conf
+# cloud-init's stopgap until this step runs (keys only, no root). sshd keeps the first value it reads, so
+# this file, read before ours, would go on deciding every setting it names.
+FIRST_BOOT=/etc/ssh/sshd_config.d/00-failmap-first-boot.conf
 mkdir -p /run/sshd # sshd -t wants its privilege separation directory
 
 previous=$(mktemp)
@@ -19,16 +22,33 @@ if [[ -f $DROPIN ]]; then
   had_previous=true
 fi
 
+reload=false
 if put_file "$CONFIG/sshd.conf" "$DROPIN" 0644; then
   if ! sshd -t; then
     if $had_previous; then cp -p "$previous" "$DROPIN"; else rm -f "$DROPIN"; fi
     fail "sshd rejects the new configuration; the previous one is back in place"
   fi
-  if systemd_running; then
-    systemctl reload ssh
-    changed "sshd reloaded"
-  fi
+  reload=true
 else
   sshd -t || fail "sshd rejects its configuration (not the failmap drop-in: check /etc/ssh)"
+fi
+
+# Only now that the managed drop-in is in place and valid.
+if [[ -f $FIRST_BOOT ]]; then
+  cp -p "$FIRST_BOOT" "$previous"
+  rm -f "$FIRST_BOOT"
+  if ! sshd -t; then
+    cp -p "$previous" "$FIRST_BOOT"
+    fail "sshd rejects the configuration without $FIRST_BOOT; it is back in place"
+  fi
+  changed "$FIRST_BOOT removed"
+  reload=true
+else
+  ok "no $FIRST_BOOT"
+fi
+
+if $reload && systemd_running; then
+  systemctl reload ssh
+  changed "sshd reloaded"
 fi
 enable_unit ssh

@@ -3,7 +3,7 @@
 # Installed to /usr/local/lib/failmap/ by the bootstrap. Settings, all in /etc/failmap/:
 #   host.env                 the instances and the backup retention (bootstrap)
 #   <instance>/database.env  the instance's database name (bootstrap)
-#   <instance>/instance.env  image, network, container names, app.env path (the stack's FailmapInstance)
+#   <instance>/instance.env  image, network, app.env path (the stack's FailmapInstance)
 
 FAILMAP_ETC=/etc/failmap
 # shellcheck disable=SC1091 # written by the bootstrap
@@ -41,7 +41,6 @@ require_deployed() {
   [[ -n $FAILMAP_IMAGE ]] ||
     die "$INSTANCE is not deployed yet: the stack writes $FAILMAP_ETC/$INSTANCE/instance.env when it is"
   FAILMAP_NETWORK=${FAILMAP_NETWORK:-failmap-$INSTANCE}
-  FAILMAP_CONTAINER_PREFIX=${FAILMAP_CONTAINER_PREFIX:-failmap-$INSTANCE-}
   FAILMAP_APP_ENV=${FAILMAP_APP_ENV:-$FAILMAP_ETC/$INSTANCE/app.env}
 }
 
@@ -65,10 +64,11 @@ select_instance() {
   ARGS=("$@")
 }
 
-# The instance's long-running containers (failmap-<instance>-<role>), not one-off ones such as migrate.
+# The instance's long-running containers, found by the failmap.instance label the stack gives each of
+# them. Not by name: failmap-prod- also starts the names of instance prod-eu and of the monitoring's
+# failmap-prod-broker-exporter. One-off containers (migrate, the failmap command) carry no label.
 instance_containers() {
-  docker ps --all --format '{{.Names}}' --filter "name=^$FAILMAP_CONTAINER_PREFIX" |
-    grep -vxF "${FAILMAP_CONTAINER_PREFIX}migrate" | sort
+  docker ps --all --filter "label=failmap.instance=$INSTANCE" --format '{{.Names}}' | sort
 }
 
 restart_instance() {

@@ -3,17 +3,21 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { DatabaseCredentials } from "../../../constructs/app/database-credentials";
+import { renderInstanceEnv } from "../../../constructs/app/instance-env";
+import { instanceNames } from "../../../constructs/app/names";
 import { BUNDLE_DIR, bootstrapBundle, type BootstrapBundleInput } from "../../../constructs/bootstrap/bundle";
+import { renderBootstrapEnv, renderDatabaseEnv } from "../../../constructs/bootstrap/env-file";
 import { renderNftables } from "../../../constructs/bootstrap/nftables";
 import { readScriptFolder, repositoryRoot } from "../../../constructs/bootstrap/script-files";
+import { BACKUP_METRIC, BACKUP_TEXTFILE } from "../../../constructs/monitoring/alert-rules";
 import { requireProgram } from "../support/programs";
 import { bootstrapPackages, cachedRootfs, run, ScratchRoot } from "./debian-rootfs";
 
 /*
  * The real bootstrap scripts in a real Debian 12 and 13 (a chroot, no systemd): twice with the same config and
  * once with a user removed, then the results checked with the real programs: sshd, nft, apt-config,
- * MariaDB with the rendered grants, the backup and restore commands, and an SSH login over a network
- * namespace.
+ * MariaDB with the rendered grants, the backup and restore commands, logrotate, the deploy and rollback
+ * commands against a stand-in docker, and an SSH login over a network namespace.
  */
 
 const ROOT = repositoryRoot();
@@ -24,6 +28,8 @@ const key = (name: string) => {
   if (!fs.existsSync(file)) run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", file]);
   return { file, pub: fs.readFileSync(`${file}.pub`, "utf8").trim() };
 };
+
+const FIRST_BOOT_DROPIN = "/etc/ssh/sshd_config.d/00-failmap-first-boot.conf";
 
 const database: DatabaseCredentials = {
   instance: "production",
@@ -61,6 +67,40 @@ function bundleInput(users: BootstrapBundleInput["users"]): BootstrapBundleInput
   };
 }
 
+/**
+ * A stand-in for the docker CLI, for the deploy and rollback commands. These containers exist, with their
+ * labels; `ps` filters them by label and by name (a regex, as docker's name filter); every call is recorded.
+ * Besides the instance's own there are a monitoring container and another instance whose names start the
+ * same, and a one-off migrate container.
+ */
+const fakeDocker = `#!/bin/sh
+echo "$*" >>/tmp/docker-calls
+[ "$1" = ps ] || exit 0
+label=""
+name=""
+while [ $# -gt 0 ]; do
+  if [ "$1" = --filter ]; then
+    case $2 in label=*) label=\${2#label=} ;; name=*) name=\${2#name=} ;; esac
+    shift
+  fi
+  shift
+done
+while read -r container labels; do
+  if [ -n "$label" ]; then case ",$labels," in *",$label,"*) ;; *) continue ;; esac; fi
+  printf '%s\\n' "$container" | grep -q -e "$name" || continue
+  echo "$container"
+done <<'CONTAINERS'
+failmap-production-broker failmap.instance=production,failmap.role=broker
+failmap-production-frontend failmap.instance=production,failmap.role=frontend
+failmap-production-worker-storage-1 failmap.instance=production,failmap.role=worker-storage-1
+failmap-production-scheduler failmap.instance=production,failmap.role=scheduler
+failmap-production-broker-exporter -
+failmap-production-eu-frontend failmap.instance=production-eu,failmap.role=frontend
+failmap-production-migrate -
+failmap-nginx -
+CONTAINERS
+`;
+
 afterAll(() => fs.rmSync(keysDir, { recursive: true, force: true }));
 
 describe.each([
@@ -90,6 +130,25 @@ describe.each([
       statement,
     ]);
   const changes = (output: string) => output.split("\n").filter((line) => line.startsWith("changed:"));
+  /** A Unix time within the last two minutes. */
+  const expectRecent = (unixSeconds: number | undefined) => {
+    const age = Date.now() / 1000 - (unixSeconds ?? NaN);
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(120);
+  };
+  /** database → timestamp, from the textfile node-exporter reads for the backup alerts. */
+  const backupMetrics = (): Record<string, number> => {
+    const line = new RegExp(`^${BACKUP_METRIC}\\{database="([^"]+)"\\} (\\d+)$`);
+    return Object.fromEntries(
+      fs
+        .readFileSync(scratch.file(BACKUP_TEXTFILE), "utf8")
+        .split("\n")
+        .flatMap((l) => {
+          const match = line.exec(l);
+          return match ? [[match[1], Number(match[2])]] : [];
+        }),
+    );
+  };
 
   const alice = { name: "alice", sudo: true, shell: "/bin/bash", keys: [key("alice").pub] };
   const bob = { name: "bob", sudo: false, shell: "/bin/sh", keys: [key("bob").pub] };
@@ -99,6 +158,7 @@ describe.each([
       ["chroot", "coreutils"],
       ["ssh-keygen", "openssh-client"],
       ["ip", "iproute2"],
+      ["promtool", "prometheus"],
     ]) {
       requireProgram(tool, pkg);
     }
@@ -115,6 +175,12 @@ describe.each([
     fs.mkdirSync(scratch.file("/home/deploy/.ssh"), { recursive: true });
     fs.writeFileSync(scratch.file("/home/deploy/.ssh/authorized_keys"), `${key("deploy").pub}\n`);
     scratch.chroot(["chown", "-R", "deploy:deploy", "/home/deploy/.ssh"]);
+    // cloud-init's SSH stopgap until the bootstrap's drop-in is in place (constructs/host/cloud-init.ts).
+    fs.mkdirSync(scratch.file("/etc/ssh/sshd_config.d"), { recursive: true });
+    fs.writeFileSync(
+      scratch.file(FIRST_BOOT_DROPIN),
+      "PermitRootLogin no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n",
+    );
 
     bootstrap([alice, bob]);
 
@@ -191,6 +257,16 @@ describe.each([
     expect(effective).toContain("allowgroups failmap-ssh");
   });
 
+  test("cloud-init's first-boot SSH drop-in, read before the managed one, goes once that one is in place", () => {
+    expect(outputs[0]).toContain(`changed: ${FIRST_BOOT_DROPIN} removed`);
+    expect(outputs[2]).toContain(`ok: no ${FIRST_BOOT_DROPIN}`);
+    expect(fs.existsSync(scratch.file(FIRST_BOOT_DROPIN))).toBe(false);
+    const effective = scratch.chroot(["sshd", "-T", "-C", "user=deploy,host=test,addr=192.0.2.10"]);
+    expect(effective).toContain("passwordauthentication no");
+    expect(effective).toContain("kbdinteractiveauthentication no");
+    expect(effective).toContain("permitrootlogin no");
+  });
+
   test("the firewall rules load in a kernel (a private network namespace) and keep to their own table", () => {
     const ns = `fmbs-nft-${suite}-${process.pid}`;
     run("ip", ["netns", "add", ns]);
@@ -264,6 +340,9 @@ describe.each([
 
     const dump = scratch.chroot(["failmap-db-backup", "-i", "production"]).trim();
     expect(dump).toMatch(/^\/var\/backups\/failmap\/production\/failmap_production-\d{8}-\d{6}\.sql\.gz$/);
+    const metrics = backupMetrics();
+    expect(Object.keys(metrics)).toEqual(["failmap_production"]);
+    expectRecent(metrics.failmap_production);
     sql("DROP DATABASE failmap_production; CREATE DATABASE failmap_production");
     expect(sql("SHOW TABLES FROM failmap_production").trim()).toBe("");
 
@@ -303,6 +382,115 @@ describe.each([
       "emptied /var/cache/failmap/nginx/production",
     );
     expect(fs.existsSync(cached)).toBe(false);
+  });
+
+  test("the backup metric holds a line per database of the host, and one backup keeps the others' lines", () => {
+    // A second instance for this test only: its database, its settings, and the host's list of instances.
+    const hostEnv = scratch.file("/etc/failmap/host.env");
+    const original = fs.readFileSync(hostEnv, "utf8");
+    const staging = { instance: "staging", database: "failmap_staging" };
+    fs.writeFileSync(
+      hostEnv,
+      renderBootstrapEnv({ ...bundleInput([]).env, instances: ["production", "staging"] }),
+    );
+    fs.mkdirSync(scratch.file("/etc/failmap/staging"));
+    fs.writeFileSync(scratch.file("/etc/failmap/staging/database.env"), renderDatabaseEnv(staging));
+    sql("CREATE DATABASE failmap_staging");
+    try {
+      scratch.chroot(["failmap-db-backup", "--all"]);
+      const all = backupMetrics();
+      expect(Object.keys(all).sort()).toEqual(["failmap_production", "failmap_staging"]);
+      expectRecent(all.failmap_production);
+      expectRecent(all.failmap_staging);
+
+      // An old success of staging, and a database this host no longer has: its line would alert forever.
+      fs.writeFileSync(
+        scratch.file(BACKUP_TEXTFILE),
+        `${BACKUP_METRIC}{database="failmap_staging"} 1700000000\n${BACKUP_METRIC}{database="failmap_gone"} 1\n`,
+      );
+      scratch.chroot(["failmap-db-backup", "-i", "production"]);
+      const one = backupMetrics();
+      expect(Object.keys(one).sort()).toEqual(["failmap_production", "failmap_staging"]);
+      expectRecent(one.failmap_production);
+      expect(one.failmap_staging).toBe(1700000000);
+      // Only the metric file: the temporary file it was written to was renamed, not left behind.
+      expect(fs.readdirSync(path.dirname(scratch.file(BACKUP_TEXTFILE)))).toEqual(["failmap_backup.prom"]);
+      run("promtool", ["check", "metrics"], { input: fs.readFileSync(scratch.file(BACKUP_TEXTFILE)) });
+    } finally {
+      fs.writeFileSync(hostEnv, original);
+      fs.rmSync(scratch.file("/etc/failmap/staging"), { recursive: true });
+      fs.rmSync(scratch.file("/var/backups/failmap/staging"), { recursive: true, force: true });
+      sql("DROP DATABASE failmap_staging");
+    }
+  });
+
+  test("logrotate takes the nginx metrics log, also while the nginx container is not there", () => {
+    expect(fs.statSync(scratch.file("/var/log/failmap/nginx")).isDirectory()).toBe(true);
+    expect(
+      fs.lstatSync(scratch.file("/etc/systemd/system/timers.target.wants/logrotate.timer")).isSymbolicLink(),
+    ).toBe(true);
+    const dropIn = "/etc/logrotate.d/failmap-nginx";
+    // -d: check and show what would happen, change nothing. logrotate reports its work on stderr.
+    const debug = scratch.chroot(["sh", "-c", `logrotate -d ${dropIn} 2>&1`]);
+    expect(debug).toContain("rotating pattern: /var/log/failmap/nginx/*.log");
+    expect(debug).not.toMatch(/error/i);
+
+    const log = scratch.file("/var/log/failmap/nginx/metrics.log");
+    fs.writeFileSync(log, "a request\n");
+    try {
+      scratch.chroot(["logrotate", "--force", "--state", "/tmp/logrotate.status", dropIn]);
+      expect(fs.readFileSync(`${log}.1`, "utf8")).toBe("a request\n");
+      expect(fs.existsSync(log)).toBe(false);
+    } finally {
+      fs.rmSync(log, { force: true });
+      fs.rmSync(`${log}.1`, { force: true });
+      fs.rmSync(scratch.file("/tmp/logrotate.status"), { force: true });
+    }
+  });
+
+  test("deploy and rollback act on exactly the containers labelled with the instance", () => {
+    // /usr/local/sbin comes first on root's PATH, before the real docker CLI.
+    const calls = scratch.file("/tmp/docker-calls");
+    const stub = scratch.file("/usr/local/sbin/docker");
+    fs.writeFileSync(stub, fakeDocker, { mode: 0o755 });
+    const instanceEnv = scratch.file("/etc/failmap/production/instance.env");
+    fs.writeFileSync(
+      instanceEnv,
+      renderInstanceEnv({
+        instance: "production",
+        names: instanceNames("production"),
+        image: "websecmap/websecmap@sha256:0123456789abcdef",
+        domain: "faalkaart.test",
+        adminDomain: "admin.faalkaart.test",
+        adminUpstream: "127.0.0.1:8002",
+      }),
+    );
+    const labelled = [
+      "failmap-production-broker",
+      "failmap-production-frontend",
+      "failmap-production-scheduler",
+      "failmap-production-worker-storage-1",
+    ].join(" ");
+    try {
+      expect(scratch.chroot(["failmap-deploy", "-i", "production"])).toContain(`restarted ${labelled}`);
+      expect(fs.readFileSync(calls, "utf8").split("\n")).toEqual(
+        expect.arrayContaining([
+          "pull --quiet websecmap/websecmap@sha256:0123456789abcdef",
+          expect.stringMatching(/^run --rm --interactive --network failmap-production .* migrate --noinput$/),
+          `restart ${labelled}`,
+        ]),
+      );
+
+      fs.rmSync(calls);
+      expect(scratch.chroot(["failmap-rollback", "-i", "production", "--yes"])).toContain(
+        "production's database is as before the last failmap-deploy",
+      );
+      expect(fs.readFileSync(calls, "utf8").split("\n")).toEqual(
+        expect.arrayContaining([`stop ${labelled}`, `start ${labelled}`]),
+      );
+    } finally {
+      for (const file of [stub, calls, instanceEnv]) fs.rmSync(file, { force: true });
+    }
   });
 
   describe("SSH login over a network namespace", () => {

@@ -65,5 +65,7 @@ describe("the environment of each app role", () => {
 
   it("renders an env file docker --env-file reads literally", () => {
     expect(renderEnvFile(["A=1", "B=x=y"])).toBe("A=1\nB=x=y\n");
+    // Not shell-quoted like instance.env: docker would keep the quotes as part of the value.
+    expect(renderEnvFile(["SECRET_KEY=a b$c'd"])).toBe("SECRET_KEY=a b$c'd\n");
   });
 });
