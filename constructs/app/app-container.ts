@@ -8,7 +8,7 @@ import type { Network } from "@cdktf/provider-docker/lib/network";
 import type { Host } from "../host/host";
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
-import { DB_SOCKET_DIR } from "./app-env";
+import { MARIADB_SOCKET_DIR } from "../bootstrap/mariadb-socket";
 import type { InstanceNames } from "./names";
 import { LOOPBACK } from "./ports";
 
@@ -61,7 +61,7 @@ export function appContainer(
   const mounts = [...(spec.mounts ?? [])];
   const stopTimeout = spec.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS;
   if (spec.database)
-    mounts.push({ type: "bind", source: DB_SOCKET_DIR, target: DB_SOCKET_DIR, readOnly: true });
+    mounts.push({ type: "bind", source: MARIADB_SOCKET_DIR, target: MARIADB_SOCKET_DIR, readOnly: true });
   return new Container(scope, id, {
     provider: ctx.host.dockerProvider(),
     name,

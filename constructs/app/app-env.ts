@@ -1,4 +1,5 @@
 import { Token } from "cdktf";
+import { MARIADB_SOCKET } from "../bootstrap/mariadb-socket";
 import type { Instance, Worker } from "../../config/schema";
 import type { DatabaseCredentials, DatabaseUser } from "./database-credentials";
 
@@ -20,9 +21,6 @@ export interface AppEnvSettings {
   readonly brokerUrl: string;
 }
 
-/** The unix socket of the host's MariaDB, bind-mounted into every container that uses the database. */
-export const DB_SOCKET_DIR = "/run/mysqld";
-
 const WEB_MODES = new Set(["frontend", "admin", "interactive"]);
 
 /**
@@ -40,7 +38,7 @@ export function appEnv(role: AppRole, settings: AppEnvSettings): string[] {
       ["ALLOWED_HOSTS", [instance.domain, ...instance.aliases, instance.admin].join(",")],
       ["DJANGO_DATABASE", "production"],
       ["DB_ENGINE", "mysql"],
-      ["DB_HOST", `${DB_SOCKET_DIR}/mysqld.sock`],
+      ["DB_HOST", MARIADB_SOCKET],
       ["DB_NAME", settings.database.database],
       ["DB_USER", user.name],
       ["DB_PASSWORD", user.password],

@@ -3,7 +3,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Host } from "../host/host";
 import { shellQuote } from "../host/host-files";
-import { DB_SOCKET_DIR } from "./app-env";
+import { MARIADB_SOCKET_DIR } from "../bootstrap/mariadb-socket";
 import type { InstanceNames } from "./names";
 
 export interface MigrationsProps {
@@ -50,7 +50,7 @@ export function migrateCommand(props: Pick<MigrationsProps, "names" | "imageId" 
     `--name ${props.names.container("migrate")}`,
     `--network ${props.names.network}`,
     `--env-file ${shellQuote(props.envFile)}`,
-    `--mount type=bind,source=${DB_SOCKET_DIR},target=${DB_SOCKET_DIR},readonly`,
+    `--mount type=bind,source=${MARIADB_SOCKET_DIR},target=${MARIADB_SOCKET_DIR},readonly`,
     shellQuote(props.imageId),
     "migrate --noinput",
   ].join(" ");

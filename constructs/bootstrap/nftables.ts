@@ -1,4 +1,5 @@
 import { Token } from "cdktf";
+import { ANYWHERE } from "../host/firewall-rules";
 import type { InboundRule } from "../host/host";
 
 export interface NftablesConfig {
@@ -10,7 +11,7 @@ export interface NftablesConfig {
 
 export const NFT_TABLE = "failmap";
 
-const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
+const WHOLE_INTERNET = new Set<string>(ANYWHERE);
 
 /**
  * The host firewall: defence in depth behind the cloud firewall. It lives in its own table and replaces
@@ -45,7 +46,8 @@ function ruleLines(rule: InboundRule): string[] {
   validate(rule);
   const accept = `${rule.protocol} dport ${rule.port} accept comment ${JSON.stringify(rule.description.replace(/"/g, "'"))}`;
   // 0.0.0.0/0 and ::/0 together mean the whole internet: one rule without a source match.
-  if (new Set(rule.sources.filter((source) => ANYWHERE.has(source))).size === 2) return [`    ${accept}`];
+  if (new Set(rule.sources.filter((source) => WHOLE_INTERNET.has(source))).size === 2)
+    return [`    ${accept}`];
   return rule.sources.map((source) => `    ${family(source)} saddr ${source} ${accept}`);
 }
 

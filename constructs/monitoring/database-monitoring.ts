@@ -1,7 +1,5 @@
+import { MARIADB_SOCKET } from "../bootstrap/mariadb-socket";
 import type { DatabaseUser } from "../app/database-credentials";
-
-export const MYSQL_SOCKET_DIR = "/run/mysqld";
-export const MYSQL_SOCKET = `${MYSQL_SOCKET_DIR}/mysqld.sock`;
 
 /**
  * The account mysqld_exporter logs in with: it may see server status and every table's statistics, and
@@ -20,6 +18,6 @@ export function renderMonitoringUserSql(user: DatabaseUser): string {
 }
 
 /** mysqld_exporter's client settings: the socket, so MariaDB needs no TCP listener. */
-export function renderMysqldExporterMyCnf(user: DatabaseUser, socket: string = MYSQL_SOCKET): string {
+export function renderMysqldExporterMyCnf(user: DatabaseUser, socket: string = MARIADB_SOCKET): string {
   return ["[client]", `user=${user.name}`, `password=${user.password}`, `socket=${socket}`, ""].join("\n");
 }

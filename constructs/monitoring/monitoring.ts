@@ -9,7 +9,8 @@ import { renderAlertRules } from "./alert-rules";
 import { renderAlertmanagerConfig } from "./alertmanager-config";
 import { renderBlackboxConfig } from "./blackbox-config";
 import { brokerExporterAddress, brokerExporterArgs, type BrokerTarget } from "./broker-exporter";
-import { MYSQL_SOCKET_DIR, renderMonitoringUserSql, renderMysqldExporterMyCnf } from "./database-monitoring";
+import { MARIADB_SOCKET_DIR } from "../bootstrap/mariadb-socket";
+import { renderMonitoringUserSql, renderMysqldExporterMyCnf } from "./database-monitoring";
 import { DASHBOARDS } from "./grafana/dashboards";
 import {
   DASHBOARDS_PATH,
@@ -322,7 +323,10 @@ export class Monitoring extends Construct {
         "--config.my-cnf=/etc/mysqld-exporter/my.cnf",
         `--web.listen-address=${loopback(PORTS.mysqldExporter)}`,
       ],
-      mounts: { [`${CONFIG}/mysqld-exporter`]: "/etc/mysqld-exporter", [MYSQL_SOCKET_DIR]: MYSQL_SOCKET_DIR },
+      mounts: {
+        [`${CONFIG}/mysqld-exporter`]: "/etc/mysqld-exporter",
+        [MARIADB_SOCKET_DIR]: MARIADB_SOCKET_DIR,
+      },
       dependsOn: [files.resource],
     });
     return user;
