@@ -29,6 +29,21 @@ const asAlice = () => ({ cert: host.clients.alice.cert, key: host.clients.alice.
 const answer = (reply: Reply) => JSON.parse(reply.body) as StubAnswer;
 
 /** Resolves to the failure when nginx closes the connection or refuses the handshake, and fails otherwise. */
+/**
+ * The log lines holding `marker`, once there are `count` of them: nginx writes a request's log line after
+ * the response has gone out, so a client can read the reply before the line is there.
+ */
+async function logLines(file: string, marker: string, count: number): Promise<string[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const lines = readFileSync(join(host.dir, file), "utf8")
+      .split("\n")
+      .filter((line) => line.includes(marker));
+    if (lines.length >= count || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function refused(request: Promise<Reply>): Promise<Error> {
   const outcome = await request.then(
     (reply) => new Error(`expected no answer, got HTTP ${reply.status}`),
@@ -110,9 +125,7 @@ describe("frontend cache", () => {
   test("the access log records the cache status per instance, as JSON", async () => {
     await https(NAMES.staging.domain, "/pages/logged");
     await https(NAMES.staging.domain, "/pages/logged");
-    const lines = readFileSync(join(host.dir, "access.log"), "utf8")
-      .trim()
-      .split("\n")
+    const lines = (await logLines("access.log", '"/pages/logged"', 2))
       .map((line) => JSON.parse(line) as Record<string, string>)
       .filter((entry) => entry.uri === "/pages/logged");
     expect(lines.map((entry) => [entry.instance, entry.host, entry.status, entry.cache])).toEqual([
@@ -124,9 +137,7 @@ describe("frontend cache", () => {
   test("the metrics log carries host and cache status where the monitoring's exporter reads them", async () => {
     await https(NAMES.staging.domain, "/pages/metrics");
     await https(NAMES.staging.domain, "/pages/metrics");
-    const lines = readFileSync(join(host.dir, "metrics.log"), "utf8")
-      .split("\n")
-      .filter((line) => line.includes("/pages/metrics"));
+    const lines = await logLines("metrics.log", "/pages/metrics", 2);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(`"${NAMES.staging.domain}" "MISS"`);
     expect(lines[1]).toContain(`"${NAMES.staging.domain}" "HIT"`);
