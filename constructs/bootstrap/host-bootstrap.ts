@@ -1,5 +1,7 @@
 import { Lazy, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { loopback } from "../host/loopback";
+import { PORTS } from "../monitoring/ports";
 import type { Organisation } from "../../config/schema";
 import type { DatabaseCredentials } from "../app/database-credentials";
 import type { Host } from "../host/host";
@@ -46,7 +48,8 @@ export class HostBootstrap extends Construct {
       }
     }
     const nodeExporterListen =
-      props.nodeExporterListen ?? (role === "main" ? "127.0.0.1:9100" : "0.0.0.0:9100");
+      props.nodeExporterListen ??
+      (role === "main" ? loopback(PORTS.nodeExporter) : `0.0.0.0:${PORTS.nodeExporter}`);
     if (!/^(\[[0-9a-fA-F:]+\]|[0-9.]+):\d{1,5}$/.test(nodeExporterListen)) {
       throw new Error(
         `HostBootstrap ${this.node.path}: nodeExporterListen "${nodeExporterListen}" is not address:port ` +
