@@ -1,8 +1,9 @@
 import path from "node:path";
 import { loadOrganisations, type LoadedOrganisation } from "../../config/load";
+import { repositoryRoot } from "../../constructs/bootstrap/script-files";
 
-/** The project root, from an entry point in scripts/operator/ or a module in ops/<tool>/. */
-export const PROJECT_ROOT = path.resolve(__dirname, "../..");
+/** The project root: the one the bootstrap reads its scripts from. */
+export const PROJECT_ROOT = repositoryRoot();
 /** Where main.ts reads organisations from; FAILMAP_ORGANISATIONS_DIR overrides it there and here alike. */
 export const ORGANISATIONS_DIR = path.resolve(
   PROJECT_ROOT,

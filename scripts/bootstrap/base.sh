@@ -10,13 +10,7 @@ ensure_packages systemd systemd-timesyncd tzdata unattended-upgrades ca-certific
 # Hostname: the FQDN, resolvable locally so that sudo and mail do not wait for DNS.
 short=${FAILMAP_FQDN%%.*}
 echo "$FAILMAP_FQDN" | write_file /etc/hostname 0644 || true
-if grep -qxF "127.0.1.1 $FAILMAP_FQDN $short" /etc/hosts; then
-  ok "/etc/hosts names $FAILMAP_FQDN"
-else
-  sed -i '/^127\.0\.1\.1[[:space:]]/d' /etc/hosts
-  echo "127.0.1.1 $FAILMAP_FQDN $short" >>/etc/hosts
-  changed "/etc/hosts names $FAILMAP_FQDN"
-fi
+ensure_line /etc/hosts '^127\.0\.1\.1[[:space:]]' "127.0.1.1 $FAILMAP_FQDN $short"
 if systemd_running && [[ $(hostname) != "$FAILMAP_FQDN" ]]; then
   hostname "$FAILMAP_FQDN"
   changed "hostname $FAILMAP_FQDN"
@@ -63,13 +57,7 @@ else
     mkswap -q "$swapfile"
     changed "swap file of ${FAILMAP_SWAP_MB} MB"
   fi
-  if grep -qxF "$fstab_line" /etc/fstab; then
-    ok "swap in /etc/fstab"
-  else
-    sed -i "\\|^$swapfile |d" /etc/fstab
-    echo "$fstab_line" >>/etc/fstab
-    changed "swap in /etc/fstab"
-  fi
+  ensure_line /etc/fstab "^$swapfile " "$fstab_line"
   if systemd_running && ! swapon --show=NAME --noheadings | grep -qxF "$swapfile"; then
     swapon "$swapfile"
     changed "swap on"

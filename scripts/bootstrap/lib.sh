@@ -57,6 +57,19 @@ write_file() {
   return "$status"
 }
 
+# ensure_line FILE PATTERN LINE: FILE holds LINE, replacing the lines that match the sed regex PATTERN
+# (an older value of the same setting).
+ensure_line() {
+  local file=$1 pattern=$2 line=$3
+  if grep -qxF "$line" "$file"; then
+    ok "$file: $line"
+  else
+    sed -i "\\|$pattern|d" "$file"
+    echo "$line" >>"$file"
+    changed "$file: $line"
+  fi
+}
+
 ensure_packages() {
   local package missing=()
   for package in "$@"; do
