@@ -1,5 +1,6 @@
-// Two projects: fast unit tests on synthesized JSON and pure renderers, and system tests that run
-// real programs (nginx, redis, mariadb, sshd, a debootstrapped Debian) and may take minutes.
+// Three projects: fast unit tests on synthesized JSON and pure renderers; system tests that run real
+// programs (nginx, redis, mariadb, sshd, a debootstrapped Debian) and may take minutes; and Terraform tests
+// that init and plan the synthesized stacks with the real provider plugins against local stand-ins.
 const transform = { "^.+\\.ts$": ["@swc/jest"] };
 
 module.exports = {
@@ -16,6 +17,12 @@ module.exports = {
       transform,
       testEnvironment: "node",
       setupFilesAfterEnv: ["<rootDir>/test/system/setup.ts"],
+    },
+    {
+      displayName: "terraform",
+      testMatch: ["<rootDir>/test/terraform/**/*.test.ts"],
+      transform,
+      testEnvironment: "node",
     },
   ],
 };
