@@ -1,0 +1,116 @@
+/**
+ * When some provider plugins cannot be had (see ops/providers), Terraform can still read the rest of a
+ * stack: every resource and data source of a missing provider becomes a `terraform_data` resource (built
+ * into Terraform, no plugin) that carries the same arguments, provisioners and dependencies. Terraform then
+ * checks what needs no provider schema: that every expression parses, every function call is valid, every
+ * reference points somewhere, and that the graph has no cycle. It cannot check the missing providers' own
+ * argument names and types; the schema conformance test covers those against the committed schemas.
+ */
+export type TerraformJson = Record<string, unknown> & {
+  terraform?: { required_providers?: Record<string, unknown>; backend?: Record<string, unknown> };
+  provider?: Record<string, unknown>;
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+};
+
+export interface Projection {
+  readonly json: TerraformJson;
+  /** Addresses in the original stack that stand in the projection as terraform_data. */
+  readonly projected: readonly string[];
+}
+
+/** Arguments of a resource that belong to Terraform, not to its provider. */
+const META = new Set([
+  "provider",
+  "lifecycle",
+  "count",
+  "for_each",
+  "depends_on",
+  "connection",
+  "provisioner",
+]);
+
+/** The local provider name a resource or data source is served by: its `provider` or its type's prefix. */
+export function providerOf(type: string, config: Record<string, unknown>): string {
+  const explicit = typeof config.provider === "string" ? config.provider : type;
+  return explicit.split(/[._]/)[0];
+}
+
+export function projectOntoProviders(stack: TerraformJson, available: ReadonlySet<string>): Projection {
+  const renamed = new Map<string, string>();
+  for (const kind of ["resource", "data"] as const) {
+    for (const [type, blocks] of Object.entries(stack[kind] ?? {})) {
+      for (const [name, config] of Object.entries(blocks)) {
+        if (available.has(providerOf(type, config))) continue;
+        const address = kind === "data" ? `data.${type}.${name}` : `${type}.${name}`;
+        renamed.set(address, `terraform_data.${kind === "data" ? "data__" : ""}${type}__${name}`);
+      }
+    }
+  }
+  const rewrite = (value: unknown): unknown => rewriteReferences(value, renamed);
+
+  const resource: Record<string, Record<string, unknown>> = {};
+  const data: Record<string, Record<string, unknown>> = {};
+  const standIns: Record<string, unknown> = {};
+  for (const kind of ["resource", "data"] as const) {
+    for (const [type, blocks] of Object.entries(stack[kind] ?? {})) {
+      for (const [name, config] of Object.entries(blocks)) {
+        const address = kind === "data" ? `data.${type}.${name}` : `${type}.${name}`;
+        const target = renamed.get(address);
+        if (!target) {
+          const into = kind === "data" ? data : resource;
+          into[type] = { ...(into[type] as object), [name]: rewrite(config) };
+          continue;
+        }
+        const args = Object.fromEntries(Object.entries(config).filter(([k]) => !META.has(k)));
+        const kept = Object.fromEntries(
+          ["count", "for_each", "depends_on", "connection", "provisioner"]
+            .filter((k) => k in config)
+            .map((k) => [k, config[k]]),
+        );
+        standIns[target.slice("terraform_data.".length)] = rewrite({ ...kept, input: args });
+      }
+    }
+  }
+  if (Object.keys(standIns).length > 0) {
+    resource.terraform_data = { ...(resource.terraform_data as object), ...standIns };
+  }
+
+  const json: TerraformJson = { ...stack };
+  json.terraform = {
+    ...stack.terraform,
+    required_providers: keep(stack.terraform?.required_providers, available),
+  };
+  json.provider = keep(stack.provider, available);
+  json.resource = resource as TerraformJson["resource"];
+  if (Object.keys(data).length > 0) json.data = data as TerraformJson["data"];
+  else delete json.data;
+  if (stack.output) json.output = rewrite(stack.output);
+  return { json, projected: [...renamed.keys()] };
+}
+
+function keep<T>(entries: Record<string, T> | undefined, available: ReadonlySet<string>): Record<string, T> {
+  return Object.fromEntries(Object.entries(entries ?? {}).filter(([name]) => available.has(name)));
+}
+
+/**
+ * References to a projected block point at its stand-in: an attribute (`hcloud_server.x.ipv4_address`,
+ * `...network[0].ip`) becomes the stand-in's `id`, a bare address (depends_on) the stand-in itself.
+ */
+function rewriteReferences(value: unknown, renamed: ReadonlyMap<string, string>): unknown {
+  if (typeof value === "string") {
+    return value.replace(
+      /(?<![\w.-])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*)/g,
+      (match, address: string, attribute: string) => {
+        const target = renamed.get(address);
+        if (!target) return match;
+        return attribute ? `${target}.id` : target;
+      },
+    );
+  }
+  if (Array.isArray(value)) return value.map((v) => rewriteReferences(v, renamed));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteReferences(v, renamed)]));
+  }
+  return value;
+}
