@@ -15,7 +15,7 @@ import {
 } from "../constructs/tls/client-certificate-authority";
 import { Webserver } from "../constructs/webserver/webserver";
 import { alertSecrets } from "./alert-secrets";
-import { createMainHost, createWorkerHosts } from "./hosts";
+import { createMainHost, createWorkerHosts, projectKeys } from "./hosts";
 import { configureProviders } from "./providers";
 import { configureStateBackend } from "./state-backend";
 
@@ -44,8 +44,9 @@ export class OrganisationStack extends TerraformStack {
     this.stateNotice = configureStateBackend(this, org);
 
     // Servers, with their DNS records.
-    this.main = createMainHost(this, org);
-    this.workerHosts = createWorkerHosts(this, org);
+    const keys = projectKeys(this, org);
+    this.main = createMainHost(this, org, keys);
+    this.workerHosts = createWorkerHosts(this, org, keys);
 
     // Bootstrap: users, hardening, firewall, Docker, MariaDB with one database per instance.
     const databases = Object.keys(org.instances).map(

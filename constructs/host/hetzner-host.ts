@@ -2,10 +2,11 @@ import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { Fn, Lazy, Token, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { Firewall, firewallRuleToTerraform } from "../../.gen/providers/hcloud/firewall";
+import { PrimaryIp } from "../../.gen/providers/hcloud/primary-ip";
 import { Server } from "../../.gen/providers/hcloud/server";
-import { SshKey } from "../../.gen/providers/hcloud/ssh-key";
 import { cloudFirewallRules } from "./firewall-rules";
 import { cloudInitConfig } from "./cloud-init";
+import type { HetznerProjectKeys } from "./hetzner-project-keys";
 import { DEPLOY_USER } from "./host";
 import { SshHost, type HostDns } from "./ssh-host";
 
@@ -17,8 +18,8 @@ export interface HetznerHostProps {
   readonly location: string;
   /** A Debian image, e.g. debian-12. */
   readonly image: string;
-  /** Operators' public keys, for the deploy user and as Hetzner project keys. */
-  readonly operatorKeys: readonly { readonly name: string; readonly publicKey: string }[];
+  /** The operators' keys: the deploy user's at first boot, and the server's Hetzner project keys. */
+  readonly operatorKeys: HetznerProjectKeys;
   readonly sshAllowedNetworks: readonly string[];
   /** Default: true. Daily Hetzner backups (+20% of the server price). */
   readonly backups?: boolean;
@@ -36,6 +37,13 @@ export class HetznerHost extends SshHost {
   readonly deployUser: string;
   readonly sshPort = 22;
   readonly server: Server;
+  /**
+   * The addresses, allocated before the server: firewalls and DNS records of other hosts name them without
+   * waiting for this server (which would make a cycle when two hosts allow each other), and they survive a
+   * replacement of the server, so DNS and allow lists stay right.
+   */
+  readonly ipv4: PrimaryIp;
+  readonly ipv6: PrimaryIp;
   readonly reachable: ITerraformDependable;
   private readonly hostKey: PrivateKey;
 
@@ -48,15 +56,6 @@ export class HetznerHost extends SshHost {
 
     this.hostKey = new PrivateKey(this, "host-key", { algorithm: "ED25519" });
 
-    const projectKeys = props.operatorKeys.map(
-      (key) =>
-        new SshKey(this, `ssh-key-${key.name}`, {
-          name: `${props.organisation}-${name}-${key.name}`,
-          publicKey: key.publicKey,
-          labels,
-        }),
-    );
-
     const firewall = new Firewall(this, "firewall", {
       name: `${props.organisation}-${name}`,
       labels,
@@ -68,6 +67,19 @@ export class HetznerHost extends SshHost {
     });
 
     const protect = props.protect ?? true;
+    const primaryIp = (type: "ipv4" | "ipv6") =>
+      new PrimaryIp(this, type, {
+        name: `${props.fqdn}-${type}`,
+        type,
+        location: props.location,
+        assigneeType: "server",
+        // Kept when the server is replaced; deleted with the stack.
+        autoDelete: false,
+        deleteProtection: protect,
+        labels,
+      });
+    this.ipv4 = primaryIp("ipv4");
+    this.ipv6 = primaryIp("ipv6");
     this.server = new Server(this, "server", {
       name: props.fqdn,
       serverType: props.serverType,
@@ -77,15 +89,22 @@ export class HetznerHost extends SshHost {
       deleteProtection: protect,
       rebuildProtection: protect,
       labels,
-      publicNet: [{ ipv4Enabled: true, ipv6Enabled: true }],
-      sshKeys: projectKeys.map((k) => k.id),
+      publicNet: [
+        {
+          ipv4Enabled: true,
+          ipv4: Token.asNumber(this.ipv4.id),
+          ipv6Enabled: true,
+          ipv6: Token.asNumber(this.ipv6.id),
+        },
+      ],
+      sshKeys: [...props.operatorKeys.ids],
       // Attached at creation, so the server is never up without its firewall, not even for a moment.
       firewallIds: [Token.asNumber(firewall.id)],
       userData: cloudInit({
         hostname,
         fqdn: props.fqdn,
         deployUser: this.deployUser,
-        deployKeys: props.operatorKeys.map((k) => k.publicKey),
+        deployKeys: props.operatorKeys.keys.map((k) => k.publicKey),
         hostKey: {
           privateOpenssh: this.hostKey.privateKeyOpenssh,
           publicOpenssh: this.hostKey.publicKeyOpenssh,
@@ -102,11 +121,12 @@ export class HetznerHost extends SshHost {
   }
 
   get ipv4Address(): string {
-    return this.server.ipv4Address;
+    return this.ipv4.ipAddress;
   }
 
+  /** Hetzner gives a server the first address of its /64. */
   get ipv6Address(): string {
-    return this.server.ipv6Address;
+    return Fn.cidrhost(this.ipv6.ipNetwork, 1);
   }
 
   get machineId(): string {

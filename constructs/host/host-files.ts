@@ -1,8 +1,9 @@
 import { Resource } from "@cdktf/provider-null/lib/resource";
-import { Fn, Token, Tokenization, type ITerraformDependable } from "cdktf";
+import { Lazy, type IResolveContext, type ITerraformDependable } from "cdktf";
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import type { Host } from "./host";
+import { interpolations } from "./interpolations";
 import { terraformLiteral } from "./terraform-literal";
 
 export interface HostFile {
@@ -70,19 +71,37 @@ export function shellQuote(text: string): string {
 }
 
 /**
- * Triggers show in plans and some files are secret, so they hold hashes, never content. The text is hashed
- * here; values only known at apply time (certificates, passwords) are hashed by Terraform. File text is
- * kept out of Terraform functions because cdktf mangles escaped `$${` inside them.
+ * Triggers show in plans and some files are secret, so they hold hashes, never content. They are worked out
+ * at synth, once every layer has added to lazy text (the nftables ruleset gets its ports from the layers built
+ * after bootstrap), from each file exactly as it will be written: the literal text is hashed here, and the
+ * references in it (passwords, certificates), whose values only exist at apply, are hashed by Terraform.
  */
 function contentTriggers(files: readonly HostFile[]): Record<string, string> {
-  const TOKEN = /\$\{TfToken\[[^\]]+\]\}/g;
-  const text = JSON.stringify(
-    files.map((f) => [f.path, f.mode, f.owner, f.content.replace(TOKEN, "\u0000")]),
-  );
-  const triggers: Record<string, string> = { content: createHash("sha256").update(text).digest("hex") };
-  const references = files.flatMap((f) =>
-    Tokenization.reverseString(f.content).tokens.map((t) => Token.asString(t)),
-  );
-  if (references.length > 0) triggers.references = Fn.sha256(Fn.join("\n", references));
-  return triggers;
+  const resolved = (context: IResolveContext) =>
+    files.map((f) => ({ ...f, content: context.resolve(f.content) as string }));
+  const content = Lazy.stringValue({
+    produce: (context) => {
+      const masked = resolved(context).map((f) => [f.path, f.mode, f.owner, maskInterpolations(f.content)]);
+      return createHash("sha256").update(JSON.stringify(masked)).digest("hex");
+    },
+  });
+  const references = Lazy.stringValue({
+    produce: (context) => {
+      const expressions = resolved(context).flatMap((f) =>
+        interpolations(f.content).map((i) => i.expression),
+      );
+      return `\${sha256(join("\\n", [${expressions.join(", ")}]))}`;
+    },
+  });
+  return { content, references };
+}
+
+function maskInterpolations(text: string): string {
+  let masked = "";
+  let at = 0;
+  for (const i of interpolations(text)) {
+    masked += `${text.slice(at, i.start)}\u0000`;
+    at = i.end;
+  }
+  return masked + text.slice(at);
 }

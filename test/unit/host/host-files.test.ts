@@ -1,5 +1,5 @@
 import { Password } from "@cdktf/provider-random/lib/password";
-import { TerraformStack, Testing } from "cdktf";
+import { Lazy, TerraformStack, Testing } from "cdktf";
 import { ExistingHost } from "../../../constructs/host/existing-host";
 import { HostFiles } from "../../../constructs/host/host-files";
 
@@ -55,5 +55,14 @@ describe("HostFiles", () => {
     const a = synthFiles((secret) => `listen 80;\npassword=${secret}`).triggers;
     expect(synthFiles((secret) => `listen 80;\npassword=${secret}`).triggers).toEqual(a);
     expect(synthFiles((secret) => `listen 81;\npassword=${secret}`).triggers.content).not.toEqual(a.content);
+  });
+
+  it("hashes lazy text as it is finally written, and keeps it out of the Terraform expression", () => {
+    const withRules = (rules: string) =>
+      synthFiles(() => `table inet failmap {\n${Lazy.stringValue({ produce: () => rules })}\n}`).triggers;
+    const a = withRules('tcp dport 443 accept comment "HTTPS"');
+    expect(withRules('tcp dport 443 accept comment "HTTPS"')).toEqual(a);
+    expect(withRules('tcp dport 1337 accept comment "broker"').content).not.toEqual(a.content);
+    expect(a.references).toBe('${sha256(join("\\n", []))}');
   });
 });

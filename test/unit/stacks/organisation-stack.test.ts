@@ -43,9 +43,26 @@ describe("org-faalkaart on Hetzner", () => {
     expect(mainServer.user_data).toContain(faalkaart.users[0].keys[0]);
   });
 
-  it("registers each sudo operator's key with Hetzner", () => {
+  it("registers each sudo operator's key with Hetzner once, shared by every server", () => {
+    // Hetzner refuses a second key with the same fingerprint in one project (uniqueness_error).
     const names = resourcesOf(synth, "hcloud_ssh_key").map((k) => k.name);
-    expect(names).toEqual(expect.arrayContaining(["faalkaart-main-johan", "faalkaart-main-elger"]));
+    expect(names.sort()).toEqual(["faalkaart-elger", "faalkaart-johan"]);
+    const servers = resourcesOf(synth, "hcloud_server");
+    expect(servers.length).toBeGreaterThan(1);
+    for (const server of servers) expect(server.ssh_keys).toEqual(servers[0].ssh_keys);
+  });
+
+  it("gives servers addresses allocated before them, so hosts can allow each other without a cycle", () => {
+    const ips = resourcesOf(synth, "hcloud_primary_ip");
+    expect(ips.map((ip) => `${ip.name} ${ip.auto_delete}`).sort()).toEqual([
+      "faalserver.faalkaart.nl-ipv4 false",
+      "faalserver.faalkaart.nl-ipv6 false",
+      "scanners-1.faalserver.faalkaart.nl-ipv4 false",
+      "scanners-1.faalserver.faalkaart.nl-ipv6 false",
+    ]);
+    expect(mainServer.public_net[0].ipv4).toMatch(/^\$\{hcloud_primary_ip\.main_ipv4_\w+\.id\}$/);
+    const broker = mainFirewall.rule.find((r: any) => r.port === "1337");
+    expect(broker.source_ips.join(" ")).not.toMatch(/hcloud_server/);
   });
 
   it("opens SSH only to the configured networks, plus ICMP, on a firewall attached at creation", () => {
