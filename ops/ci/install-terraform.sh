@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs terraform $TERRAFORM_VERSION into /usr/local/bin from HashiCorp's release site, checked
-# against the published SHA256SUMS. Skips the download when that version is already installed.
+# Installs terraform $TERRAFORM_VERSION (by default the version the project is tested with) into
+# /usr/local/bin from HashiCorp's release site, checked against the published SHA256SUMS. Skips the
+# download when that version is already installed.
 set -euo pipefail
 
-version="${TERRAFORM_VERSION:?set TERRAFORM_VERSION, e.g. 1.11.4}"
+version="${TERRAFORM_VERSION:-1.11.4}"
 if command -v terraform >/dev/null && terraform version | grep -q "^Terraform v${version}\$"; then
   exit 0
 fi

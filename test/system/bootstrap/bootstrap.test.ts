@@ -25,7 +25,9 @@ const FQDN = "faalserver.faalkaart.test";
 const keysDir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-bootstrap-keys-"));
 const key = (name: string) => {
   const file = path.join(keysDir, name);
-  if (!fs.existsSync(file)) run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", file]);
+  // Keys are made while Jest collects the tests, before any beforeAll: name the package here, not ENOENT.
+  const keygen = requireProgram("ssh-keygen", "openssh-client");
+  if (!fs.existsSync(file)) run(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", file]);
   return { file, pub: fs.readFileSync(`${file}.pub`, "utf8").trim() };
 };
 

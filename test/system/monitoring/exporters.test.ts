@@ -22,13 +22,16 @@ const metrics = async (address: string) => (await fetch(`http://${address}/metri
 
 describe("the broker exporter on a real redis broker", () => {
   const running: Running[] = [];
+  // Both tests start both programs: without them the second would wait a minute for an exporter.
+  beforeAll(() => {
+    requireProgram(REDIS_SERVER, "redis-server");
+    requireProgram(REDIS_EXPORTER, "prometheus-redis-exporter");
+  });
   afterAll(async () => {
     for (const r of running.reverse()) await r.stop();
   });
 
   it("reports the length of each Celery queue, logging in with the broker password", async () => {
-    requireProgram(REDIS_SERVER, "redis-server");
-    requireProgram(REDIS_EXPORTER, "prometheus-redis-exporter");
     const redisPort = await freePort();
     const password = "broker-secret";
     const redis = start(REDIS_SERVER, [

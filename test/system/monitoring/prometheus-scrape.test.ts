@@ -31,19 +31,20 @@ describe("real Prometheus on the rendered configuration", () => {
   const { json } = synthMonitoring();
   const files = uploadedFiles(json);
   const prometheusCommand = containersByName(json).get("failmap-prometheus")!.command as string[];
-  let stubServer: http.Server;
+  let stubServer: http.Server | undefined;
   let prometheus: ReturnType<typeof start> | undefined;
   let dir: string;
   let api: string;
 
   beforeAll(async () => {
     requireProgram(PROMETHEUS, "prometheus");
-    stubServer = http.createServer((_req, res) => {
+    const stub = http.createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
       res.end("# TYPE failmap_stub_value gauge\nfailmap_stub_value 42\n");
     });
+    stubServer = stub;
     const stubPort = await freePort();
-    await new Promise<void>((r) => stubServer.listen(stubPort, "127.0.0.1", r));
+    await new Promise<void>((r) => stub.listen(stubPort, "127.0.0.1", r));
     const { config } = rewriteTargets(
       files.get("/etc/failmap/monitoring/prometheus/prometheus.yml")!,
       `127.0.0.1:${stubPort}`,
@@ -72,7 +73,9 @@ describe("real Prometheus on the rendered configuration", () => {
 
   afterAll(async () => {
     await prometheus?.stop();
-    await new Promise((r) => stubServer?.close(r));
+    // The stub exists only if beforeAll got that far (a missing prometheus stops it first).
+    const stub = stubServer;
+    if (stub) await new Promise((r) => stub.close(r));
     removeTempDirs();
   });
 
