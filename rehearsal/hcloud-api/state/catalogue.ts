@@ -1,0 +1,236 @@
+/**
+ * What the local cloud sells: locations, server types and system images, in the JSON shapes of hcloud-go's
+ * `schema` package. It follows Hetzner's offer after 2025-12-31, when the CX Gen2 (cx22…cx52) and CPX Gen1
+ * (cpx11…cpx51) types were removed from the API: ordering one of those here fails exactly as it fails there.
+ * Prices are left out: nothing the provider does with a server reads them (see `npm run cost` for prices).
+ */
+export interface Location {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string;
+  readonly country: string;
+  readonly city: string;
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly network_zone: string;
+}
+
+export interface ServerType {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string;
+  readonly category: string;
+  readonly cores: number;
+  readonly memory: number;
+  readonly disk: number;
+  readonly storage_type: "local";
+  readonly cpu_type: "shared" | "dedicated";
+  readonly architecture: "x86" | "arm";
+  /** Locations where the type is sold. */
+  readonly locations: readonly string[];
+}
+
+export interface Image {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string;
+  readonly os_flavor: string;
+  readonly os_version: string;
+  readonly architecture: "x86" | "arm";
+}
+
+export interface Catalogue {
+  readonly locations: readonly Location[];
+  readonly serverTypes: readonly ServerType[];
+  readonly images: readonly Image[];
+}
+
+const EU = ["fsn1", "nbg1", "hel1"];
+const EVERYWHERE = [...EU, "ash", "hil", "sin"];
+
+function family(
+  firstId: number,
+  prefix: string,
+  sizes: readonly [suffix: string, cores: number, memory: number, disk: number][],
+  common: Pick<ServerType, "category" | "cpu_type" | "architecture" | "locations"> & { label: string },
+): ServerType[] {
+  return sizes.map(([suffix, cores, memory, disk], i) => ({
+    id: firstId + i,
+    name: `${prefix}${suffix}`,
+    description: `${common.label} ${prefix.toUpperCase()}${suffix}`,
+    category: common.category,
+    cores,
+    memory,
+    disk,
+    storage_type: "local",
+    cpu_type: common.cpu_type,
+    architecture: common.architecture,
+    locations: common.locations,
+  }));
+}
+
+export const HETZNER_CATALOGUE: Catalogue = {
+  locations: [
+    {
+      id: 1,
+      name: "fsn1",
+      description: "Falkenstein DC Park 1",
+      country: "DE",
+      city: "Falkenstein",
+      latitude: 50.47612,
+      longitude: 12.370071,
+      network_zone: "eu-central",
+    },
+    {
+      id: 2,
+      name: "nbg1",
+      description: "Nuremberg DC Park 1",
+      country: "DE",
+      city: "Nuremberg",
+      latitude: 49.452102,
+      longitude: 11.076665,
+      network_zone: "eu-central",
+    },
+    {
+      id: 3,
+      name: "hel1",
+      description: "Helsinki DC Park 1",
+      country: "FI",
+      city: "Helsinki",
+      latitude: 60.169855,
+      longitude: 24.938379,
+      network_zone: "eu-central",
+    },
+    {
+      id: 4,
+      name: "ash",
+      description: "Ashburn, VA",
+      country: "US",
+      city: "Ashburn, VA",
+      latitude: 39.045821,
+      longitude: -77.487073,
+      network_zone: "us-east",
+    },
+    {
+      id: 5,
+      name: "hil",
+      description: "Hillsboro, OR",
+      country: "US",
+      city: "Hillsboro, OR",
+      latitude: 45.54222,
+      longitude: -122.951924,
+      network_zone: "us-west",
+    },
+    {
+      id: 6,
+      name: "sin",
+      description: "Singapore",
+      country: "SG",
+      city: "Singapore",
+      latitude: 1.283333,
+      longitude: 103.833333,
+      network_zone: "ap-southeast",
+    },
+  ],
+  serverTypes: [
+    ...family(
+      100,
+      "cx",
+      [
+        ["23", 2, 4, 40],
+        ["33", 4, 8, 80],
+        ["43", 8, 16, 160],
+        ["53", 16, 32, 320],
+      ],
+      {
+        label: "Cost-Optimized",
+        category: "cost_optimized",
+        cpu_type: "shared",
+        architecture: "x86",
+        locations: EU,
+      },
+    ),
+    ...family(
+      110,
+      "cpx",
+      [
+        ["12", 1, 2, 40],
+        ["22", 2, 4, 80],
+        ["32", 4, 8, 160],
+        ["42", 8, 16, 320],
+        ["52", 12, 24, 480],
+        ["62", 16, 32, 640],
+      ],
+      {
+        label: "Regular Performance",
+        category: "regular_purpose",
+        cpu_type: "shared",
+        architecture: "x86",
+        locations: EVERYWHERE,
+      },
+    ),
+    ...family(
+      120,
+      "cax",
+      [
+        ["11", 2, 4, 40],
+        ["21", 4, 8, 80],
+        ["31", 8, 16, 160],
+        ["41", 16, 32, 320],
+      ],
+      {
+        label: "Cost-Optimized Arm64",
+        category: "cost_optimized",
+        cpu_type: "shared",
+        architecture: "arm",
+        locations: EU,
+      },
+    ),
+    ...family(
+      130,
+      "ccx",
+      [
+        ["13", 2, 8, 80],
+        ["23", 4, 16, 160],
+        ["33", 8, 32, 240],
+        ["43", 16, 64, 360],
+        ["53", 32, 128, 600],
+        ["63", 48, 192, 960],
+      ],
+      {
+        label: "General Purpose",
+        category: "general_purpose",
+        cpu_type: "dedicated",
+        architecture: "x86",
+        locations: EVERYWHERE,
+      },
+    ),
+  ],
+  images: [
+    ["debian-12", "Debian 12", "debian", "12"],
+    ["debian-13", "Debian 13", "debian", "13"],
+    ["ubuntu-22.04", "Ubuntu 22.04", "ubuntu", "22.04"],
+    ["ubuntu-24.04", "Ubuntu 24.04", "ubuntu", "24.04"],
+  ].flatMap(([name, description, os_flavor, os_version], i) =>
+    (["x86", "arm"] as const).map((architecture, j) => ({
+      id: 200 + 2 * i + j,
+      name,
+      description,
+      os_flavor,
+      os_version,
+      architecture,
+    })),
+  ),
+};
+
+export function datacenterName(location: string): string {
+  return `${location}-dc1`;
+}
+
+/** The API takes an id or a name wherever it takes a location, server type or image. */
+export function findByIdOrName<T extends { readonly id: number; readonly name: string }>(
+  items: readonly T[],
+  idOrName: unknown,
+): T | undefined {
+  return items.find((item) => item.id === idOrName || item.name === idOrName || String(item.id) === idOrName);
+}
