@@ -17,6 +17,7 @@ import { Webserver } from "../constructs/webserver/webserver";
 import { alertSecrets } from "./alert-secrets";
 import { createMainHost, createWorkerHosts, projectKeys } from "./hosts";
 import { configureProviders } from "./providers";
+import { TerraformRules } from "./rules/terraform-rules";
 import { configureStateBackend } from "./state-backend";
 
 export interface OrganisationStackProps {
@@ -42,6 +43,7 @@ export class OrganisationStack extends TerraformStack {
       hcloud: org.server.provider === "hetzner" || org.dnsZone !== undefined || hasWorkerHosts,
     });
     this.stateNotice = configureStateBackend(this, org);
+    this.node.addValidation(new TerraformRules(this));
 
     // Servers, with their DNS records.
     const keys = projectKeys(this, org);
