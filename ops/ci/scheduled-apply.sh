@@ -10,6 +10,8 @@ org="${1:?usage: scheduled-apply.sh <organisation> [summary-file]}"
 summary="${2:-/dev/stdout}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 stack="$root/cdktf.out/stacks/org-$org"
+# The CLI cdktf runs: TERRAFORM_BINARY_NAME (e.g. tofu), as in ops/state/terraform.ts.
+tf="${TERRAFORM_BINARY_NAME:-terraform}"
 summarise() { "$root/node_modules/.bin/tsx" "$root/scripts/operator/plan-summary.ts" "$@"; }
 
 if [ ! -f "$stack/cdk.tf.json" ]; then
@@ -17,19 +19,19 @@ if [ ! -f "$stack/cdk.tf.json" ]; then
   exit 1
 fi
 cd "$stack"
-terraform init -input=false -no-color
+"$tf" init -input=false -no-color
 
 # -detailed-exitcode: 0 nothing to do, 1 error, 2 changes.
 set +e
-terraform plan -input=false -no-color -lock-timeout=10m -detailed-exitcode -out=scheduled.tfplan
+"$tf" plan -input=false -no-color -lock-timeout=10m -detailed-exitcode -out=scheduled.tfplan
 planned=$?
 set -e
 if [ "$planned" -eq 1 ]; then
-  echo "terraform plan failed for org-$org" >&2
+  echo "$tf plan failed for org-$org" >&2
   exit 1
 fi
 
-terraform show -json scheduled.tfplan >scheduled-plan.json
+"$tf" show -json scheduled.tfplan >scheduled-plan.json
 summarise --title "org-$org (scheduled)" scheduled-plan.json >>"$summary"
 verdict="$(summarise --classify scheduled-plan.json)"
 case "$verdict" in
@@ -38,7 +40,7 @@ case "$verdict" in
     ;;
   renewal)
     echo "org-$org: renewing certificates"
-    terraform apply -input=false -no-color scheduled.tfplan
+    "$tf" apply -input=false -no-color scheduled.tfplan
     ;;
   *)
     echo "org-$org: the plan holds changes beyond certificate renewal (drift, or an undeployed change on main)." >&2

@@ -1,11 +1,11 @@
 import fs from "node:fs";
-import path from "node:path";
 import {
   CLIENT_CA_OUTPUT,
   CLIENT_CERTIFICATES_OUTPUT,
   type ClientCertificateOutput,
   type ClientCertificatesOutput,
 } from "../../constructs/tls/client-certificate-outputs";
+import { withDeployedState } from "../state/deployed-state";
 import { terraform } from "../state/terraform";
 
 /** `terraform output -json`: every output by name, with its value. */
@@ -15,14 +15,15 @@ export interface ClientBundle extends ClientCertificateOutput {
   readonly caPem: string;
 }
 
-/** The stack's outputs: from a file (tests, or a saved `terraform output -json`), or from terraform itself. */
-export function readOutputs(org: string, projectRoot: string, file?: string): TerraformOutputs {
+/**
+ * The stack's outputs: from a file (tests, or a saved `terraform output -json`), or from the organisation's
+ * deployed state, which says what to do when there is none.
+ */
+export function readOutputs(org: string, file?: string): TerraformOutputs {
   if (file) return JSON.parse(fs.readFileSync(file, "utf8")) as TerraformOutputs;
-  const stackDir = path.join(projectRoot, "cdktf.out", "stacks", `org-${org}`);
-  if (!fs.existsSync(stackDir)) {
-    throw new Error(`${stackDir} does not exist: run \`npx cdktf synth\` (and deploy org-${org} once) first`);
-  }
-  return JSON.parse(terraform(["output", "-json"], stackDir)) as TerraformOutputs;
+  return withDeployedState(org, ({ workdir, env }) =>
+    JSON.parse(terraform(["output", "-json", "-no-color"], workdir, env)),
+  ) as TerraformOutputs;
 }
 
 /** One client's certificate, key and the CA, or an error that names the clients there are. */

@@ -4,7 +4,6 @@
 import path from "node:path";
 import { clientBundle, readOutputs } from "../../ops/client-cert/read-outputs";
 import { writeBundle } from "../../ops/client-cert/write-bundle";
-import { PROJECT_ROOT } from "../../ops/organisations/select";
 
 const USAGE =
   "usage: npm run client-cert -- <organisation> <name> [--outputs <terraform-output.json>] [--passphrase-file <file>]";
@@ -25,7 +24,7 @@ export function main(argv: string[], cwd: string = process.cwd()): void {
   const [organisation, name] = positional;
   if (!organisation || !name || positional.length > 2) throw new Error(USAGE);
 
-  const bundle = clientBundle(readOutputs(organisation, PROJECT_ROOT, options.get("--outputs")), name);
+  const bundle = clientBundle(readOutputs(organisation, options.get("--outputs")), name);
   const written = writeBundle(bundle, {
     baseDir: cwd,
     organisation,

@@ -5,7 +5,7 @@ import path from "node:path";
 import { loadOrganisations } from "../../../config/load";
 import { backendSettings } from "../../../stacks/backend-settings";
 import { stackDir } from "../../../ops/organisations/select";
-import { terraform } from "../../../ops/state/terraform";
+import { missingTerraform, terraform, terraformBinary } from "../../../ops/state/terraform";
 import { withStateWorkdir } from "../../../ops/state/workdir";
 
 /*
@@ -19,13 +19,7 @@ const FIXTURE = path.join(ROOT, "test/fixtures/ops/state/faalkaart-state.json");
 const BUCKET = "failmap-state";
 
 function requireTerraform(): void {
-  const probe = spawnSync("terraform", ["version"], { encoding: "utf8" });
-  if (probe.error) {
-    throw new Error(
-      "terraform is not installed or not on the PATH, so the state test cannot run: install terraform " +
-        "(https://developer.hashicorp.com/terraform/install)",
-    );
-  }
+  if (spawnSync(terraformBinary(), ["version"]).error) throw new Error(missingTerraform());
 }
 
 /** Starts s3rver on a free loopback port and resolves with the port once it listens. */
@@ -78,12 +72,13 @@ describe("npm run state against an S3-compatible bucket", () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const run = (...args: string[]) =>
-    spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/operator/state.ts", ...args], {
+  const operator = (script: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [`scripts/operator/${script}.ts`, ...args], {
       cwd: ROOT,
-      env,
+      env: { ...env, ...extraEnv },
       encoding: "utf8",
     });
+  const run = (...args: string[]) => operator("state", args);
   const state = (...args: string[]) => {
     const result = run(...args);
     if (result.status !== 0) throw new Error(`state ${args.join(" ")} failed:\n${result.stderr}`);
@@ -133,11 +128,41 @@ describe("npm run state against an S3-compatible bucket", () => {
     expect((await fetch(`${base}/failmap/faalkaart.tfstate.tflock`)).status).toBe(404);
   });
 
-  test("an organisation with no state yet says so", () => {
-    const result = run("failmap-uk", "list");
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain(
-      `org-failmap-uk has no state at s3://${BUCKET}/failmap/failmap-uk.tfstate yet: it was never deployed`,
-    );
+  test("an organisation with no state yet says so, and how to deploy it", () => {
+    const neverDeployed =
+      `org-failmap-uk has no state at s3://${BUCKET}/failmap/failmap-uk.tfstate yet: it was never deployed, ` +
+      "or FAILMAP_STATE_* point to another bucket. Deploy it with `npx cdktf deploy org-failmap-uk`";
+    for (const result of [run("failmap-uk", "list"), operator("client-cert", ["failmap-uk", "alice"])]) {
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(neverDeployed);
+      expect(result.stderr).not.toContain("\u001b[");
+    }
+  });
+
+  test("an unknown organisation is named with the known ones, before terraform runs", () => {
+    for (const script of ["state", "client-cert"]) {
+      const result = operator(script, ["nosuch", script === "state" ? "list" : "alice"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("No organisation 'nosuch'");
+      expect(result.stderr).toContain("(known: faalkaart, failmap-uk)");
+    }
+  });
+
+  test("TERRAFORM_BINARY_NAME chooses the CLI, as cdktf's own variable does", () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-tf-name-"));
+    const log = path.join(bin, "calls");
+    const standIn = path.join(bin, "tofu-stand-in");
+    fs.writeFileSync(standIn, `#!/bin/sh\necho "$1" >> ${log}\nexec ${terraformBinary()} "$@"\n`, {
+      mode: 0o755,
+    });
+    try {
+      const listed = operator("state", ["faalkaart", "list"], { TERRAFORM_BINARY_NAME: standIn });
+      expect(listed.status).toBe(0);
+      expect(fs.readFileSync(log, "utf8").split("\n")).toEqual(["init", "state", "state", ""]);
+      const missing = operator("state", ["faalkaart", "list"], { TERRAFORM_BINARY_NAME: "no-such-tofu" });
+      expect(missing.stderr).toContain("no-such-tofu (TERRAFORM_BINARY_NAME) is not installed");
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
