@@ -183,6 +183,19 @@ const state = z.strictObject({
     .default("failmap"),
 });
 
+const images = z.strictObject({
+  registryMirror: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/, {
+      error: "is not a registry address (for example registry.faalkaart.nl or registry.faalkaart.nl:5000/hub)",
+    })
+    .optional()
+    .describe(
+      "Pull every image through this registry (Docker Hub rate-limits). Docker Hub images are looked up as " +
+        "<mirror>/<path>, images of other registries as <mirror>/<registry>/<path>.",
+    ),
+});
+
 export const organisationSchema = z.strictObject({
   name: name("organisation").describe("Stack name becomes org-<name>."),
   server: z.discriminatedUnion("provider", [hetznerServer, existingServer], {
@@ -206,6 +219,7 @@ export const organisationSchema = z.strictObject({
   remoteWorkers: remoteWorkers.optional(),
   monitoring: monitoring.default(monitoring.parse({})),
   state: state.default(state.parse({})),
+  images: images.default(images.parse({})),
 });
 
 export type OrganisationInput = z.input<typeof organisationSchema>;

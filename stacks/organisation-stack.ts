@@ -6,6 +6,7 @@ import { FailmapInstance } from "../constructs/app/failmap-instance";
 import { HostBootstrap } from "../constructs/bootstrap/host-bootstrap";
 import { InstanceDatabase } from "../constructs/bootstrap/instance-database";
 import type { Host } from "../constructs/host/host";
+import { useRegistryMirror } from "../constructs/host/registry-mirror";
 import { Monitoring } from "../constructs/monitoring/monitoring";
 import { RemoteWorkers } from "../constructs/remote-workers/remote-workers";
 import { Certificates } from "../constructs/tls/certificates";
@@ -38,6 +39,7 @@ export class OrganisationStack extends TerraformStack {
   constructor(scope: Construct, props: OrganisationStackProps) {
     const org = props.organisation;
     super(scope, `org-${org.name}`);
+    useRegistryMirror(this, org.images.registryMirror);
     const hasWorkerHosts = Object.keys(org.remoteWorkers?.hosts ?? {}).length > 0;
     configureProviders(this, {
       hcloud: org.server.provider === "hetzner" || org.dnsZone !== undefined || hasWorkerHosts,

@@ -4,10 +4,14 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Host } from "./host";
 import { parseImageRef, type ImageRef } from "./image-ref";
+import { mirroredReference, registryMirrorOf } from "./registry-mirror";
 
 export interface PinnedImageProps {
   readonly host: Host;
-  /** As in the organisation file: a tag (looked up in the registry at plan time) or a digest. */
+  /**
+   * As in the organisation file: a tag (looked up in the registry at plan time) or a digest. It is pulled
+   * through the organisation's registry mirror when one is set.
+   */
   readonly reference: string;
   /** The host's bootstrap (Docker itself) and anything else that must come first. */
   readonly dependsOn: readonly ITerraformDependable[];
@@ -29,12 +33,13 @@ export class PinnedImage extends Construct {
   constructor(scope: Construct, id: string, props: PinnedImageProps) {
     super(scope, id);
     const provider = props.host.dockerProvider();
-    this.ref = parseImageRef(props.reference);
+    const reference = mirroredReference(props.reference, registryMirrorOf(this));
+    this.ref = parseImageRef(reference);
     // No dependsOn here: the lookup talks to the registry, not the host, and a data source that waits on a
     // changing resource is read only at apply, which would show every container as replaced.
     const digest =
       this.ref.digest ??
-      new DataDockerRegistryImage(this, "registry", { provider, name: props.reference }).sha256Digest;
+      new DataDockerRegistryImage(this, "registry", { provider, name: reference }).sha256Digest;
     this.pinned = `${this.ref.repository}@${digest}`;
     this.image = new Image(this, "image", {
       provider,

@@ -9,6 +9,7 @@ import { HostFiles } from "../host/host-files";
 import type { Host } from "../host/host";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerUrl } from "./broker-url";
+import { mirroredReference, registryMirrorOf } from "../host/registry-mirror";
 
 const TLS_DIR_ON_HOST = "/etc/failmap/remote-worker/tls";
 const TLS_DIR = "/etc/failmap/tls";
@@ -72,7 +73,9 @@ export class RemoteWorkerHost extends Construct {
     const provider = host.dockerProvider();
     const images = new Map<string, Image>();
     for (const [instance, workers] of Object.entries(props.roles)) {
-      const reference = props.images?.[instance] ?? organisation.instances[instance].image;
+      const reference =
+        props.images?.[instance] ??
+        mirroredReference(organisation.instances[instance].image, registryMirrorOf(this));
       const image =
         images.get(reference) ??
         new Image(this, `image-${images.size + 1}`, {
