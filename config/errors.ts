@@ -12,6 +12,11 @@ export function formatProblem(p: ConfigProblem): string {
   return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
 }
 
+/** A setting that works but is risky, printed at every synth and by doctor. */
+export function formatWarning(p: ConfigProblem): string {
+  return `warning: ${formatProblem(p)}`;
+}
+
 /** Thrown when any organisation file is bad; carries every problem found, so one run shows them all. */
 export class OrganisationConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {

@@ -1,31 +1,79 @@
 import fs from "node:fs";
 import path from "node:path";
-import { OrganisationConfigError, type ConfigProblem } from "./errors";
+import { formatWarning, OrganisationConfigError, type ConfigProblem } from "./errors";
 import { parseOrganisation } from "./parse";
+import { sizeProblem } from "./read-yaml";
 import type { Organisation } from "./schema";
 import { namesOf } from "./semantic-checks";
 
 export interface LoadedOrganisation {
   readonly file: string;
   readonly organisation: Organisation;
+  /** Risky settings the file may have on purpose (SSH open to the world): shown, never silently accepted. */
+  readonly warnings: readonly ConfigProblem[];
 }
+
+export interface LoadOptions {
+  /**
+   * Where warnings go. By default they are printed on stderr, so every synth shows them; doctor takes them
+   * into its own report instead.
+   */
+  readonly onWarning?: (warning: ConfigProblem) => void;
+}
+
+/** The one extension organisation files have; everything else in the folder is not read. */
+export const ORGANISATION_EXTENSION = ".yaml";
+/** The JSON Schema for editors lives next to the organisation files (npm run schemas:editor). */
+const EDITOR_SCHEMA = "organisation.schema.json";
+/** Names that look meant as organisation files: refused rather than skipped without a word. */
+const LOOKS_LIKE_CONFIG = /\.(ya?ml|json)$/i;
+
+const printWarning = (warning: ConfigProblem) => console.error(formatWarning(warning));
 
 /**
  * Loads and validates every organisations/*.yaml. All files are checked before anything is returned, and
  * one bad file fails the whole load: a partial synth could plan the destruction of the missing stacks.
  */
-export function loadOrganisations(dir: string): LoadedOrganisation[] {
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => path.join(dir, f));
+export function loadOrganisations(
+  dir: string,
+  { onWarning = printWarning }: LoadOptions = {},
+): LoadedOrganisation[] {
+  const problems: ConfigProblem[] = [];
+  const files: string[] = [];
+  for (const entry of fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))) {
+    const file = path.join(dir, entry.name);
+    // Hidden files are editors' and git's (.swp, .gitkeep); folders are not read either.
+    if (entry.name.startsWith(".") || !entry.isFile() || entry.name === EDITOR_SCHEMA) continue;
+    if (entry.name.endsWith(ORGANISATION_EXTENSION)) {
+      const tooBig = sizeProblem(file, fs.statSync(file).size);
+      if (tooBig) problems.push(tooBig);
+      else files.push(file);
+    } else if (LOOKS_LIKE_CONFIG.test(entry.name)) {
+      const stem = entry.name.replace(LOOKS_LIKE_CONFIG, "");
+      problems.push({
+        file,
+        path: "",
+        message: `is not read: organisation files end in ${ORGANISATION_EXTENSION} (lower case); rename it to ${stem}${ORGANISATION_EXTENSION}, or move it out of ${dir}`,
+      });
+    } else {
+      onWarning({
+        file,
+        path: "",
+        message: `is not read: only *${ORGANISATION_EXTENSION} files in ${dir} are organisation files; move it elsewhere if it is not meant to be one`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new OrganisationConfigError(problems);
   if (files.length === 0) {
     throw new OrganisationConfigError([
       { file: dir, path: "", message: "holds no organisation files; copy organisations/faalkaart.yaml" },
     ]);
   }
-  return loadFiles(files.map((file) => ({ file, text: fs.readFileSync(file, "utf8") })));
+  const loaded = loadFiles(files.map((file) => ({ file, text: fs.readFileSync(file, "utf8") })));
+  for (const { warnings } of loaded) warnings.forEach(onWarning);
+  return loaded;
 }
 
 export function loadFiles(sources: readonly { file: string; text: string }[]): LoadedOrganisation[] {
@@ -33,14 +81,13 @@ export function loadFiles(sources: readonly { file: string; text: string }[]): L
   const loaded: LoadedOrganisation[] = [];
   for (const { file, text } of sources) {
     const result = parseOrganisation(file, text);
-    if (result.ok) loaded.push({ file, organisation: result.organisation });
+    if (result.ok) loaded.push({ file, organisation: result.organisation, warnings: result.warnings });
     else problems.push(...result.problems);
   }
   problems.push(...crossOrganisationProblems(loaded));
   if (problems.length > 0) throw new OrganisationConfigError(problems);
   return loaded;
 }
-
 function crossOrganisationProblems(loaded: readonly LoadedOrganisation[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const orgNames = new Map<string, string>();

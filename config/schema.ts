@@ -1,4 +1,12 @@
 import { z } from "zod";
+import { hasHostBits, networkOf } from "./cidr";
+import { systemNameProblem } from "./debian-system-names";
+import { MAX_INSTANCES } from "./port-plan";
+import { HETZNER_LOCATIONS } from "./server-catalogue";
+import { shellProblem } from "./shells";
+import { sshKeyProblem } from "./ssh-keys";
+import { stateEndpointProblem } from "./state-endpoint";
+import { timezoneProblem } from "./timezones";
 import { isScannerRole, WORKER_ROLES } from "./worker-roles";
 
 /*
@@ -15,17 +23,31 @@ const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const IMAGE =
   /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const DURATION_DAYS = z.number().int().positive();
-const RESERVED_USERS = new Set(["root", "deploy", "nobody", "daemon", "www-data", "mysql"]);
-/** Each instance gets a block of host ports and an exporter slot (constructs/app/ports.ts, monitoring). */
-const MAX_INSTANCES = 20;
+const RESERVED_USERS = new Set(["root", "deploy"]);
+
+/** A check that explains itself: `problem` returns what is wrong and how to fix it, or undefined. */
+const rule =
+  <T>(problem: (value: T) => string | undefined) =>
+  (value: T, ctx: z.core.$RefinementCtx<T>) => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue({ code: "custom", message, input: value });
+  };
 
 export const domain = z
   .string()
   .regex(DOMAIN, { error: "is not a valid lower-case domain name (for example faalkaart.nl)" });
 
-export const cidr = z.union([z.cidrv4(), z.cidrv6()], {
-  error: "is not a valid CIDR network (for example 192.0.2.0/24 or 2001:db8::/32)",
-});
+export const cidr = z
+  .union([z.cidrv4(), z.cidrv6()], {
+    error: "is not a valid CIDR network (for example 192.0.2.0/24 or 2001:db8::/32)",
+  })
+  .superRefine(
+    rule((network) =>
+      hasHostBits(network)
+        ? `has host bits set after the /${network.split("/")[1]}: the network is ${networkOf(network)}; write that, or ${network.split("/")[0]}/${network.includes(":") ? 128 : 32} for this one address`
+        : undefined,
+    ),
+  );
 
 const name = (what: string) =>
   z.string().regex(NAME, {
@@ -35,19 +57,11 @@ const name = (what: string) =>
 const NOT_A_KEY =
   "is not an OpenSSH public key (expected 'ssh-ed25519 AAAA... comment', as in id_ed25519.pub)";
 
-/** The base64 blob starts with the key type again; checking it catches truncated or pasted-wrong keys. */
-function blobMatchesType(key: string): boolean {
-  const [type, blob] = key.split(" ");
-  const bytes = Buffer.from(blob, "base64");
-  if (bytes.length < 4 + type.length) return false;
-  return bytes.subarray(4, 4 + bytes.readUInt32BE(0)).toString("latin1") === type;
-}
-
 export const sshPublicKey = z
   .string()
   .trim()
-  .regex(SSH_PUBLIC_KEY, { error: NOT_A_KEY })
-  .refine(blobMatchesType, { error: NOT_A_KEY, abort: true });
+  .regex(SSH_PUBLIC_KEY, { error: NOT_A_KEY, abort: true })
+  .superRefine(rule(sshKeyProblem));
 
 const user = z.strictObject({
   name: z
@@ -55,12 +69,15 @@ const user = z.strictObject({
     .regex(UNIX_USER, { error: "is not a valid Unix user name (lower case, max 32 chars)" })
     .refine((n) => !RESERVED_USERS.has(n), {
       error: "is reserved (root, and deploy for Terraform); pick another",
-    }),
+      abort: true,
+    })
+    .superRefine(rule(systemNameProblem)),
   sudo: z.boolean().default(false).describe("Member of sudo and docker; can deploy and administer."),
   keys: z.array(sshPublicKey).min(1, { error: "needs at least one SSH public key" }),
   shell: z
     .string()
-    .regex(/^\/[\w./-]+$/, { error: "must be an absolute path to a shell, e.g. /bin/bash" })
+    .regex(/^\/[\w./-]+$/, { error: "must be an absolute path to a shell, e.g. /bin/bash", abort: true })
+    .superRefine(rule(shellProblem))
     .default("/bin/bash"),
   admin: z
     .boolean()
@@ -106,7 +123,7 @@ const hetznerServer = z.strictObject({
     .string()
     .regex(/^[a-z]+[0-9]+$/, { error: "is not a Hetzner server type (e.g. cx32)" })
     .default("cx32"),
-  location: z.enum(["fsn1", "nbg1", "hel1", "ash", "hil", "sin"]).default("nbg1"),
+  location: z.enum(HETZNER_LOCATIONS).default("nbg1"),
   image: z.enum(["debian-12", "debian-13"]).default("debian-12"),
   backups: z.boolean().default(true),
   protect: z.boolean().default(true).describe("Delete and rebuild protection on the server."),
@@ -121,10 +138,7 @@ const existingServer = z.strictObject({
 });
 
 const system = z.strictObject({
-  timezone: z
-    .string()
-    .regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/)
-    .default("Europe/Amsterdam"),
+  timezone: z.string().superRefine(rule(timezoneProblem)).default("Europe/Amsterdam"),
   swapMb: z.number().int().min(0).max(65536).default(2048),
   rebootWindow: z
     .string()
@@ -151,7 +165,7 @@ const remoteWorkerHost = z.strictObject({
     .string()
     .regex(/^[a-z]+[0-9]+$/)
     .default("cx22"),
-  location: z.enum(["fsn1", "nbg1", "hel1", "ash", "hil", "sin"]).default("nbg1"),
+  location: z.enum(HETZNER_LOCATIONS).default("nbg1"),
   roles: z.record(z.string(), z.array(worker)).describe("Worker roles per instance name."),
 });
 
@@ -176,7 +190,7 @@ const monitoring = z.strictObject({
 const state = z.strictObject({
   bucket: z.string().min(3).optional(),
   region: z.string().default("eu-central"),
-  endpoint: z.url().optional(),
+  endpoint: z.url().superRefine(rule(stateEndpointProblem)).optional(),
   prefix: z
     .string()
     .regex(/^[a-z0-9/_-]+$/)
@@ -187,7 +201,8 @@ const images = z.strictObject({
   registryMirror: z
     .string()
     .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/, {
-      error: "is not a registry address (for example registry.faalkaart.nl or registry.faalkaart.nl:5000/hub)",
+      error:
+        "is not a registry address (for example registry.faalkaart.nl or registry.faalkaart.nl:5000/hub)",
     })
     .optional()
     .describe(

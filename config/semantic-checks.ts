@@ -1,5 +1,8 @@
 import path from "node:path";
+import { namesOutsideZone, tooManyCertificateNames } from "./name-checks";
+import { portClashes } from "./port-plan";
 import type { Organisation } from "./schema";
+import { serverTypeProblem } from "./server-catalogue";
 import { isScannerRole, WORKER_ROLES } from "./worker-roles";
 
 const scannerRoles = () => WORKER_ROLES.filter(isScannerRole);
@@ -64,6 +67,8 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
   }
 
   checks.push(...certificateNameClashes(org));
+  checks.push(...namesOutsideZone(org), ...tooManyCertificateNames(org));
+  checks.push(...portClashes(org), ...serverCatalogueProblems(org));
 
   for (const [group, host] of Object.entries(org.remoteWorkers?.hosts ?? {})) {
     for (const [instance, workers] of Object.entries(host.roles)) {
@@ -84,6 +89,21 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
     }
   }
   return checks;
+}
+
+/** Every Hetzner server the file orders must be a type sold in its location. */
+function serverCatalogueProblems(org: Organisation): Check[] {
+  const servers: { at: PropertyKey[]; type: string; location: string }[] = [
+    ...(org.server.provider === "hetzner" ? [{ at: ["server"], ...org.server }] : []),
+    ...Object.entries(org.remoteWorkers?.hosts ?? {}).map(([group, host]) => ({
+      at: ["remoteWorkers", "hosts", group],
+      ...host,
+    })),
+  ];
+  return servers.flatMap(({ at, type, location }) => {
+    const problem = serverTypeProblem(type, location);
+    return problem ? [{ path: [...at, problem.field], message: problem.message }] : [];
+  });
 }
 
 /** Admin users, remote-worker clients and worker hosts each get a client certificate named after them. */

@@ -1,7 +1,12 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { stringify } from "yaml";
 import { formatProblem, OrganisationConfigError } from "../../../config/errors";
-import { loadFiles } from "../../../config/load";
+import { loadFiles, loadOrganisations } from "../../../config/load";
 import { exampleData, exampleText } from "../../support/organisations";
+import { runApp, runAppOnEach, type AppRun } from "./run-app";
+import { keyLine, rsaKey } from "./ssh-key-fixtures";
 
 type Data = Record<string, any>;
 const FILE = "organisations/faalkaart.yaml";
@@ -156,12 +161,331 @@ const cases: [string, { file: string; text: string }[], RegExp][] = [
     ),
     /instances: holds more than 20 instances/,
   ],
+
+  // Parsing is bounded: aliases, size, documents.
+  [
+    "a YAML alias bomb",
+    single(
+      exampleText() +
+        ["a", "b", "c", "d", "e"]
+          .map(
+            (n, i) =>
+              `${n}: &${n} [${Array(9)
+                .fill(i === 0 ? '"x"' : `*${"abcde"[i - 1]}`)
+                .join(", ")}]`,
+          )
+          .join("\n") +
+        "\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+    ),
+    /faalkaart\.yaml:\d+: has YAML aliases that expand to far more data than the file holds/,
+  ],
+  [
+    "more YAML aliases than a file needs",
+    single(`${exampleText()}\nanchor: &x 1\nmany: [${Array(60).fill("*x").join(", ")}]\n`),
+    /faalkaart\.yaml:\d+: uses 60 YAML aliases \(\*name\); at most 50 are read/,
+  ],
+  [
+    "200k aliases in a 4 MB file",
+    single(
+      `${exampleText()}\nshared: &alias_to_a_mapping {a: 1}\nmany: [${Array(200_000).fill("*alias_to_a_mapping").join(", ")}]\n`,
+    ),
+    /faalkaart\.yaml: is 4\.\d MB; an organisation file is at most 1024 KB/,
+  ],
+  [
+    "two YAML documents in one file",
+    single(`${exampleText()}---\n${exampleText("failmap-uk")}`),
+    /faalkaart\.yaml:\d+: holds 2 YAML documents \(a '---' line starts the next\); an organisation file holds one/,
+  ],
+
+  // Values of the wrong type say what they are and how to write them.
+  [
+    'a quoted number (replicas: "3")',
+    single(edited((d) => (d.instances.production.workers[0].replicas = "3"))),
+    /instances\.production\.workers\.0\.replicas: is the string "3", expected number; write 3 without quotes/,
+  ],
+  [
+    'a quoted boolean (backups: "yes")',
+    single(edited((d) => (d.server.backups = "yes"))),
+    /server\.backups: is the string "yes", expected boolean; write true, unquoted/,
+  ],
+  [
+    "a YAML 1.1 boolean (interactive: no)",
+    single(exampleText().replace("interactive: true", "interactive: no")),
+    /instances\.production\.interactive: is the string "no", expected boolean; write false/,
+  ],
+  [
+    "a key with no value",
+    single(exampleText().replace(/^acme:\n( {2}.*\n)+/m, "acme:\n")),
+    /faalkaart\.yaml:\d+: acme: is empty/,
+  ],
+  [
+    "a list where a mapping belongs",
+    single(edited((d) => (d.system = ["Europe/Amsterdam"]))),
+    /system: is a list, expected object/,
+  ],
+  [
+    "a number out of range",
+    single(edited((d) => (d.instances.production.uwsgiWorkers = 100))),
+    /instances\.production\.uwsgiWorkers: is the number 100; it must be at most 64/,
+  ],
+  [
+    "a location Hetzner does not have",
+    single(edited((d) => (d.server.location = "ams1"))),
+    /server\.location: is the string "ams1"; use one of: fsn1, nbg1, hel1, ash, hil, sin/,
+  ],
+
+  // Names of instances and worker host groups name their rule.
+  [
+    "an instance named stag/ing",
+    single(
+      edited((d) => {
+        d.instances["stag/ing"] = d.instances.staging;
+        delete d.instances.staging;
+      }),
+    ),
+    /faalkaart\.yaml:\d+: instances\.stag\/ing: 'stag\/ing' is not a valid instance name: use 2-32 lower-case letters/,
+  ],
+  [
+    "a worker host group with capitals",
+    single(
+      edited((d) => {
+        d.remoteWorkers.hosts.Scanners = d.remoteWorkers.hosts.scanners;
+        delete d.remoteWorkers.hosts.scanners;
+      }),
+    ),
+    /remoteWorkers\.hosts\.Scanners: 'Scanners' is not a valid worker host group name/,
+  ],
+
+  // SSH keys that cannot work or are too weak.
+  [
+    "a 1024-bit RSA key",
+    single(edited((d) => (d.users[0].keys = [rsaKey(1024)]))),
+    /users\.0\.keys\.0: is a 1024-bit RSA key; RSA keys need at least 3072 bits/,
+  ],
+  [
+    "a 2048-bit RSA key",
+    single(edited((d) => (d.users[1].keys = [rsaKey(2048)]))),
+    /users\.1\.keys\.0: is a 2048-bit RSA key; RSA keys need at least 3072 bits/,
+  ],
+  [
+    "an ssh-ed25519 key with a 2-byte body",
+    single(edited((d) => (d.users[0].keys = [keyLine("ssh-ed25519", Buffer.from([1, 2]))]))),
+    /users\.0\.keys\.0: is not a valid ssh-ed25519 key: its key is 2 bytes, an ed25519 key is 32/,
+  ],
+  [
+    "an ECDSA key on another curve than its type says",
+    single(
+      edited((d) => (d.users[0].keys = [keyLine("ecdsa-sha2-nistp256", "nistp384", Buffer.alloc(97, 4))])),
+    ),
+    /users\.0\.keys\.0: is not a valid ecdsa-sha2-nistp256 key/,
+  ],
+  [
+    "a host key whose body is another type",
+    [
+      {
+        file: "organisations/failmap-uk.yaml",
+        text: exampleText("failmap-uk").replace("hostKey: ssh-ed25519", "hostKey: ssh-rsa"),
+      },
+    ],
+    /failmap-uk\.yaml:\d+: server\.hostKey: is not an OpenSSH public key: its body does not start with 'ssh-rsa'/,
+  ],
+
+  // Ports, checked against the one port plan.
+  ...(
+    [
+      [8000, "instance production's frontend"],
+      [3000, "Grafana"],
+      [6380, "instance production's broker"],
+      [9090, "Prometheus"],
+      [9100, "node-exporter"],
+      [8030, "instance slot 4 \\(kept for another instance\\)'s frontend"],
+    ] as const
+  ).map(([port, holder]): [string, { file: string; text: string }[], RegExp] => [
+    `remoteWorkers.port ${port}, which ${holder.replace(/\\/g, "")} uses`,
+    single(edited((d) => (d.remoteWorkers.port = port))),
+    new RegExp(`remoteWorkers\\.port: ${port} is already ${holder}'s port in the port plan`),
+  ]),
+  [
+    "an existing server with sshPort 443",
+    [second((d) => (d.server.sshPort = 443))],
+    /failmap-uk\.yaml:\d+: server\.sshPort: 443 is already nginx \(https\)'s port in the port plan \(config\/port-plan\.ts\), so sshd could not listen there; pick a free port such as 2222/,
+  ],
+  [
+    "an existing server with sshPort 80",
+    [second((d) => (d.server.sshPort = 80))],
+    /server\.sshPort: 80 is already nginx \(http\)'s port/,
+  ],
+  [
+    "the remote-worker port on the SSH port",
+    [
+      second((d) => {
+        d.server.sshPort = 2222;
+        d.remoteWorkers = { port: 2222, allowedNetworks: ["198.51.100.0/24"] };
+      }),
+    ],
+    /remoteWorkers\.port: 2222 is already sshd's port/,
+  ],
+
+  // The state holds the CA key and every password.
+  [
+    "a plaintext http:// state endpoint",
+    single(
+      edited((d) => (d.state = { bucket: "failmap-state", endpoint: "http://fsn1.your-objectstorage.com" })),
+    ),
+    /state\.endpoint: is http:\/\/ to fsn1\.your-objectstorage\.com: the state holds the private CA key and every password .*use https:\/\/fsn1\.your-objectstorage\.com/,
+  ],
+  [
+    "an ftp:// state endpoint",
+    single(edited((d) => (d.state = { endpoint: "ftp://files.faalkaart.nl/state" }))),
+    /state\.endpoint: is ftp:\/\/ to files\.faalkaart\.nl/,
+  ],
+
+  // What the server must have: a time zone, a shell, account names of its own.
+  [
+    "a time zone that does not exist",
+    single(edited((d) => (d.system.timezone = "Europe/Amsterdm"))),
+    /system\.timezone: is not a time zone in the IANA database/,
+  ],
+  [
+    "a time zone in the wrong case",
+    single(edited((d) => (d.system.timezone = "europe/amsterdam"))),
+    /system\.timezone: is spelt 'Europe\/Amsterdam' in the time zone database, where case matters/,
+  ],
+  [
+    "a time zone that climbs out of the zone folder",
+    single(edited((d) => (d.system.timezone = "../../etc/passwd"))),
+    /system\.timezone: is not a time zone/,
+  ],
+  [
+    "a shell the bootstrap does not install",
+    single(edited((d) => (d.users[0].shell = "/usr/bin/zsh"))),
+    /users\.0\.shell: is zsh, which the bootstrap does not install \(Debian package zsh\).*use \/bin\/bash/,
+  ],
+  [
+    "a shell that does not exist",
+    single(edited((d) => (d.users[0].shell = "/bin/nosuchshell"))),
+    /users\.0\.shell: is not a shell on a Debian server with this stack's packages/,
+  ],
+  ...(["sudo", "systemd-network", "_apt", "sshd", "docker", "adm", "messagebus", "failmap-ssh"] as const).map(
+    (name): [string, { file: string; text: string }[], RegExp] => [
+      `a user named ${name}, which Debian already has`,
+      single(edited((d) => (d.users[1].name = name))),
+      new RegExp(`users\\.1\\.name: is a system (account|group) on a Debian server`),
+    ],
+  ),
+
+  // Certificates, server types and DNS.
+  [
+    "more than 100 names on one certificate",
+    single(
+      edited((d) => {
+        for (let i = 0; i < 18; i++) {
+          d.instances[`site-${i}`] = {
+            domain: `s${i}.faalkaart.nl`,
+            admin: `admin.s${i}.faalkaart.nl`,
+            aliases: [1, 2, 3, 4].map((a) => `a${a}.s${i}.faalkaart.nl`),
+          };
+        }
+      }),
+    ),
+    /instances: give the server's certificate 114 names .*; Let's Encrypt allows 100 per certificate/,
+  ],
+  [
+    "a server type that does not exist",
+    single(edited((d) => (d.server.type = "cx99"))),
+    /server\.type: 'cx99' is not a Hetzner Cloud server type in ops\/cost\/prices\.json/,
+  ],
+  [
+    "a server type not sold in its location",
+    single(edited((d) => (d.server.location = "ash"))),
+    /server\.location: 'cx32' is not sold in ash \(ops\/cost\/prices\.json: only in fsn1, nbg1, hel1\)/,
+  ],
+  [
+    "a worker host type not sold in its location",
+    single(edited((d) => Object.assign(d.remoteWorkers.hosts.scanners, { type: "cax11", location: "sin" }))),
+    /remoteWorkers\.hosts\.scanners\.location: 'cax11' is not sold in sin/,
+  ],
+  [
+    "an instance domain outside dnsZone",
+    single(edited((d) => (d.instances.production.domain = "faalkaart.org"))),
+    /instances\.production\.domain: 'faalkaart\.org' is outside dnsZone faalkaart\.nl, so the stack would create no DNS record for it/,
+  ],
+  [
+    "an alias outside dnsZone",
+    single(edited((d) => (d.instances.production.aliases = ["www.faalkaart.org"]))),
+    /instances\.production\.aliases\.0: 'www\.faalkaart\.org' is outside dnsZone faalkaart\.nl/,
+  ],
+  [
+    "an admin name outside dnsZone",
+    single(edited((d) => (d.instances.staging.admin = "admin.faalkaart.nl.example.com"))),
+    /instances\.staging\.admin: 'admin\.faalkaart\.nl\.example\.com' is outside dnsZone faalkaart\.nl/,
+  ],
+
+  // Networks.
+  [
+    "a CIDR with host bits set",
+    single(edited((d) => (d.sshAllowedNetworks = ["192.0.2.77/24"]))),
+    /sshAllowedNetworks\.0: has host bits set after the \/24: the network is 192\.0\.2\.0\/24; write that, or 192\.0\.2\.77\/32/,
+  ],
+  [
+    "an IPv6 CIDR with host bits set",
+    single(edited((d) => (d.remoteWorkers.allowedNetworks = ["2001:db8::1/32"]))),
+    /remoteWorkers\.allowedNetworks\.0: has host bits set after the \/32: the network is 2001:db8::\/32/,
+  ],
 ];
+
+// Files in the organisations folder that are not read: refused, with the extension that is.
+const folderCases: [string, Record<string, string>, RegExp][] = [
+  ...["extra.YAML", "extra.yml", "extra.json", "extra.Yaml"].map(
+    (name): [string, Record<string, string>, RegExp] => [
+      `a file named ${name} in the organisations folder`,
+      { "faalkaart.yaml": exampleText(), [name]: exampleText() },
+      new RegExp(
+        `${name.replace(".", "\\.")}: is not read: organisation files end in \\.yaml \\(lower case\\); rename it to extra\\.yaml`,
+      ),
+    ],
+  ),
+];
+
+function problemsInFolder(files: Record<string, string>): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-orgs-"));
+  try {
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    loadOrganisations(dir, { onWarning: () => undefined });
+  } catch (error) {
+    if (error instanceof OrganisationConfigError) return error.problems.map(formatProblem);
+    throw error;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  throw new Error("expected the organisation folder to be rejected");
+}
+
+/** What the app says about a case, where it differs from the loader's message for the same files. */
+const appExpected: Record<string, RegExp> = {
+  // The app reads the folder, where a .yml file is refused before its name is compared.
+  "two organisations with one name (faalkaart.yaml and faalkaart.yml)":
+    /faalkaart\.yml: is not read: organisation files end in \.yaml/,
+  // The app names files by the folder it was given.
+  "one domain claimed by two organisations":
+    /failmap-uk\.yaml: instances\.production\.aliases\.0: 'www\.faalkaart\.nl' is already claimed by \S*faalkaart\.yaml/,
+};
+
+const asFolder = (sources: { file: string; text: string }[]) =>
+  Object.fromEntries(sources.map(({ file, text }) => [path.basename(file), text]));
 
 describe("bad organisation files are rejected with the file and field named", () => {
   it.each(cases)("%s", (_kind, sources, expected) => {
     const problems = problemsFor(sources);
     expect(problems.join("\n")).toMatch(expected);
+  });
+
+  it.each(folderCases)("%s", (_kind, files, expected) => {
+    expect(problemsInFolder(files).join("\n")).toMatch(expected);
+  });
+
+  it("has at least 50 kinds of bad input", () => {
+    expect(cases.length + folderCases.length).toBeGreaterThanOrEqual(50);
   });
 
   it("reports YAML syntax errors with their line number", () => {
@@ -209,5 +533,64 @@ describe("bad organisation files are rejected with the file and field named", ()
       { file: "organisations/failmap-uk.yaml", text: exampleText("failmap-uk") },
     ]);
     expect(loaded.map((l) => l.organisation.name)).toEqual(["faalkaart", "failmap-uk"]);
+  });
+});
+
+describe("the app refuses every bad input: it exits 1 and writes nothing", () => {
+  const all: [string, Record<string, string>, RegExp][] = [
+    ...cases.map(([kind, sources, expected]): [string, Record<string, string>, RegExp] => [
+      kind,
+      asFolder(sources),
+      appExpected[kind] ?? expected,
+    ]),
+    ...folderCases,
+  ];
+  let runs: AppRun[];
+  beforeAll(async () => {
+    runs = await runAppOnEach(all.map(([, files]) => files));
+  }, 180_000);
+
+  it.each(all.map(([kind, , expected], i) => [kind, i, expected] as const))("%s", (_kind, i, expected) => {
+    const run = runs[i];
+    expect(run.stderr).toMatch(expected);
+    expect(run.stderr).toContain("nothing was synthesized");
+    expect(run.status).toBe(1);
+    expect(run.written).toEqual([]);
+  });
+});
+
+describe("risky settings an operator may want are accepted with a loud warning", () => {
+  const worldOpen = edited((d) => d.sshAllowedNetworks.push("0.0.0.0/0", "::/0"));
+
+  it("names the file, line and field of SSH open to the whole internet", () => {
+    const [loaded] = loadFiles(single(worldOpen));
+    expect(loaded.warnings.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^organisations\/faalkaart\.yaml:\d+: sshAllowedNetworks\.2: 0\.0\.0\.0\/0 opens SSH .* to the whole internet; list your office, VPN or CI runner networks instead/,
+      ),
+      expect.stringMatching(/^organisations\/faalkaart\.yaml:\d+: sshAllowedNetworks\.3: ::\/0 opens SSH/),
+    ]);
+    const line = worldOpen.split("\n").findIndex((l) => l.includes("0.0.0.0/0")) + 1;
+    expect(loaded.warnings[0].line).toBe(line);
+  });
+
+  it("prints the warnings at synth, and a file it does not read, and still synthesizes", async () => {
+    const run = await runApp({ "faalkaart.yaml": worldOpen, "NOTES.txt": "not an organisation" });
+    expect(run.stderr).toMatch(
+      /warning: \S*faalkaart\.yaml:\d+: sshAllowedNetworks\.2: 0\.0\.0\.0\/0 opens SSH/,
+    );
+    expect(run.stderr).toMatch(
+      /warning: \S*NOTES\.txt: is not read: only \*\.yaml files in \S+ are organisation files/,
+    );
+    expect(run.status).toBe(0);
+    expect(run.written).toContain(path.join("stacks", "org-faalkaart", "cdk.tf.json"));
+  }, 60_000);
+
+  it("the shipped examples carry no warning", () => {
+    const loaded = loadFiles([
+      { file: FILE, text: exampleText() },
+      { file: "organisations/failmap-uk.yaml", text: exampleText("failmap-uk") },
+    ]);
+    expect(loaded.flatMap((l) => l.warnings)).toEqual([]);
   });
 });

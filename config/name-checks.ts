@@ -1,0 +1,37 @@
+import type { Organisation } from "./schema";
+import { namesOf, type Check } from "./semantic-checks";
+
+/** Let's Encrypt's limit on names per certificate (https://letsencrypt.org/docs/rate-limits/). */
+export const MAX_NAMES_PER_CERTIFICATE = 100;
+
+/** True when `name` is `zone` or lies inside it. */
+export const inZone = (name: string, zone: string | undefined): boolean =>
+  zone !== undefined && (name === zone || name.endsWith(`.${zone}`));
+
+/**
+ * With dnsZone set, the stack creates the records of every name (constructs/host/dns-records.ts), but only
+ * of names inside the zone: one outside would silently get none.
+ */
+export function namesOutsideZone(org: Organisation): Check[] {
+  const zone = org.dnsZone;
+  if (zone === undefined) return [];
+  return namesOf(org)
+    .filter((n) => !inZone(n.name, zone))
+    .map((n) => ({
+      path: n.path,
+      message: `'${n.name}' is outside dnsZone ${zone}, so the stack would create no DNS record for it; use a name under ${zone}, or remove dnsZone and create every record yourself`,
+    }));
+}
+
+/** The main host has one certificate for every name it serves (constructs/tls/certificates.ts). */
+export function tooManyCertificateNames(org: Organisation): Check[] {
+  if (org.acme.mode !== "acme") return [];
+  const names = new Set(namesOf(org).map((n) => n.name));
+  if (names.size <= MAX_NAMES_PER_CERTIFICATE) return [];
+  return [
+    {
+      path: ["instances"],
+      message: `give the server's certificate ${names.size} names (server.fqdn and every instance's domain, aliases and admin); Let's Encrypt allows ${MAX_NAMES_PER_CERTIFICATE} per certificate: drop aliases, or move instances to another organisation file and server`,
+    },
+  ];
+}

@@ -1,0 +1,99 @@
+import { instancePorts } from "../constructs/app/ports";
+import { MAX_BROKER_EXPORTERS, PORTS } from "../constructs/monitoring/ports";
+import type { Check } from "./semantic-checks";
+import type { Organisation } from "./schema";
+
+/*
+ * One port plan for the main host: every TCP port something listens on, from the tables the constructs
+ * use (constructs/app/ports.ts, constructs/monitoring/ports.ts) plus nginx's public ports and the two ports
+ * an organisation file chooses (an existing server's sshPort, remoteWorkers.port). Loopback ports count
+ * too: sshd and the broker endpoint listen on every address, so they cannot share a port with a service
+ * on 127.0.0.1.
+ */
+
+/** One instance slot per broker exporter: the blocks and exporters of all slots stay clear of each other. */
+export const MAX_INSTANCES = MAX_BROKER_EXPORTERS;
+
+/** nginx's listen ports (constructs/webserver/webserver-config.ts defaults; the stack never changes them). */
+const NGINX = { http: 80, https: 443 } as const;
+
+export interface PortUse {
+  readonly port: number;
+  /** Who listens there, for the message. */
+  readonly user: string;
+  /** The organisation file field that chose this port, when the file chooses it. */
+  readonly field?: readonly PropertyKey[];
+}
+
+const MONITORING: readonly [keyof typeof PORTS, string][] = [
+  ["prometheus", "Prometheus"],
+  ["alertmanager", "Alertmanager"],
+  ["nodeExporter", "node-exporter"],
+  ["mysqldExporter", "the MariaDB exporter"],
+  ["blackboxExporter", "the blackbox exporter"],
+  ["cadvisor", "cAdvisor"],
+  ["nginxLogExporter", "the nginx log exporter"],
+  ["grafana", "Grafana"],
+];
+
+/**
+ * Every port the main host of `org` uses or keeps for later. Each of the MAX_INSTANCES slots keeps its
+ * block even when unused, so adding an instance never moves onto a port something else took.
+ */
+export function portPlan(org: Organisation): PortUse[] {
+  const names = Object.keys(org.instances);
+  const uses: PortUse[] = [
+    { port: NGINX.http, user: "nginx (http)" },
+    { port: NGINX.https, user: "nginx (https)" },
+  ];
+  for (let slot = 0; slot < MAX_INSTANCES; slot++) {
+    const owner = names[slot]
+      ? `instance ${names[slot]}`
+      : `instance slot ${slot + 1} (kept for another instance)`;
+    const ports = instancePorts(slot);
+    uses.push(
+      { port: ports.frontend, user: `${owner}'s frontend` },
+      { port: ports.admin, user: `${owner}'s admin` },
+      { port: ports.interactive, user: `${owner}'s interactive app` },
+      { port: ports.broker, user: `${owner}'s broker` },
+      { port: PORTS.brokerExporterBase + slot, user: `${owner}'s broker exporter` },
+    );
+  }
+  for (const [key, user] of MONITORING) uses.push({ port: PORTS[key], user });
+  uses.push(
+    org.server.provider === "existing"
+      ? { port: org.server.sshPort, user: "sshd", field: ["server", "sshPort"] }
+      : { port: 22, user: "sshd" },
+  );
+  if (org.remoteWorkers) {
+    uses.push({
+      port: org.remoteWorkers.port,
+      user: "the remote-worker broker endpoint",
+      field: ["remoteWorkers", "port"],
+    });
+  }
+  return uses;
+}
+
+/** Ports the file chose that something else in the plan already uses. */
+export function portClashes(org: Organisation): Check[] {
+  const plan = portPlan(org);
+  const taken = new Set(plan.map((u) => u.port));
+  const firstUser = new Map<number, PortUse>();
+  for (const use of plan) if (!firstUser.has(use.port)) firstUser.set(use.port, use);
+  const free = (from: number) => {
+    let port = from;
+    while (taken.has(port)) port++;
+    return port;
+  };
+  return plan.flatMap((use): Check[] => {
+    const holder = firstUser.get(use.port)!;
+    if (!use.field || holder === use) return [];
+    return [
+      {
+        path: use.field,
+        message: `${use.port} is already ${holder.user}'s port in the port plan (config/port-plan.ts), so ${use.user} could not listen there; pick a free port such as ${free(use.field[0] === "server" ? 2222 : 1337)}`,
+      },
+    ];
+  });
+}

@@ -1,0 +1,36 @@
+import table from "../ops/cost/prices.json";
+
+/*
+ * The Hetzner Cloud server types and locations the stack can order: one table, ops/cost/prices.json,
+ * which `npm run cost` prices from too. A type or location missing here would only fail at apply time.
+ */
+export const SERVER_CATALOGUE_FILE = "ops/cost/prices.json";
+
+export const HETZNER_LOCATIONS = table.locations as [string, ...string[]];
+
+const SOLD_IN: Readonly<Record<string, readonly string[]>> = table.serverTypeLocations;
+
+/** Why a server of `type` cannot be ordered in `location`, naming the field to change; or undefined. */
+export function serverTypeProblem(
+  type: string,
+  location: string,
+): { field: "type" | "location"; message: string } | undefined {
+  const locations = SOLD_IN[type];
+  if (!locations) {
+    return {
+      field: "type",
+      message: `'${type}' is not a Hetzner Cloud server type in ${SERVER_CATALOGUE_FILE} (table of ${table.pricesAsOf}: ${Object.keys(SOLD_IN).join(", ")}); pick one of those, or, if Hetzner sells it now, add it to that file with its locations and price`,
+    };
+  }
+  if (!locations.includes(location)) {
+    return {
+      field: "location",
+      message: `'${type}' is not sold in ${location} (${SERVER_CATALOGUE_FILE}: only in ${locations.join(", ")}); pick one of those locations, or a type sold in ${location}: ${Object.keys(
+        SOLD_IN,
+      )
+        .filter((t) => SOLD_IN[t].includes(location))
+        .join(", ")}`,
+    };
+  }
+  return undefined;
+}
