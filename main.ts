@@ -1,19 +1,48 @@
 import { App } from "cdktf";
 import path from "node:path";
-import { loadOrganisations } from "./config/load";
 import { OrganisationConfigError } from "./config/errors";
+import { loadOrganisations } from "./config/load";
+import { pickOrganisation } from "./ops/organisations/select";
 import { OrganisationStack } from "./stacks/organisation-stack";
 
-/** One stack per organisation file: `cdktf deploy org-<name>`. */
-function main(): void {
+/**
+ * The organisation files' folder as messages show it: relative to the project (where cdktf runs the app)
+ * when it is inside, else absolute. FAILMAP_ORGANISATIONS_DIR points elsewhere, e.g. at a private repository.
+ */
+function organisationsDir(): string {
   const dir = path.resolve(process.env.FAILMAP_ORGANISATIONS_DIR ?? "organisations");
-  let organisations;
+  const relative = path.relative(process.cwd(), dir);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? dir : relative || ".";
+}
+
+/** Prints the problem once (cdktf shows the app's output as it is) and stops before anything is written. */
+function stop(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+/**
+ * One stack per organisation file: `cdktf deploy org-<name>`. Every file is validated, together with the
+ * others, on every synth; FAILMAP_ORGANISATION=<name> builds and synthesizes that one stack only, which is
+ * what the CI jobs for one organisation need (constructing and synthesizing is what costs, not validating).
+ */
+function main(): void {
+  const dir = organisationsDir();
+  let all;
   try {
-    organisations = loadOrganisations(dir);
+    all = loadOrganisations(dir);
   } catch (error) {
     if (!(error instanceof OrganisationConfigError)) throw error;
-    console.error(error.message);
-    process.exit(1);
+    stop(error.message);
+  }
+  const only = process.env.FAILMAP_ORGANISATION;
+  let organisations = all;
+  if (only) {
+    try {
+      organisations = [pickOrganisation(all, only, dir)];
+    } catch (error) {
+      stop(`FAILMAP_ORGANISATION: ${(error as Error).message}`);
+    }
   }
 
   const app = new App();
@@ -23,10 +52,7 @@ function main(): void {
       if (stack.stateNotice) console.log(stack.stateNotice);
     } catch (error) {
       // The config checks catch what they can; a construct's own check still names the file it came from.
-      console.error(
-        `${path.relative(process.cwd(), file)}: ${(error as Error).message}\nNothing was synthesized.`,
-      );
-      process.exit(1);
+      stop(`${file}: ${(error as Error).message}\nNothing was synthesized.`);
     }
   }
   app.synth();

@@ -26,7 +26,15 @@ export function selectOrganisations(
   dir: string = ORGANISATIONS_DIR,
 ): LoadedOrganisation[] {
   const all = loadOrganisations(dir);
-  if (name === undefined) return all;
+  return name === undefined ? all : [pickOrganisation(all, name, dir)];
+}
+
+/** The organisation called `name` among those loaded from `dir`, or an error that lists the known ones. */
+export function pickOrganisation(
+  all: readonly LoadedOrganisation[],
+  name: string,
+  dir: string,
+): LoadedOrganisation {
   const found = all.find((o) => o.organisation.name === name);
   if (!found) {
     const known = all.map((o) => o.organisation.name).join(", ");
@@ -34,5 +42,5 @@ export function selectOrganisations(
       `No organisation '${name}' in ${dir} (known: ${known}); the name is the file name without .yaml`,
     );
   }
-  return [found];
+  return found;
 }

@@ -7,7 +7,7 @@ import { exampleText } from "../../support/organisations";
 const ROOT = path.resolve(__dirname, "../../..");
 
 /** Runs the cdktf app as `cdktf synth` does, on a folder of organisation files. */
-function runApp(files: Record<string, string>) {
+function runApp(files: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-app-"));
   const organisations = path.join(dir, "organisations");
   fs.mkdirSync(organisations);
@@ -16,7 +16,7 @@ function runApp(files: Record<string, string>) {
   const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/operator/run-app.mjs")], {
     cwd: dir,
     encoding: "utf8",
-    env: { ...process.env, FAILMAP_ORGANISATIONS_DIR: organisations, CDKTF_OUTDIR: outdir },
+    env: { ...process.env, FAILMAP_ORGANISATIONS_DIR: organisations, CDKTF_OUTDIR: outdir, ...env },
   });
   const written = fs.existsSync(outdir) ? fs.readdirSync(outdir, { recursive: true }) : [];
   fs.rmSync(dir, { recursive: true, force: true });
@@ -44,6 +44,44 @@ describe("the cdktf app", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/failmap-uk\.yaml:\d+: acme\.email: is not an e-mail address/);
     expect(run.stderr).toContain("nothing was synthesized");
+    expect(run.written).toEqual([]);
+  });
+
+  it("prints a bad file's problems once, with the path as the operator sees it from the project", () => {
+    const run = runApp({ "faalkaart.yaml": `${exampleText()}\nbogus: 1\n` });
+    expect(run.status).toBe(1);
+    expect(run.stderr.match(/bogus/g)).toHaveLength(1);
+    expect(run.stderr).toMatch(/^ {2}- organisations\/faalkaart\.yaml:\d+: bogus: /m);
+    expect(run.stderr).not.toContain(os.tmpdir());
+  });
+});
+
+describe("FAILMAP_ORGANISATION: one stack out of many", () => {
+  const files = { "faalkaart.yaml": exampleText(), "failmap-uk.yaml": exampleText("failmap-uk") };
+
+  it("synthesizes only the named organisation's stack", () => {
+    const run = runApp(files, { FAILMAP_ORGANISATION: "failmap-uk" });
+    expect(run.status).toBe(0);
+    expect(run.written).toContain(path.join("stacks", "org-failmap-uk", "cdk.tf.json"));
+    expect(run.written.filter((f) => String(f).startsWith(path.join("stacks", "org-faalkaart")))).toEqual([]);
+    expect(run.stdout).not.toContain("org-faalkaart");
+  });
+
+  it("still validates every file: a bad other file stops it", () => {
+    const bad = { ...files, "faalkaart.yaml": exampleText().replace("hostmaster@faalkaart.nl", "nope") };
+    const run = runApp(bad, { FAILMAP_ORGANISATION: "failmap-uk" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/faalkaart\.yaml:\d+: acme\.email: /);
+    expect(run.written).toEqual([]);
+  });
+
+  it("names the known organisations when the name is unknown", () => {
+    const run = runApp(files, { FAILMAP_ORGANISATION: "faalkart" });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      "FAILMAP_ORGANISATION: No organisation 'faalkart' in organisations (known: faalkaart, failmap-uk); " +
+        "the name is the file name without .yaml",
+    );
     expect(run.written).toEqual([]);
   });
 });
