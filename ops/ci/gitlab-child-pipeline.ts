@@ -7,8 +7,13 @@ const SUMMARY = "plan-summary.md";
 const summarise = (title: string, file: string) =>
   `npx tsx scripts/operator/plan-summary.ts --title "${title}" ${file} > ${SUMMARY}`;
 
-/** The steps of one organisation's job; the name is schema-checked (lower case, digits, dashes). */
+/** One organisation's job: its steps, and FAILMAP_ORGANISATION so that its synth builds that stack only. */
 function jobFor(mode: PipelineMode, org: string): Record<string, unknown> {
+  return { ...stepsFor(mode, org), variables: { FAILMAP_ORGANISATION: org } };
+}
+
+/** The steps of one organisation's job; the name is schema-checked (lower case, digits, dashes). */
+function stepsFor(mode: PipelineMode, org: string): Record<string, unknown> {
   const stack = `org-${org}`;
   const preflight = `npx tsx scripts/operator/doctor.ts ${org}`;
   const artifacts = (...paths: string[]) => ({ when: "always", expose_as: `${mode} ${stack}`, paths });
@@ -60,7 +65,6 @@ export function renderChildPipeline(mode: PipelineMode, organisations: readonly 
     ".failmap": {
       image: "node:20-bookworm",
       variables: {
-        TERRAFORM_VERSION: "1.11.4",
         CHECKPOINT_DISABLE: "1",
         SSH_AUTH_SOCK: "/tmp/failmap-ssh-agent.sock",
         npm_config_cache: "$CI_PROJECT_DIR/.npm",

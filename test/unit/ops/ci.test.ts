@@ -1,8 +1,10 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import { PIPELINE_MODES, renderChildPipeline } from "../../../ops/ci/gitlab-child-pipeline";
+import { actionlint, gitlabCiLint } from "../../../ops/ci/linters";
 import { organisationNames } from "../../../ops/organisations/select";
 
 const ROOT = path.resolve(__dirname, "../../..");
@@ -93,6 +95,12 @@ describe("GitHub Actions", () => {
     expect((workflow.on as Json).schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
   });
 
+  test("each per-organisation job synthesizes its own organisation only", () => {
+    for (const id of ["plan", "deploy", "renew"]) {
+      expect([id, (jobs[id].env as Json).FAILMAP_ORGANISATION]).toEqual([id, "${{ matrix.org }}"]);
+    }
+  });
+
   test("the local prepare action is a composite whose run steps name their shell", () => {
     const action = parseStrict(read(".github/actions/prepare/action.yml"), "action.yml");
     const runs = action.runs as { using: string; steps: Json[] };
@@ -154,6 +162,13 @@ describe("GitLab CI", () => {
     }
   });
 
+  test.each(PIPELINE_MODES)("each %s job synthesizes its own organisation only", (mode) => {
+    const child = parseStrict(renderChildPipeline(mode, ["faalkaart", "failmap-uk"]), `${mode} child`);
+    for (const org of ["faalkaart", "failmap-uk"]) {
+      expect(child[`${mode} org-${org}`]).toMatchObject({ variables: { FAILMAP_ORGANISATION: org } });
+    }
+  });
+
   test("deploys are manual, per organisation environment, one at a time per organisation", () => {
     const child = parseStrict(renderChildPipeline("deploy", ["faalkaart"]), "deploy child");
     expect(child["deploy org-faalkaart"]).toMatchObject({
@@ -163,4 +178,52 @@ describe("GitLab CI", () => {
       resource_group: "org-faalkaart",
     });
   });
+});
+
+describe("the CI definitions pass their linters", () => {
+  const workflows = fs
+    .readdirSync(path.join(ROOT, ".github/workflows"))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => `.github/workflows/${f}`);
+
+  test("actionlint: every GitHub workflow, the local actions it uses and its run scripts (shellcheck)", () => {
+    expect(workflows.length).toBeGreaterThan(0);
+    expect(actionlint(workflows)).toEqual({ status: 0, output: "" });
+  }, 300_000);
+
+  test("actionlint finds a mistake when there is one", () => {
+    const text = read(".github/workflows/failmap.yml").replace("needs: organisations", "needs: organisation");
+    const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "actionlint-")), "broken.yml");
+    fs.writeFileSync(copy, text);
+    try {
+      const result = actionlint([copy]);
+      expect(result.status).toBe(1);
+      expect(result.output).toContain('job "plan" needs job "organisation" which does not exist');
+    } finally {
+      fs.rmSync(path.dirname(copy), { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  const pipelines: [string, string][] = [
+    [".gitlab-ci.yml", read(".gitlab-ci.yml")],
+    ...PIPELINE_MODES.map((mode): [string, string] => [
+      `the ${mode} child pipeline`,
+      renderChildPipeline(mode, yamlFiles),
+    ]),
+  ];
+  test.each(pipelines)(
+    "gitlab-ci-local: %s expands and passes GitLab's CI schema",
+    (_name, yaml) => {
+      const result = gitlabCiLint(yaml);
+      expect([result.status, result.output]).toEqual([0, expect.stringContaining("json schema validated")]);
+    },
+    60_000,
+  );
+
+  test("gitlab-ci-local refuses what GitLab would", () => {
+    const yaml = renderChildPipeline("deploy", ["faalkaart"]).replace("when: manual", "when: sometimes");
+    const result = gitlabCiLint(yaml);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain("'when' property must be one of");
+  }, 60_000);
 });
