@@ -15,8 +15,8 @@ export interface LoadedOrganisation {
 
 export interface LoadOptions {
   /**
-   * Where warnings go. By default they are printed on stderr, so every synth shows them; doctor takes them
-   * into its own report instead.
+   * Where warnings go. By default they are printed, so every synth shows them; doctor takes them into its
+   * own report instead.
    */
   readonly onWarning?: (warning: ConfigProblem) => void;
 }
@@ -28,7 +28,8 @@ const EDITOR_SCHEMA = "organisation.schema.json";
 /** Names that look meant as organisation files: refused rather than skipped without a word. */
 const LOOKS_LIKE_CONFIG = /\.(ya?ml|json)$/i;
 
-const printWarning = (warning: ConfigProblem) => console.error(formatWarning(warning));
+// On stdout, as the synth's other notices: cdktf labels everything on the app's stderr "[ERROR]".
+const printWarning = (warning: ConfigProblem) => console.log(formatWarning(warning));
 
 /**
  * Loads and validates every organisations/*.yaml. All files are checked before anything is returned, and

@@ -116,7 +116,9 @@ const round = (euros: number) => Math.round(euros * 100) / 100;
 
 export function renderEstimates(estimates: readonly Estimate[], prices: PriceTable): string {
   const euros = (n: number) => n.toFixed(2).padStart(8);
-  const out = [`Monthly cost in EUR excluding VAT (${prices.origin})`, ""];
+  const out = [`Monthly cost in EUR excluding VAT (${prices.origin})`];
+  if (prices.caveat) out.push(`Note: ${prices.caveat}`);
+  out.push("");
   for (const e of estimates) {
     const width = Math.max(...e.lines.map((l) => l.item.length)) + 2;
     const detailWidth = Math.max(...e.lines.map((l) => l.detail.length)) + 2;

@@ -4,6 +4,8 @@ import committed from "./prices.json";
 export interface PriceTable {
   /** Where the prices come from, for the report: the committed file's date, or the live API. */
   readonly origin: string;
+  /** What the reader should know about these prices before trusting them (the committed table's age). */
+  readonly caveat?: string;
   readonly backupPercentage: number;
   readonly primaryIpv4Monthly: Readonly<Record<string, number>>;
   readonly volumePerGbMonthly: number;
@@ -13,7 +15,38 @@ export interface PriceTable {
 export const COMMITTED_PRICES_FILE = "ops/cost/prices.json";
 
 export function committedPrices(): PriceTable {
-  return { ...committed, origin: `${COMMITTED_PRICES_FILE}, prices as of ${committed.pricesAsOf}` };
+  return {
+    ...committed,
+    origin: `${COMMITTED_PRICES_FILE}, prices as of ${committed.pricesAsOf}`,
+    caveat: committed.caveat,
+  };
+}
+
+/** Why a request failed, down to the network error fetch wraps ("fetch failed: ENOTFOUND api.hetzner.cloud"). */
+function reasonOf(error: unknown): string {
+  const e = error as Error & { cause?: { code?: string; hostname?: string; message?: string } };
+  const cause = e.cause && [e.cause.code ?? e.cause.message, e.cause.hostname].filter(Boolean).join(" ");
+  return cause ? `${e.message}: ${cause}` : e.message;
+}
+
+/**
+ * Today's prices when a token is given and the API answers; otherwise the committed table, and when the API
+ * was asked and failed, an origin that says so and why.
+ */
+export async function currentPrices(
+  token: string | undefined,
+  fetchImpl: typeof fetch = fetch,
+): Promise<PriceTable> {
+  const table = committedPrices();
+  if (!token) return table;
+  try {
+    return await livePrices(token, fetchImpl);
+  } catch (error) {
+    return {
+      ...table,
+      origin: `${table.origin}, because live prices could not be read (${reasonOf(error)})`,
+    };
+  }
 }
 
 /** The parts of GET https://api.hetzner.cloud/v1/pricing that a cost estimate reads. */

@@ -1,5 +1,6 @@
 import type { LoadedOrganisation } from "../../config/load";
 import { backendSettings } from "../../stacks/backend-settings";
+import { checkConfigWarnings } from "./config-warnings";
 import { checkEnvironment } from "./environment";
 import type { Finding } from "./finding";
 import { checkImages } from "./images";
@@ -15,11 +16,10 @@ export interface DoctorEnvironment {
   readonly head: Head;
 }
 
-export async function runDoctor(
-  { organisation: org }: LoadedOrganisation,
-  world: DoctorEnvironment,
-): Promise<Finding[]> {
+export async function runDoctor(loaded: LoadedOrganisation, world: DoctorEnvironment): Promise<Finding[]> {
+  const org = loaded.organisation;
   return [
+    ...checkConfigWarnings(loaded),
     ...checkEnvironment(org, world.env),
     checkAgentKeys(org, await world.agentKeys()),
     await checkStateBucket(backendSettings(org, world.env), world.head),

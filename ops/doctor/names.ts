@@ -1,12 +1,10 @@
 import type { Organisation } from "../../config/schema";
+import { inZone } from "../../config/name-checks";
 import { namesOf } from "../../config/semantic-checks";
 import { ok, problem, warning, type Finding } from "./finding";
 
 /** Resolves a name to its addresses; an empty list when it does not resolve. */
 export type Resolver = (name: string) => Promise<string[]>;
-
-const inZone = (name: string, zone: string | undefined) =>
-  zone !== undefined && (name === zone || name.endsWith(`.${zone}`));
 
 /**
  * Certificates (DNS-01 aside), bootstrap and the docker provider all reach the server by name. Names in

@@ -1,4 +1,5 @@
-import type { BackendSettings } from "../../stacks/backend-settings";
+import { stateEndpointProblem } from "../../config/state-endpoint";
+import { STATE_ENV, type BackendSettings } from "../../stacks/backend-settings";
 import { ok, problem, warning, type Finding } from "./finding";
 
 /** An HTTP HEAD that returns the status code, and throws when nothing answers. */
@@ -19,6 +20,14 @@ export async function checkStateBucket(settings: BackendSettings, head: Head): P
     return warning(
       `state is kept in a local file (${settings.path}): fine for a first try, lost with this machine`,
       "create a bucket and set FAILMAP_STATE_BUCKET (see docs/hosting.md)",
+    );
+  }
+  // The file's state.endpoint is checked when it is loaded; the environment can still override it.
+  const plaintext = settings.endpoint && stateEndpointProblem(settings.endpoint);
+  if (plaintext) {
+    return problem(
+      `the state endpoint ${settings.endpoint} (${STATE_ENV.endpoint} or state.endpoint) ${plaintext}`,
+      `set ${STATE_ENV.endpoint} to the https:// address of the object storage`,
     );
   }
   const url = bucketUrl(settings);

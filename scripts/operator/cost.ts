@@ -1,13 +1,12 @@
 // Monthly Hetzner cost per organisation: `npm run cost [-- <organisation>]`. Uses live prices when
-// HCLOUD_TOKEN is set, the committed ops/cost/prices.json otherwise.
+// HCLOUD_TOKEN is set and the API answers, the committed ops/cost/prices.json otherwise (and says which).
 import { estimate, renderEstimates } from "../../ops/cost/estimate";
-import { committedPrices, livePrices } from "../../ops/cost/price-table";
+import { currentPrices } from "../../ops/cost/price-table";
 import { selectOrganisations } from "../../ops/organisations/select";
 
 async function main([name]: string[]): Promise<void> {
   const organisations = selectOrganisations(name);
-  const token = process.env.HCLOUD_TOKEN;
-  const prices = token ? await livePrices(token) : committedPrices();
+  const prices = await currentPrices(process.env.HCLOUD_TOKEN);
   process.stdout.write(
     renderEstimates(
       organisations.map((o) => estimate(o, prices)),

@@ -576,10 +576,10 @@ describe("risky settings an operator may want are accepted with a loud warning",
 
   it("prints the warnings at synth, and a file it does not read, and still synthesizes", async () => {
     const run = await runApp({ "faalkaart.yaml": worldOpen, "NOTES.txt": "not an organisation" });
-    expect(run.stderr).toMatch(
+    expect(run.stdout).toMatch(
       /warning: \S*faalkaart\.yaml:\d+: sshAllowedNetworks\.2: 0\.0\.0\.0\/0 opens SSH/,
     );
-    expect(run.stderr).toMatch(
+    expect(run.stdout).toMatch(
       /warning: \S*NOTES\.txt: is not read: only \*\.yaml files in \S+ are organisation files/,
     );
     expect(run.status).toBe(0);

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { loadOrganisations, type LoadedOrganisation } from "../../../config/load";
 import { estimate, priceOf, renderEstimates } from "../../../ops/cost/estimate";
-import { committedPrices, livePrices } from "../../../ops/cost/price-table";
+import { committedPrices, currentPrices, livePrices } from "../../../ops/cost/price-table";
 
 const [faalkaart, failmapUk] = loadOrganisations(path.join(__dirname, "../../../organisations"));
 const prices = committedPrices();
@@ -52,6 +52,33 @@ describe("npm run cost", () => {
     expect(
       priceOf({ kind: "volume", label: "volume data", field: "f", sizeGb: 100 }, prices, "f.yaml")[0].monthly,
     ).toBe(4.4);
+  });
+
+  test("says how old the committed table is and where to get today's prices", () => {
+    const report = renderEstimates([estimate(faalkaart, prices)], prices);
+    expect(report).toMatch(
+      /^Monthly cost in EUR excluding VAT \(ops\/cost\/prices\.json, prices as of 2025-01-01\)\nNote: Out of date: .*HCLOUD_TOKEN/,
+    );
+  });
+
+  test("falls back to the dated table when the API is unreachable, and says so", async () => {
+    const unreachable = jest.fn(async () => {
+      throw new TypeError("fetch failed", { cause: { code: "ENOTFOUND", hostname: "api.hetzner.cloud" } });
+    });
+    const fallback = await currentPrices("secret-token", unreachable as unknown as typeof fetch);
+    expect(unreachable).toHaveBeenCalled();
+    expect(estimate(faalkaart, fallback).total).toBe(12.95);
+    expect(renderEstimates([estimate(faalkaart, fallback)], fallback)).toContain(
+      "(ops/cost/prices.json, prices as of 2025-01-01, because live prices could not be read (fetch failed: ENOTFOUND api.hetzner.cloud))",
+    );
+  });
+
+  test("falls back too when the API refuses the token", async () => {
+    const refused = async () => new Response("{}", { status: 401 });
+    const fallback = await currentPrices("wrong", refused as unknown as typeof fetch);
+    expect(fallback.origin).toContain(
+      "the Hetzner API answered HTTP 401 for /v1/pricing; check HCLOUD_TOKEN",
+    );
   });
 
   test("reads live prices from the Hetzner API when a token is given", async () => {

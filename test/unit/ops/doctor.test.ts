@@ -1,7 +1,9 @@
 import path from "node:path";
-import { loadOrganisations, type LoadedOrganisation } from "../../../config/load";
+import { stringify } from "yaml";
+import { loadFiles, loadOrganisations, type LoadedOrganisation } from "../../../config/load";
 import { renderFindings, runDoctor, type DoctorEnvironment } from "../../../ops/doctor/doctor";
 import { requiredVariables } from "../../../ops/env/required";
+import { exampleData } from "../../support/organisations";
 
 const [faalkaart, failmapUk] = loadOrganisations(path.join(__dirname, "../../../organisations"));
 const JOHAN_KEY = faalkaart.organisation.users[0].keys[0];
@@ -110,6 +112,44 @@ describe("npm run doctor", () => {
     expect((await problems(faalkaart, world({ env })))[0].message).toBe(
       "org-faalkaart keeps its state in a local file, which is lost when this CI job ends",
     );
+  });
+});
+
+describe("npm run doctor on risky settings the file may hold on purpose", () => {
+  test("SSH open to the whole internet is a warning naming the file, line and field, as at synth", async () => {
+    const data: Record<string, any> = exampleData();
+    data.sshAllowedNetworks.push("0.0.0.0/0");
+    const [open] = loadFiles([{ file: "organisations/faalkaart.yaml", text: stringify(data) }]);
+    const findings = await runDoctor(open, world());
+    expect(findings.filter((f) => f.level === "warning")).toContainEqual({
+      level: "warning",
+      message: expect.stringMatching(
+        /^organisations\/faalkaart\.yaml:\d+: sshAllowedNetworks\.2: 0\.0\.0\.0\/0 opens SSH .* to the whole internet/,
+      ),
+      fix: expect.stringContaining("on purpose"),
+    });
+    expect(renderFindings(open, findings)).toMatch(
+      /! organisations\/faalkaart\.yaml:\d+: sshAllowedNetworks\.2/,
+    );
+    expect((await runDoctor(faalkaart, world())).map((f) => f.message)).not.toContainEqual(
+      expect.stringContaining("opens SSH"),
+    );
+  });
+
+  test("a plaintext state endpoint from the environment is a problem, and is not contacted", async () => {
+    const head = jest.fn(async () => 403);
+    const env = { ...world().env, FAILMAP_STATE_ENDPOINT: "http://fsn1.your-objectstorage.com" };
+    const found = await problems(faalkaart, world({ env, head }));
+    expect(found).toEqual([
+      {
+        level: "problem",
+        message: expect.stringContaining(
+          "the state endpoint http://fsn1.your-objectstorage.com (FAILMAP_STATE_ENDPOINT or state.endpoint) is http:// to fsn1.your-objectstorage.com: the state holds the private CA key and every password",
+        ),
+        fix: "set FAILMAP_STATE_ENDPOINT to the https:// address of the object storage",
+      },
+    ]);
+    expect(head).not.toHaveBeenCalled();
   });
 });
 
