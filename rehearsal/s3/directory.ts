@@ -27,17 +27,26 @@ function writeAtomically(file: string, content: string | Buffer): void {
   fs.renameSync(temporary, file);
 }
 
+/** The objects `directory` holds for `bucket`, as keepInDirectory wrote them. */
+export function readDirectory(directory: string, bucket: string): Map<string, StoredObject> {
+  const folder = path.join(directory, bucket);
+  const objects = new Map<string, StoredObject>();
+  if (!fs.existsSync(folder)) return objects;
+  for (const name of fs.readdirSync(folder).filter((n) => n.endsWith(".json"))) {
+    const { key, lastModified, ...rest } = JSON.parse(
+      fs.readFileSync(path.join(folder, name), "utf8"),
+    ) as Metadata;
+    const body = fs.readFileSync(path.join(folder, name.replace(/\.json$/, ".data")));
+    objects.set(key, { ...rest, body, lastModified: new Date(lastModified) });
+  }
+  return objects;
+}
+
 /** Loads what `directory` holds into `store`, then writes every change back before it is answered. */
 export function keepInDirectory(store: ObjectStore, directory: string): void {
   for (const bucket of store.bucketNames()) {
-    const folder = path.join(directory, bucket);
-    fs.mkdirSync(folder, { recursive: true });
-    for (const name of fs.readdirSync(folder).filter((n) => n.endsWith(".json"))) {
-      const metadata = JSON.parse(fs.readFileSync(path.join(folder, name), "utf8")) as Metadata;
-      const body = fs.readFileSync(path.join(folder, name.replace(/\.json$/, ".data")));
-      const { key, lastModified, ...rest } = metadata;
-      store.restore(bucket, key, { ...rest, body, lastModified: new Date(lastModified) });
-    }
+    fs.mkdirSync(path.join(directory, bucket), { recursive: true });
+    for (const [key, object] of readDirectory(directory, bucket)) store.restore(bucket, key, object);
   }
   store.onChange((bucket, key, object) => {
     const base = baseName(directory, bucket, key);

@@ -78,6 +78,13 @@ export function verifySignature(request: http.IncomingMessage, body: Buffer, cre
     );
   }
   const payloadHash = headerValue(request, "x-amz-content-sha256");
+  if (!payloadHash) {
+    throw new S3Error(
+      400,
+      "InvalidRequest",
+      "Missing required header for this request: x-amz-content-sha256",
+    );
+  }
   if (/^[0-9a-f]{64}$/.test(payloadHash) && payloadHash !== sha256Hex(body)) {
     throw new S3Error(
       400,
