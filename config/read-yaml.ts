@@ -8,6 +8,8 @@ import type { ConfigProblem } from "./errors";
  */
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_ALIASES = 50;
+/** yaml's maxAliasCount: how far aliases may multiply the data (aliases used × aliases inside each). */
+export const MAX_ALIAS_EXPANSION = 100;
 
 export type ReadYaml =
   | { ok: true; doc: Document; data: unknown; lineOf: (offset: number) => number }
@@ -67,7 +69,7 @@ export function readYaml(file: string, text: string): ReadYaml {
     );
   }
   try {
-    return { ok: true, doc, data: doc.toJS(), lineOf };
+    return { ok: true, doc, data: doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION }), lineOf };
   } catch (error) {
     // yaml refuses aliases that expand to far more data than the file holds (an "alias bomb").
     if (!(error instanceof ReferenceError)) throw error;
