@@ -1,7 +1,5 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { keepInDirectory } from "./directory";
-import { ObjectStore } from "./objects";
 import { createS3Server, type RequestRecord } from "./server";
 import { REHEARSAL_CREDENTIALS } from "./signature";
 
@@ -13,7 +11,8 @@ A local S3 for Terraform state (path-style) that enforces the s3 backend's lock 
   --port N           port to listen on (default: any free port)
   --bucket NAME      a bucket that exists (repeatable; default: failmap-state)
   --dir D            keep the objects in D, so that a restart finds them again (default: memory only)
-  --cert FILE        PEM certificate: serve HTTPS (with --key). Terraform trusts its CA through AWS_CA_BUNDLE
+  --cert FILE        PEM certificate: serve HTTPS (with --key). Terraform trusts its CA through AWS_CA_BUNDLE;
+                     it must name the endpoint's host (an IP SAN for 127.0.0.1, or DNS:localhost)
   --key FILE         PEM private key of --cert
   --access-key ID    the access key id to accept (default: $AWS_ACCESS_KEY_ID, else ${REHEARSAL_CREDENTIALS.accessKeyId})
   --secret-key KEY   its secret (default: $AWS_SECRET_ACCESS_KEY, else a fixed rehearsal secret)
@@ -65,11 +64,9 @@ function main(): void {
     }
   }
 
-  const store = new ObjectStore(values.bucket);
-  if (values.dir) keepInDirectory(store, values.dir);
   const s3 = createS3Server({
     buckets: values.bucket,
-    store,
+    directory: values.dir,
     credentials: { accessKeyId: values["access-key"], secretAccessKey: values["secret-key"] },
     tls:
       values.cert && values.key

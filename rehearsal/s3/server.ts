@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { keepInDirectory } from "./directory";
 import { S3Error } from "./errors";
 import { ObjectStore } from "./objects";
 import { errorReply, handle, type S3Reply } from "./operations";
@@ -45,8 +46,11 @@ export interface S3ServerOptions {
   readonly credentials?: Credentials;
   /** PEM certificate and key: serve HTTPS. Without them the server speaks plain HTTP. */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
-  /** Default: objects in memory only. */
-  readonly store?: ObjectStore;
+  /**
+   * Keep the objects in this directory, so that a restart finds them again.
+   * @default objects in memory only
+   */
+  readonly directory?: string;
   /** Called once per answered request, e.g. to log the calls a client makes. */
   readonly onRequest?: (record: RequestRecord) => void;
 }
@@ -69,7 +73,8 @@ export interface S3Server {
 }
 
 export function createS3Server(options: S3ServerOptions): S3Server {
-  const store = options.store ?? new ObjectStore(options.buckets);
+  const store = new ObjectStore(options.buckets);
+  if (options.directory) keepInDirectory(store, options.directory);
   let requestCount = 0;
 
   const listener: http.RequestListener = (request, response) => {

@@ -89,15 +89,7 @@ it("keeps the state at the backend key, encrypted at rest as asked, and state pu
 }, 120_000);
 
 it("refuses a second run while an apply holds the lock, names the holder, and frees the lock at the end", async () => {
-  const apply = workdir.start([
-    "apply",
-    "-auto-approve",
-    "-input=false",
-    "-var",
-    "hold=held",
-    "-var",
-    "hold_seconds=5",
-  ]);
+  const apply = workdir.applyHoldingLock("held", 5);
   try {
     const lock = await lockAppears();
     expect(lock.Operation).toBe("OperationTypeApply");
@@ -123,15 +115,7 @@ it("refuses a second run while an apply holds the lock, names the holder, and fr
 }, 120_000);
 
 it("force-unlock frees a lock left behind by a killed apply", async () => {
-  const apply = workdir.start([
-    "apply",
-    "-auto-approve",
-    "-input=false",
-    "-var",
-    "hold=killed",
-    "-var",
-    "hold_seconds=300",
-  ]);
+  const apply = workdir.applyHoldingLock("killed", 300);
   const lock = await lockAppears();
   apply.kill();
   await apply.finished;

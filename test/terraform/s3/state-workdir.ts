@@ -71,6 +71,19 @@ export class StateWorkdir {
     return runTerraform([...args, "-no-color"], this.dir, { ...this.baseEnv, ...env });
   }
 
+  /** An apply that replaces terraform_data.hold (when `hold` is new) and keeps the lock for `seconds`. */
+  applyHoldingLock(hold: string, seconds: number): BackgroundRun {
+    return this.start([
+      "apply",
+      "-auto-approve",
+      "-input=false",
+      "-var",
+      `hold=${hold}`,
+      "-var",
+      `hold_seconds=${seconds}`,
+    ]);
+  }
+
   /** Starts terraform in a process group of its own, so that kill() also ends its provisioners. */
   start(args: readonly string[]): BackgroundRun {
     const env = { ...this.baseEnv, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
