@@ -97,17 +97,20 @@ export class HcloudState {
     primaryIps: string[];
     rrsets: string[];
   } {
-    const names = (records: { name: string }[]) => records.map((r) => r.name);
+    const names = (records: { name: string }[]) => records.map((r) => r.name).sort();
     return {
       servers: names(this.servers.records.all()),
       firewalls: names(this.firewalls.records.all()),
       sshKeys: names(this.sshKeys.records.all()),
       primaryIps: names(this.primaryIps.records.all()),
-      rrsets: this.zones.records.all().flatMap((zone) =>
-        Object.values(zone.rrsets)
-          .filter((r) => !(r.name === "@" && (r.type === "SOA" || r.type === "NS")))
-          .map((r) => `${zone.name} ${r.name}/${r.type}`),
-      ),
+      rrsets: this.zones.records
+        .all()
+        .flatMap((zone) =>
+          Object.values(zone.rrsets)
+            .filter((r) => !(r.name === "@" && (r.type === "SOA" || r.type === "NS")))
+            .map((r) => `${zone.name} ${r.name}/${r.type}`),
+        )
+        .sort(),
     };
   }
 
