@@ -85,15 +85,18 @@ export class Views {
       status: server.status,
       created: server.created,
       public_net: {
-        ipv4: ipv4 && {
-          id: ipv4.id,
-          ip: ipv4.ip,
-          blocked: false,
-          dns_ptr:
-            ipv4.dns_ptr[0]?.dns_ptr ??
-            `static.${ipv4.ip.split(".").reverse().join(".")}.clients.your-server.de`,
-        },
-        ipv6: ipv6 && { id: ipv6.id, ip: ipv6.ip, blocked: false, dns_ptr: ipv6.dns_ptr },
+        // Hetzner answers null for an address the server has not (public_net without IPv4 or IPv6).
+        ipv4: ipv4
+          ? {
+              id: ipv4.id,
+              ip: ipv4.ip,
+              blocked: false,
+              dns_ptr:
+                ipv4.dns_ptr[0]?.dns_ptr ??
+                `static.${ipv4.ip.split(".").reverse().join(".")}.clients.your-server.de`,
+            }
+          : null,
+        ipv6: ipv6 ? { id: ipv6.id, ip: ipv6.ip, blocked: false, dns_ptr: ipv6.dns_ptr } : null,
         floating_ips: [],
         firewalls: firewalls.firewallsOf(server).map((f) => ({ id: f.id, status: "applied" })),
       },

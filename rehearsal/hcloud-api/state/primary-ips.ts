@@ -156,12 +156,11 @@ export class PrimaryIps {
     return this.actions.succeeded("change_dns_ptr", resources(primaryIp));
   }
 
+  /** An assigned primary IP is unassigned on the way, which needs its server powered off (Hetzner's rule). */
   delete(id: number): void {
     const ip = this.records.get(id);
     if (ip.protection.delete) throw new ApiError("protected", "primary IP deletion is protected");
-    if (ip.assignee_id !== null) {
-      throw new ApiError("primary_ip_assigned", `primary IP ${id} is assigned to server ${ip.assignee_id}`);
-    }
+    if (ip.assignee_id !== null) this.requireStopped(this.servers.server(ip.assignee_id));
     this.records.delete(id);
     this.context.changed();
   }

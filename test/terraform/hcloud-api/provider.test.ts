@@ -39,7 +39,7 @@ beforeEach(async () => {
 
 afterEach(() => api?.stop());
 
-function stack(options: { protect: boolean; keys?: string[] }): object {
+function stack(options: { protect: boolean; keys?: string[]; httpsPort?: string }): object {
   const keys = options.keys ?? ["johan"];
   return {
     terraform: { required_providers: { hcloud: { source: "hetznercloud/hcloud", version: "1.64.0" } } },
@@ -57,10 +57,31 @@ function stack(options: { protect: boolean; keys?: string[] }): object {
           labels: { organisation: "example", "managed-by": "cdktf" },
           rule: [
             { direction: "in", protocol: "tcp", port: "22", source_ips: ["192.0.2.0/24", "2001:DB8::/32"] },
-            { direction: "in", protocol: "tcp", port: "443", source_ips: ["0.0.0.0/0", "::/0"] },
+            {
+              direction: "in",
+              protocol: "tcp",
+              port: options.httpsPort ?? "443",
+              source_ips: ["0.0.0.0/0", "::/0"],
+            },
           ],
         },
       },
+      // As the stacks make them: addresses that outlive a replaced server, so that firewalls and DNS can
+      // name them before the server exists.
+      hcloud_primary_ip: Object.fromEntries(
+        ["ipv4", "ipv6"].map((type) => [
+          type,
+          {
+            name: `faalserver.example.org-${type}`,
+            type,
+            location: "nbg1",
+            assignee_type: "server",
+            auto_delete: false,
+            delete_protection: options.protect,
+            labels: { organisation: "example" },
+          },
+        ]),
+      ),
       hcloud_server: {
         main: {
           name: "faalserver.example.org",
@@ -74,7 +95,14 @@ function stack(options: { protect: boolean; keys?: string[] }): object {
           ssh_keys: keys.map((k) => `\${hcloud_ssh_key.${k}.id}`),
           firewall_ids: ["${hcloud_firewall.main.id}"],
           user_data: "#cloud-config\nhostname: faalserver\n",
-          public_net: [{ ipv4_enabled: true, ipv6_enabled: true }],
+          public_net: [
+            {
+              ipv4_enabled: true,
+              ipv4: "${hcloud_primary_ip.ipv4.id}",
+              ipv6_enabled: true,
+              ipv6: "${hcloud_primary_ip.ipv6.id}",
+            },
+          ],
         },
       },
       hcloud_zone_rrset: {
@@ -83,18 +111,21 @@ function stack(options: { protect: boolean; keys?: string[] }): object {
           name: "faalserver",
           type: "A",
           ttl: 300,
-          records: [{ value: "${hcloud_server.main.ipv4_address}", comment: "failmap main" }],
+          records: [{ value: "${hcloud_primary_ip.ipv4.ip_address}", comment: "failmap main" }],
         },
         aaaa: {
           zone: "example.org",
           name: "faalserver",
           type: "AAAA",
           ttl: 300,
-          records: [{ value: "${hcloud_server.main.ipv6_address}" }],
+          records: [{ value: "${cidrhost(hcloud_primary_ip.ipv6.ip_network, 1)}" }],
         },
       },
     },
-    output: { ipv4: { value: "${hcloud_server.main.ipv4_address}" } },
+    output: {
+      ipv4: { value: "${hcloud_server.main.ipv4_address}" },
+      ipv6: { value: "${hcloud_server.main.ipv6_address}" },
+    },
   };
 }
 
@@ -121,17 +152,26 @@ test("apply creates the stack, a second plan is empty, and destroy needs the pro
     ok(work.dir, "init", "-input=false");
     ok(work.dir, "apply", "-auto-approve", "-input=false");
     expect(ok(work.dir, "output", "-raw", "ipv4")).toMatch(/^10\.250\.8\.\d+$/);
+    expect(ok(work.dir, "output", "-raw", "ipv6")).toMatch(/^fd00:fa11:0:[0-9a-f]+::1$/);
     const leftovers = (await api.get("/__rehearsal/state")).leftovers;
     expect(leftovers).toEqual({
       servers: ["faalserver.example.org"],
       firewalls: ["example-main"],
       sshKeys: ["example-johan"],
-      primaryIps: [expect.stringMatching(/^primary_ip-/), expect.stringMatching(/^primary_ip-/)],
+      primaryIps: ["faalserver.example.org-ipv4", "faalserver.example.org-ipv6"],
       rrsets: ["example.org faalserver/A", "example.org faalserver/AAAA"],
     });
 
     const plan = terraform(work.dir, "plan", "-detailed-exitcode", "-input=false");
     expect({ status: plan.status, output: plan.stdout }).toMatchObject({ status: 0 });
+
+    // A changed rule goes through set_rules; the plan after it is empty again.
+    writeFileSync(
+      path.join(work.dir, "main.tf.json"),
+      JSON.stringify(stack({ protect: true, httpsPort: "8443" })),
+    );
+    expect(ok(work.dir, "apply", "-auto-approve", "-input=false")).toMatch(/0 added, 1 changed, 0 destroyed/);
+    expect(terraform(work.dir, "plan", "-detailed-exitcode", "-input=false").status).toBe(0);
 
     const refused = terraform(work.dir, "destroy", "-auto-approve", "-input=false");
     expect(refused.status).not.toBe(0);

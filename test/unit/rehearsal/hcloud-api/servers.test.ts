@@ -205,3 +205,20 @@ test("a server created with a primary IP of its own keeps that IP when deleted; 
   expect(kept.assignee_id).toBeNull();
   expect(cloud.api.state.leftovers().primaryIps).toEqual(["main-v4"]);
 });
+
+test("a protected primary IP cannot be deleted; an assigned one only once its server is off", async () => {
+  const create = { type: "ipv4", location: "nbg1", assignee_type: "server" };
+  const ip = (await cloud.call("POST", "/primary_ips", { ...create, name: "main-v4" })).body.primary_ip;
+  const server = await createdServer({ public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: ip.id } });
+  await cloud.call("POST", `/primary_ips/${ip.id}/actions/change_protection`, { delete: true });
+
+  expect((await cloud.call("DELETE", `/primary_ips/${ip.id}`)).body.error.code).toBe("protected");
+  await cloud.call("POST", `/primary_ips/${ip.id}/actions/change_protection`, { delete: false });
+  expect((await cloud.call("DELETE", `/primary_ips/${ip.id}`)).body.error.code).toBe("server_not_stopped");
+
+  const off = await cloud.call("POST", `/servers/${server.id}/actions/poweroff`);
+  await machines.settle();
+  await cloud.waitFor(off.body.action.id);
+  expect((await cloud.call("DELETE", `/primary_ips/${ip.id}`)).status).toBe(204);
+  expect((await cloud.call("GET", `/servers/${server.id}`)).body.server.public_net.ipv4).toBeNull();
+});
