@@ -4,7 +4,7 @@ import { formatWarning, OrganisationConfigError, type ConfigProblem } from "./er
 import { parseOrganisation } from "./parse";
 import { sizeProblem } from "./read-yaml";
 import type { Organisation } from "./schema";
-import { namesOf } from "./semantic-checks";
+import { siteNamesOf } from "./model/site-names";
 
 export interface LoadedOrganisation {
   readonly file: string;
@@ -103,7 +103,7 @@ function crossOrganisationProblems(loaded: readonly LoadedOrganisation[]): Confi
       });
     }
     orgNames.set(org.name, file);
-    for (const { name, path: at } of namesOf(org)) {
+    for (const { name, path: at } of siteNamesOf(org)) {
       const owner = domains.get(name);
       if (owner) {
         problems.push({ file, path: at.join("."), message: `'${name}' is already claimed by ${owner}` });

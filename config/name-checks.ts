@@ -1,5 +1,6 @@
 import type { Organisation } from "./schema";
-import { namesOf, type Check } from "./semantic-checks";
+import { siteNamesOf } from "./model/site-names";
+import type { Check } from "./semantic-checks";
 
 /** Let's Encrypt's limit on names per certificate (https://letsencrypt.org/docs/rate-limits/). */
 export const MAX_NAMES_PER_CERTIFICATE = 100;
@@ -15,7 +16,7 @@ export const inZone = (name: string, zone: string | undefined): boolean =>
 export function namesOutsideZone(org: Organisation): Check[] {
   const zone = org.dnsZone;
   if (zone === undefined) return [];
-  return namesOf(org)
+  return siteNamesOf(org)
     .filter((n) => !inZone(n.name, zone))
     .map((n) => ({
       path: n.path,
@@ -26,7 +27,7 @@ export function namesOutsideZone(org: Organisation): Check[] {
 /** The main host has one certificate for every name it serves (constructs/tls/certificates.ts). */
 export function tooManyCertificateNames(org: Organisation): Check[] {
   if (org.acme.mode !== "acme") return [];
-  const names = new Set(namesOf(org).map((n) => n.name));
+  const names = new Set(siteNamesOf(org).map((n) => n.name));
   if (names.size <= MAX_NAMES_PER_CERTIFICATE) return [];
   return [
     {

@@ -1,5 +1,6 @@
 import { instancePorts } from "../constructs/app/ports";
-import { MAX_BROKER_EXPORTERS, PORTS } from "../constructs/monitoring/ports";
+import { brokerExporterPort, PORTS } from "../constructs/monitoring/ports";
+import { assignSlots, INSTANCE_SLOTS } from "./model/slots";
 import type { Check } from "./semantic-checks";
 import type { Organisation } from "./schema";
 
@@ -10,9 +11,6 @@ import type { Organisation } from "./schema";
  * too: sshd and the broker endpoint listen on every address, so they cannot share a port with a service
  * on 127.0.0.1.
  */
-
-/** One instance slot per broker exporter: the blocks and exporters of all slots stay clear of each other. */
-export const MAX_INSTANCES = MAX_BROKER_EXPORTERS;
 
 /** nginx's listen ports (constructs/webserver/webserver-config.ts defaults; the stack never changes them). */
 const NGINX = { http: 80, https: 443 } as const;
@@ -37,26 +35,26 @@ const MONITORING: readonly [keyof typeof PORTS, string][] = [
 ];
 
 /**
- * Every port the main host of `org` uses or keeps for later. Each of the MAX_INSTANCES slots keeps its
+ * Every port the main host of `org` uses or keeps for later. Each of the INSTANCE_SLOTS slots keeps its
  * block even when unused, so adding an instance never moves onto a port something else took.
  */
 export function portPlan(org: Organisation): PortUse[] {
-  const names = Object.keys(org.instances);
+  const { slots } = assignSlots(org.instances);
+  const holders = new Map([...slots].map(([instance, slot]) => [slot, instance]));
   const uses: PortUse[] = [
     { port: NGINX.http, user: "nginx (http)" },
     { port: NGINX.https, user: "nginx (https)" },
   ];
-  for (let slot = 0; slot < MAX_INSTANCES; slot++) {
-    const owner = names[slot]
-      ? `instance ${names[slot]}`
-      : `instance slot ${slot + 1} (kept for another instance)`;
+  for (let slot = 1; slot <= INSTANCE_SLOTS; slot++) {
+    const holder = holders.get(slot);
+    const owner = holder ? `instance ${holder}` : `instance slot ${slot} (kept for another instance)`;
     const ports = instancePorts(slot);
     uses.push(
       { port: ports.frontend, user: `${owner}'s frontend` },
       { port: ports.admin, user: `${owner}'s admin` },
       { port: ports.interactive, user: `${owner}'s interactive app` },
       { port: ports.broker, user: `${owner}'s broker` },
-      { port: PORTS.brokerExporterBase + slot, user: `${owner}'s broker exporter` },
+      { port: brokerExporterPort(slot), user: `${owner}'s broker exporter` },
     );
   }
   for (const [key, user] of MONITORING) uses.push({ port: PORTS[key], user });

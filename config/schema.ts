@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { hasHostBits, networkOf } from "./cidr";
 import { systemNameProblem } from "./debian-system-names";
-import { MAX_INSTANCES } from "./port-plan";
+import { INSTANCE_SLOTS } from "./model/slots";
 import { HETZNER_LOCATIONS } from "./server-catalogue";
 import { shellProblem } from "./shells";
 import { sshKeyProblem } from "./ssh-keys";
 import { stateEndpointProblem } from "./state-endpoint";
 import { timezoneProblem } from "./timezones";
-import { isScannerRole, WORKER_ROLES } from "./worker-roles";
+import { WORKER_ROLES, workerRole } from "./worker-roles";
 
 /*
  * The organisation file: everything that differs between organisations, and nothing that can be derived.
@@ -93,9 +93,8 @@ const worker = z
   })
   .transform((w) => ({
     ...w,
-    // The original's defaults: storage does database work and stays small; scanners wait on the network.
-    concurrency: w.concurrency ?? (w.role === "storage" ? 6 : w.role === "qualys" ? 40 : 20),
-    scanner: isScannerRole(w.role),
+    concurrency: w.concurrency ?? workerRole(w.role).concurrency,
+    scanner: workerRole(w.role).scanner,
   }));
 
 const instance = z.strictObject({
@@ -107,11 +106,20 @@ const instance = z.strictObject({
     .regex(IMAGE, { error: "is not a docker image reference (for example websecmap/websecmap:latest)" })
     .default("websecmap/websecmap:latest"),
   interactive: z.boolean().default(false).describe("Run the interactive app for /game/."),
-  workers: z.array(worker).default([
-    { role: "default", concurrency: 20, replicas: 1, scanner: false },
-    { role: "storage", concurrency: 6, replicas: 1, scanner: false },
-    { role: "all_internet", concurrency: 20, replicas: 1, scanner: true },
-  ]),
+  workers: z
+    .array(worker)
+    .default(() => ["default", "storage", "all_internet"].map((role) => worker.parse({ role }))),
+  slot: z
+    .number()
+    .int()
+    .min(1)
+    .max(INSTANCE_SLOTS)
+    .optional()
+    .describe(
+      "The instance's block of host ports (1-" +
+        INSTANCE_SLOTS +
+        "). Derived from the name when not set; set it to keep the ports when renaming, or to settle a clash.",
+    ),
   uwsgiWorkers: z.number().int().min(1).max(64).default(4),
   sentryDsn: z.url().optional(),
 });
@@ -226,8 +234,8 @@ export const organisationSchema = z.strictObject({
     .refine((r) => Object.keys(r).length > 0, {
       error: "needs at least one instance (for example production)",
     })
-    .refine((r) => Object.keys(r).length <= MAX_INSTANCES, {
-      error: `holds more than ${MAX_INSTANCES} instances; run more on another organisation or server`,
+    .refine((r) => Object.keys(r).length <= INSTANCE_SLOTS, {
+      error: `holds more than ${INSTANCE_SLOTS} instances; run more on another organisation or server`,
     }),
   acme,
   system: system.default(system.parse({})),

@@ -1,5 +1,7 @@
 import path from "node:path";
 import { namesOutsideZone, tooManyCertificateNames } from "./name-checks";
+import { siteNamesOf } from "./model/site-names";
+import { assignSlots } from "./model/slots";
 import { portClashes } from "./port-plan";
 import type { Organisation } from "./schema";
 import { serverTypeProblem } from "./server-catalogue";
@@ -36,7 +38,7 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
   });
 
   const claimed = new Map<string, string>();
-  for (const { name, path: at } of namesOf(org)) {
+  for (const { name, path: at } of siteNamesOf(org)) {
     const owner = claimed.get(name);
     if (owner !== undefined) {
       checks.push({
@@ -66,7 +68,7 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
     });
   }
 
-  checks.push(...certificateNameClashes(org));
+  checks.push(...slotClashes(org), ...certificateNameClashes(org));
   checks.push(...namesOutsideZone(org), ...tooManyCertificateNames(org));
   checks.push(...portClashes(org), ...serverCatalogueProblems(org));
 
@@ -139,15 +141,16 @@ function certificateNameClashes(org: Organisation): Check[] {
   return checks;
 }
 
-/** Every DNS name an organisation serves, with the field that claims it. */
-export function namesOf(org: Organisation): { name: string; path: PropertyKey[] }[] {
-  const names: { name: string; path: PropertyKey[] }[] = [
-    { name: org.server.fqdn, path: ["server", "fqdn"] },
-  ];
-  for (const [id, inst] of Object.entries(org.instances)) {
-    names.push({ name: inst.domain, path: ["instances", id, "domain"] });
-    inst.aliases.forEach((a, i) => names.push({ name: a, path: ["instances", id, "aliases", i] }));
-    names.push({ name: inst.admin, path: ["instances", id, "admin"] });
-  }
-  return names;
+/** Two instances in one port block would publish on the same ports. */
+function slotClashes(org: Organisation): Check[] {
+  const { clashes, free } = assignSlots(org.instances);
+  return clashes.map(({ instance, holder, slot }) => {
+    const written = org.instances[instance].slot !== undefined;
+    return {
+      path: ["instances", instance, ...(written ? ["slot"] : [])],
+      message:
+        `has port slot ${slot}, which instances.${holder} already has` +
+        `${written ? "" : " (derived from the names)"}; set slot: ${free[0]} (a free one) on one of them`,
+    };
+  });
 }

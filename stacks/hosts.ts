@@ -1,14 +1,19 @@
 import type { Construct } from "constructs";
+import type { OrganisationModel } from "../config/model/organisation-model";
 import type { Organisation } from "../config/schema";
-import { namesOf } from "../config/semantic-checks";
 import { ExistingHost } from "../constructs/host/existing-host";
 import { HetznerHost } from "../constructs/host/hetzner-host";
 import { HetznerProjectKeys } from "../constructs/host/hetzner-project-keys";
 import type { Host } from "../constructs/host/host";
-import { workerHostPlans } from "../constructs/remote-workers/worker-host-names";
+import type { WorkerHost } from "../constructs/remote-workers/remote-workers";
 
 /** The server the organisation runs on: a new Hetzner server, or one it already has. */
-export function createMainHost(scope: Construct, org: Organisation, keys: () => HetznerProjectKeys): Host {
+export function createMainHost(
+  scope: Construct,
+  model: OrganisationModel,
+  keys: () => HetznerProjectKeys,
+): Host {
+  const org = model.file;
   const server = org.server;
   if (server.provider === "existing") {
     return new ExistingHost(scope, "main", {
@@ -16,7 +21,7 @@ export function createMainHost(scope: Construct, org: Organisation, keys: () => 
       address: server.address,
       hostPublicKey: server.hostKey,
       sshPort: server.sshPort,
-      dns: siteDns(org),
+      dns: siteDns(model),
     });
   }
   return new HetznerHost(scope, "main", {
@@ -27,35 +32,37 @@ export function createMainHost(scope: Construct, org: Organisation, keys: () => 
     image: server.image,
     backups: server.backups,
     protect: server.protect,
-    dns: siteDns(org),
+    dns: siteDns(model),
   });
 }
 
 /** Extra Hetzner servers that only run scanner workers: disposable, so no backups and no protection. */
 export function createWorkerHosts(
   scope: Construct,
-  org: Organisation,
+  model: OrganisationModel,
   keys: () => HetznerProjectKeys,
-): Host[] {
-  return workerHostPlans(org.remoteWorkers).map(
-    (plan) =>
-      new HetznerHost(scope, plan.name, {
-        ...hetznerAccess(org, keys),
-        fqdn: `${plan.name}.${org.server.fqdn}`,
-        serverType: plan.spec.type,
-        location: plan.spec.location,
-        image: org.server.provider === "hetzner" ? org.server.image : "debian-12",
-        backups: false,
-        protect: false,
-        role: "worker",
-        dns: org.dnsZone ? { zone: org.dnsZone, names: [] } : undefined,
-      }),
-  );
+): WorkerHost[] {
+  const org = model.file;
+  return model.workerHosts.map((worker) => ({
+    model: worker,
+    host: new HetznerHost(scope, worker.name, {
+      ...hetznerAccess(org, keys),
+      fqdn: worker.fqdn,
+      serverType: worker.type,
+      location: worker.location,
+      image: worker.image,
+      backups: false,
+      protect: false,
+      role: "worker",
+      dns: org.dnsZone ? { zone: org.dnsZone, names: [] } : undefined,
+    }),
+  }));
 }
 
 /** Every site name points at the main host; records are made only when the zone is in Hetzner DNS. */
-function siteDns(org: Organisation) {
-  return org.dnsZone ? { zone: org.dnsZone, names: namesOf(org).map((n) => n.name) } : undefined;
+function siteDns(model: OrganisationModel) {
+  const zone = model.file.dnsZone;
+  return zone ? { zone, names: model.siteNames.map((n) => n.name) } : undefined;
 }
 
 function hetznerAccess(org: Organisation, keys: () => HetznerProjectKeys) {

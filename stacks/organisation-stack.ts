@@ -1,7 +1,7 @@
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Organisation } from "../config/schema";
-import { namesOf } from "../config/semantic-checks";
+import { resolveOrganisation, type OrganisationModel } from "../config/model/organisation-model";
 import { FailmapInstance } from "../constructs/app/failmap-instance";
 import { HostBootstrap } from "../constructs/bootstrap/host-bootstrap";
 import { InstanceDatabase } from "../constructs/bootstrap/instance-database";
@@ -10,10 +10,7 @@ import { useRegistryMirror } from "../constructs/host/registry-mirror";
 import { Monitoring } from "../constructs/monitoring/monitoring";
 import { RemoteWorkers } from "../constructs/remote-workers/remote-workers";
 import { Certificates } from "../constructs/tls/certificates";
-import {
-  ClientCertificateAuthority,
-  clientCertificateHolders,
-} from "../constructs/tls/client-certificate-authority";
+import { ClientCertificateAuthority } from "../constructs/tls/client-certificate-authority";
 import { Webserver } from "../constructs/webserver/webserver";
 import { alertSecrets } from "./alert-secrets";
 import { createMainHost, createWorkerHosts, projectKeys } from "./hosts";
@@ -32,6 +29,8 @@ export interface OrganisationStackProps {
 export class OrganisationStack extends TerraformStack {
   /** Set when the stack keeps its state locally; main.ts prints it. */
   readonly stateNotice?: string;
+  /** The organisation file, resolved once: every layer below reads this. */
+  readonly model: OrganisationModel;
   readonly main: Host;
   readonly workerHosts: readonly Host[];
   readonly instances: readonly FailmapInstance[];
@@ -39,56 +38,55 @@ export class OrganisationStack extends TerraformStack {
   constructor(scope: Construct, props: OrganisationStackProps) {
     const org = props.organisation;
     super(scope, `org-${org.name}`);
+    const model = resolveOrganisation(org);
+    this.model = model;
     useRegistryMirror(this, org.images.registryMirror);
-    const hasWorkerHosts = Object.keys(org.remoteWorkers?.hosts ?? {}).length > 0;
-    configureProviders(this, {
-      hcloud: org.server.provider === "hetzner" || org.dnsZone !== undefined || hasWorkerHosts,
-    });
+    configureProviders(this, { hcloud: model.needsHcloud });
     this.stateNotice = configureStateBackend(this, org);
     this.node.addValidation(new TerraformRules(this));
 
     // Servers, with their DNS records.
     const keys = projectKeys(this, org);
-    this.main = createMainHost(this, org, keys);
-    this.workerHosts = createWorkerHosts(this, org, keys);
+    this.main = createMainHost(this, model, keys);
+    const workerHosts = createWorkerHosts(this, model, keys);
+    this.workerHosts = workerHosts.map((w) => w.host);
 
-    // Bootstrap: users, hardening, firewall, Docker, MariaDB with one database per instance.
-    const databases = Object.keys(org.instances).map(
-      (instance) => new InstanceDatabase(this, `database-${instance}`, { instance }),
+    // Bootstrap: users, hardening, firewall, Docker, MariaDB with one database per instance. Each host is
+    // ready (host.ready) once its bootstrap has run; everything that runs on it waits for that.
+    const databases = new Map(
+      model.instances.map((i) => [
+        i.name,
+        new InstanceDatabase(this, `database-${i.name}`, { instance: i.name }),
+      ]),
     );
-    const bootstrap = new HostBootstrap(this, "bootstrap", {
+    new HostBootstrap(this, "bootstrap", {
       host: this.main,
       organisation: org,
       role: "main",
-      databases,
+      databases: [...databases.values()],
     });
-    const workerBootstraps = this.workerHosts.map(
-      (host) =>
-        new HostBootstrap(this, `bootstrap-${host.name}`, { host, organisation: org, role: "worker" }),
-    );
+    for (const host of this.workerHosts) {
+      new HostBootstrap(this, `bootstrap-${host.name}`, { host, organisation: org, role: "worker" });
+    }
 
     // The Failmap instances (production, staging, ...), each with its own broker, apps and workers.
-    this.instances = Object.entries(org.instances).map(
-      ([name, instance], index) =>
-        new FailmapInstance(this, `instance-${name}`, {
+    this.instances = model.instances.map(
+      (instance) =>
+        new FailmapInstance(this, `instance-${instance.name}`, {
           host: this.main,
-          organisation: org,
-          name,
           instance,
-          index,
-          database: databases[index],
-          dependsOn: [bootstrap.done],
+          database: databases.get(instance.name)!,
         }),
     );
 
     // Certificates: Let's Encrypt for every public name, a private CA for admins and remote workers.
     const certificates = new Certificates(this, "certificates", {
       acme: org.acme,
-      sites: [{ host: this.main, names: namesOf(org).map((n) => n.name) }],
+      sites: [{ host: this.main, names: model.siteNames.map((n) => n.name) }],
     });
     const clientCa = new ClientCertificateAuthority(this, "client-ca", {
       organisation: org.name,
-      ...clientCertificateHolders(org),
+      ...model.certificateHolders,
     });
 
     const monitoring = org.monitoring.enabled
@@ -96,9 +94,8 @@ export class OrganisationStack extends TerraformStack {
           organisation: org,
           mainHost: this.main,
           workerHosts: this.workerHosts,
-          brokers: this.instances.map((i) => ({ instance: i.name, ...i.broker })),
+          brokers: this.instances.map((i) => ({ instance: i.name, slot: i.slot, ...i.broker })),
           ...alertSecrets(this, org),
-          dependsOn: [bootstrap.done],
         })
       : undefined;
 
@@ -121,23 +118,16 @@ export class OrganisationStack extends TerraformStack {
       allowedClientDns: clientCa.adminClientDns,
       adminExtraLocations: monitoring ? [monitoring.grafanaLocation] : [],
       metricsLog: monitoring?.nginxLog,
-      dependsOn: [bootstrap.done],
     });
 
     new RemoteWorkers(this, "remote-workers", {
-      organisation: org,
-      main: { host: this.main, bootstrapDone: bootstrap.done },
+      config: org.remoteWorkers,
+      main: this.main,
       serverCertificate: certificates.certificateFor(this.main),
       serverTrustAnchorPem: certificates.trustAnchorFor(this.main),
       clientCa,
-      brokers: this.instances.map((i) => ({
-        instance: i.name,
-        domain: i.instance.domain,
-        address: i.broker.address,
-      })),
-      brokerPasswords: Object.fromEntries(this.instances.map((i) => [i.name, i.broker.password])),
-      images: Object.fromEntries(this.instances.map((i) => [i.name, i.image])),
-      workerHosts: this.workerHosts.map((host, n) => ({ host, bootstrapDone: workerBootstraps[n].done })),
+      instances: this.instances,
+      workerHosts,
     });
   }
 }

@@ -19,8 +19,6 @@ export interface InstanceContext {
   readonly instance: string;
   readonly names: InstanceNames;
   readonly network: Network;
-  /** The host bootstrap (and whatever else the instance waits for). */
-  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 export interface AppContainerSpec {
@@ -86,6 +84,6 @@ export function appContainer(
       { label: "failmap.instance", value: ctx.instance },
       { label: "failmap.role", value: spec.role },
     ],
-    dependsOn: [...ctx.dependsOn, ...(spec.dependsOn ?? [])],
+    dependsOn: [ctx.host.ready, ...(spec.dependsOn ?? [])],
   });
 }

@@ -45,12 +45,11 @@ export class Broker extends Construct {
       provider: ctx.host.dockerProvider(),
       name: ctx.names.brokerVolume,
       labels: [{ label: "failmap.instance", value: ctx.instance }],
-      dependsOn: [...ctx.dependsOn],
+      dependsOn: [ctx.host.ready],
     });
     const image = new PinnedImage(this, "image", {
       host: ctx.host,
       reference: props.image ?? "redis:7-alpine",
-      dependsOn: ctx.dependsOn,
     });
     this.container = appContainer(this, "container", ctx, {
       role: "broker",

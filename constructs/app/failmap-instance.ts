@@ -1,8 +1,8 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Password } from "@cdktf/provider-random/lib/password";
-import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { Instance, Organisation } from "../../config/schema";
+import type { InstanceModel } from "../../config/model/organisation-model";
+import type { Instance } from "../../config/schema";
 import type { Host } from "../host/host";
 import { HostFiles } from "../host/host-files";
 import type { InstanceContext } from "./app-container";
@@ -12,23 +12,19 @@ import type { DatabaseCredentials } from "./database-credentials";
 import { manageCommand } from "../host/image-ref";
 import { appEnvPath, instanceEnvPath, renderInstanceEnv } from "./instance-env";
 import { Migrations } from "./migrations";
-import { instanceNames, type InstanceNames } from "./names";
+import type { InstanceNames } from "./names";
 import { PinnedImage } from "../host/pinned-image";
-import { instancePorts, loopback, type InstancePorts } from "./ports";
+import { loopback, type InstancePorts } from "./ports";
 import { WebApps } from "./web-apps";
 import { Workers } from "./workers";
 
 export interface FailmapInstanceProps {
+  /** The host it runs on; its HostBootstrap must exist (every docker resource waits for host.ready). */
   readonly host: Host;
-  readonly organisation: Organisation;
-  /** The instance's key in the organisation file, e.g. production. */
-  readonly name: string;
-  readonly instance: Instance;
-  /** The instance's position in the organisation file: it picks the instance's block of host ports. */
-  readonly index: number;
+  /** The instance as the organisation model resolved it: its name, slot, ports, names and settings. */
+  readonly instance: InstanceModel;
+  /** Its database and accounts, made on the host by the bootstrap. */
   readonly database: DatabaseCredentials;
-  /** The host bootstrap and the database grants: every docker resource and the migrations wait for them. */
-  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /** Where nginx finds the instance's apps, as 127.0.0.1:port. */
@@ -46,19 +42,31 @@ export interface InstanceBroker {
   readonly password: string;
 }
 
+/** What the layers around an instance (the broker endpoint, worker hosts) need of it. */
+export interface IFailmapInstance {
+  readonly name: string;
+  readonly instance: Instance;
+  readonly names: InstanceNames;
+  readonly broker: InstanceBroker;
+  /** repository@sha256:... of the app image its containers run. */
+  readonly image: string;
+}
+
 /**
  * One Failmap instance (production, staging, ...) on a host: its docker network, redis broker, the web apps,
  * the Celery workers and scheduler, the migrations that gate a new image, and the env files the host commands
  * share with the containers. Everything is namespaced by the instance name and port block, so instances share
  * a host without colliding.
  */
-export class FailmapInstance extends Construct {
+export class FailmapInstance extends Construct implements IFailmapInstance {
   /** The instance's key in the organisation file, e.g. production. */
   readonly name: string;
   /** Its settings from the organisation file. */
   readonly instance: Instance;
   readonly names: InstanceNames;
   readonly ports: InstancePorts;
+  /** The port slot the ports come from. */
+  readonly slot: number;
   readonly upstreams: InstanceUpstreams;
   readonly broker: InstanceBroker;
   /** repository@sha256:... of the app image the containers run. */
@@ -68,12 +76,9 @@ export class FailmapInstance extends Construct {
 
   constructor(scope: Construct, id: string, props: FailmapInstanceProps) {
     super(scope, id);
-    const { host, instance, name } = props;
-    if (!(name in props.organisation.instances)) {
-      throw new Error(
-        `FailmapInstance ${name}: organisation ${props.organisation.name} has no such instance`,
-      );
-    }
+    const { host, instance: model } = props;
+    const instance = model.settings;
+    const name = model.name;
     if (props.database.instance !== name) {
       throw new Error(
         `FailmapInstance ${name}: got the database credentials of '${props.database.instance}'; ` +
@@ -82,23 +87,23 @@ export class FailmapInstance extends Construct {
     }
     this.name = name;
     this.instance = instance;
-    this.names = instanceNames(name);
-    this.ports = instancePorts(props.index);
+    this.names = model.names;
+    this.ports = model.ports;
+    this.slot = model.slot;
     const provider = host.dockerProvider();
 
     const network = new Network(this, "network", {
       provider,
       name: this.names.network,
       labels: [{ label: "failmap.instance", value: name }],
-      dependsOn: [...props.dependsOn],
+      dependsOn: [host.ready],
     });
     const context: InstanceContext = {
       host,
-      organisation: props.organisation.name,
+      organisation: model.organisation,
       instance: name,
       names: this.names,
       network,
-      dependsOn: props.dependsOn,
     };
 
     const broker = new Broker(this, "broker", {
@@ -110,7 +115,6 @@ export class FailmapInstance extends Construct {
     const image = new PinnedImage(this, "image", {
       host,
       reference: instance.image,
-      dependsOn: props.dependsOn,
     });
     this.image = image.pinned;
 
@@ -143,7 +147,7 @@ export class FailmapInstance extends Construct {
           }),
         },
       ],
-      dependsOn: props.dependsOn,
+      dependsOn: [host.ready],
     });
 
     const migrations = new Migrations(this, "migrations", {
@@ -151,7 +155,7 @@ export class FailmapInstance extends Construct {
       names: this.names,
       imageId: image.id,
       envFile: this.envFile,
-      dependsOn: [...props.dependsOn, image.image, network, files.resource],
+      dependsOn: [image.image, network, files.resource],
     });
 
     const appsWaitFor = [migrations.resource, broker.container];
@@ -165,7 +169,7 @@ export class FailmapInstance extends Construct {
     });
     new Workers(this, "workers", {
       context,
-      workers: instance.workers,
+      workers: model.workers.filter((w) => w.placement.kind === "main").map((w) => w.worker),
       env,
       image: image.id,
       manageCommand: manageCommand(image.ref),

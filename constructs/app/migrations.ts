@@ -13,7 +13,7 @@ export interface MigrationsProps {
   readonly imageId: string;
   /** The env file with the full database user (app.env). */
   readonly envFile: string;
-  /** The image pull, the network, the env file, the bootstrap and the database grants. */
+  /** The image pull, the network and the env file; the host's bootstrap (and database grants) come first anyway. */
   readonly dependsOn: readonly ITerraformDependable[];
 }
 
@@ -36,7 +36,7 @@ export class Migrations extends Construct {
       triggers: { machine: props.host.machineId, image: props.imageId },
       connection: props.host.sshConnection(),
       provisioners: [{ type: "remote-exec", inline: ["set -e", migrateCommand(props)] }],
-      dependsOn: [...props.dependsOn],
+      dependsOn: [props.host.ready, ...props.dependsOn],
     });
   }
 }

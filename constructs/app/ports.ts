@@ -10,6 +10,8 @@ export interface InstancePorts {
   readonly broker: number;
 }
 
+import { INSTANCE_SLOTS } from "../../config/model/slots";
+
 export { LOOPBACK, loopback } from "../host/loopback";
 
 /** The port every app container listens on inside its own network namespace (uWSGI). */
@@ -17,17 +19,14 @@ export const APP_PORT = 8000;
 /** The port redis listens on inside the instance network. */
 export const BROKER_PORT = 6379;
 
-/** Keeps the blocks below 8500 and 6430: clear of grafana, prometheus and the exporters (3000, 9xxx). */
-export const MAX_INSTANCES = 50;
-
-/** Instance i publishes its web apps at 8000+10i.. and its broker at 6380+i. */
-export function instancePorts(index: number): InstancePorts {
-  if (!Number.isInteger(index) || index < 0 || index >= MAX_INSTANCES) {
-    throw new Error(
-      `instance index ${index} is outside the port plan: give the instance's position in the organisation ` +
-        `file (0 to ${MAX_INSTANCES - 1})`,
-    );
+/**
+ * Slot s (1 to INSTANCE_SLOTS, config/model/slots.ts) publishes its web apps at 8000+10(s-1).. and its
+ * broker at 6380+(s-1): blocks below 8200 and 6400, clear of grafana, prometheus and the exporters.
+ */
+export function instancePorts(slot: number): InstancePorts {
+  if (!Number.isInteger(slot) || slot < 1 || slot > INSTANCE_SLOTS) {
+    throw new Error(`instance slot ${slot} is outside the port plan (1 to ${INSTANCE_SLOTS})`);
   }
-  const web = 8000 + 10 * index;
-  return { frontend: web, admin: web + 1, interactive: web + 2, broker: 6380 + index };
+  const web = 8000 + 10 * (slot - 1);
+  return { frontend: web, admin: web + 1, interactive: web + 2, broker: 6380 + (slot - 1) };
 }

@@ -1,4 +1,4 @@
-import { Lazy, type ITerraformDependable } from "cdktf";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { loopback } from "../host/loopback";
 import { PORTS } from "../monitoring/ports";
@@ -32,9 +32,6 @@ export interface HostBootstrapProps {
  * scripts/bootstrap run over SSH with sudo, and run again whenever the bundle or the machine changes.
  */
 export class HostBootstrap extends Construct {
-  /** Everything that uses the host (docker resources above all) depends on this. */
-  readonly done: ITerraformDependable;
-
   constructor(scope: Construct, id: string, props: HostBootstrapProps) {
     super(scope, id);
     const { host, organisation, role } = props;
@@ -91,6 +88,6 @@ export class HostBootstrap extends Construct {
       files: files.map((f) => ({ path: `${BUNDLE_DIR}/${f.path}`, content: f.content, mode: f.mode })),
       then: [`bash ${BUNDLE_DIR}/run.sh`],
     });
-    this.done = bundle.resource;
+    host.markReady(bundle.resource);
   }
 }

@@ -12,8 +12,16 @@ export interface InboundRule {
   readonly description: string;
   readonly protocol: "tcp" | "udp";
   readonly port: number;
-  /** CIDR networks; a single host is written as a /32 or /128. May hold tokens (e.g. another host's address). */
+  /** CIDR networks. Another host is let in with Host.allowFrom, never by writing its address here. */
   readonly sources: readonly string[];
+}
+
+/** A host's own addresses as networks for a firewall rule: its IPv4 as a /32 and its IPv6 as a /128. */
+export function hostNetworks(host: Pick<Host, "ipv4Address" | "ipv6Address">): string[] {
+  return [
+    ...(host.ipv4Address ? [`${host.ipv4Address}/32`] : []),
+    ...(host.ipv6Address ? [`${host.ipv6Address}/128`] : []),
+  ];
 }
 
 /**
@@ -37,9 +45,18 @@ export interface Host {
   readonly hostPublicKey: string;
   /** Done once the FQDN resolves to the host: everything that connects by name depends on it. */
   readonly reachable: ITerraformDependable;
+  /**
+   * Done once the host's HostBootstrap has run (users, Docker, MariaDB): everything that runs on the host
+   * depends on it. Reading it before a HostBootstrap exists for the host is an error.
+   */
+  readonly ready: ITerraformDependable;
+  /** Called by HostBootstrap, once, with its last step. */
+  markReady(bootstrap: ITerraformDependable): void;
   /** Ports this host serves beyond SSH. The cloud firewall and the host firewall are both built from these. */
   readonly inboundRules: readonly InboundRule[];
   allowInbound(rule: InboundRule): void;
+  /** Opens a port to another host of the stack, by its addresses (known before either server exists). */
+  allowFrom(other: Host, rule: Omit<InboundRule, "sources">): void;
   /** Connection for provisioners: the deploy user, the pinned host key, keys from the SSH agent. */
   sshConnection(): SSHProvisionerConnection;
   /** A docker provider that reaches this host's engine over SSH, created once per host. */

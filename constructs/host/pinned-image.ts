@@ -13,8 +13,11 @@ export interface PinnedImageProps {
    * through the organisation's registry mirror when one is set.
    */
   readonly reference: string;
-  /** The host's bootstrap (Docker itself) and anything else that must come first. */
-  readonly dependsOn: readonly ITerraformDependable[];
+  /**
+   * Anything besides the host's bootstrap (Docker itself) that must come first.
+   * @default - only the host's bootstrap
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -47,7 +50,7 @@ export class PinnedImage extends Construct {
       pullTriggers: [digest],
       // Instances on one host share images: destroying one instance must not delete another's image.
       keepLocally: true,
-      dependsOn: [...props.dependsOn],
+      dependsOn: [props.host.ready, ...(props.dependsOn ?? [])],
     });
     this.id = this.image.imageId;
   }

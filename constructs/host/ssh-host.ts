@@ -2,7 +2,7 @@ import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { ITerraformDependable, SSHProvisionerConnection } from "cdktf";
 import { Construct } from "constructs";
 import { DnsRecords } from "./dns-records";
-import type { Host, InboundRule } from "./host";
+import { hostNetworks, type Host, type InboundRule } from "./host";
 import { sshConnection, sshDockerProvider } from "./ssh";
 import { WaitForDns } from "./wait-for-dns";
 
@@ -24,6 +24,7 @@ export abstract class SshHost extends Construct implements Host {
   abstract readonly reachable: ITerraformDependable;
   private readonly rules: InboundRule[] = [];
   private docker?: DockerProvider;
+  private bootstrap?: ITerraformDependable;
 
   constructor(
     scope: Construct,
@@ -38,6 +39,25 @@ export abstract class SshHost extends Construct implements Host {
 
   allowInbound(rule: InboundRule): void {
     this.rules.push(rule);
+  }
+
+  allowFrom(other: Host, rule: Omit<InboundRule, "sources">): void {
+    this.rules.push({ ...rule, sources: hostNetworks(other) });
+  }
+
+  get ready(): ITerraformDependable {
+    if (!this.bootstrap) {
+      throw new Error(
+        `${this.node.path} has no HostBootstrap yet: create the host's HostBootstrap before anything that runs on it`,
+      );
+    }
+    return this.bootstrap;
+  }
+
+  markReady(bootstrap: ITerraformDependable): void {
+    if (this.bootstrap)
+      throw new Error(`${this.node.path} is bootstrapped twice: create one HostBootstrap per host`);
+    this.bootstrap = bootstrap;
   }
 
   /**

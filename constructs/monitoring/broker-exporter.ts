@@ -1,21 +1,20 @@
-import { CELERY_QUEUES } from "./celery-queues";
-import { loopback, MAX_BROKER_EXPORTERS, PORTS } from "./ports";
+import { CELERY_QUEUES } from "../../config/worker-roles";
+import { brokerExporterPort, loopback } from "./ports";
 
 /** One instance's Celery broker (redis), as reached from the main host. */
 export interface BrokerTarget {
   readonly instance: string;
+  /** The instance's port slot: its exporter's port comes from it. */
+  readonly slot: number;
   /** 127.0.0.1:port where the broker container publishes redis. */
   readonly address: string;
   /** The broker's requirepass; a token from random_password. */
   readonly password: string;
 }
 
-/** The loopback address of the exporter watching the n-th broker (in the order given). */
-export function brokerExporterAddress(index: number): string {
-  if (index >= MAX_BROKER_EXPORTERS) {
-    throw new Error(`Monitoring watches at most ${MAX_BROKER_EXPORTERS} brokers; raise MAX_BROKER_EXPORTERS`);
-  }
-  return loopback(PORTS.brokerExporterBase + index);
+/** The loopback address of the exporter watching an instance's broker. */
+export function brokerExporterAddress(broker: Pick<BrokerTarget, "slot">): string {
+  return loopback(brokerExporterPort(broker.slot));
 }
 
 /**
@@ -23,7 +22,7 @@ export function brokerExporterAddress(index: number): string {
  * its length as redis_key_size{key="<queue>"}. The password travels in REDIS_PASSWORD, not here, so it
  * never shows in the process list.
  */
-export function brokerExporterArgs(broker: BrokerTarget, listen: string): string[] {
+export function brokerExporterArgs(broker: Pick<BrokerTarget, "address">, listen: string): string[] {
   return [
     `--redis.addr=redis://${broker.address}`,
     `--web.listen-address=${listen}`,

@@ -16,8 +16,11 @@ export interface HostNetworkContainerProps {
   readonly writable?: readonly string[];
   readonly privileged?: boolean;
   readonly devices?: readonly string[];
-  /** The host's bootstrap (Docker) and the container's config files. */
-  readonly dependsOn: readonly ITerraformDependable[];
+  /**
+   * The container's config files; the host's bootstrap (Docker) comes first anyway.
+   * @default - only the host's bootstrap
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -33,7 +36,6 @@ export class HostNetworkContainer extends Construct {
     const image = new PinnedImage(this, "image", {
       host: props.host,
       reference: props.image,
-      dependsOn: props.dependsOn,
     });
     const writable = new Set(props.writable ?? []);
     const volumes: ContainerVolumes[] = Object.entries(props.mounts ?? {}).map(
@@ -54,7 +56,7 @@ export class HostNetworkContainer extends Construct {
       volumes,
       privileged: props.privileged,
       devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
-      dependsOn: [...props.dependsOn],
+      dependsOn: [props.host.ready, ...(props.dependsOn ?? [])],
     });
   }
 }

@@ -41,8 +41,6 @@ export interface MonitoringProps {
   readonly smtp?: SmtpSettings;
   /** Needed when the organisation sets monitoring.alertWebhook: the URL is a secret (a token). */
   readonly alertWebhookUrl?: string;
-  /** The main host's bootstrap (docker, MariaDB, node-exporter) and whatever else must come first. */
-  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** The location the Webserver adds to the admin vhost, behind the admin client certificate. */
@@ -88,7 +86,8 @@ export class Monitoring extends Construct {
         `Monitoring ${this.node.path}: adminDomain ${adminDomain} is not an instance's admin name`,
       );
     }
-    const after = props.dependsOn ?? [];
+    // Docker, MariaDB and node-exporter come from the main host's bootstrap.
+    const after = [host.ready];
 
     for (const worker of workers) {
       if (!worker.ipv4Address || !host.ipv4Address) {
@@ -117,9 +116,9 @@ export class Monitoring extends Construct {
               { host: host.name, address: loopback(PORTS.nodeExporter) },
               ...workers.map((w) => ({ host: w.name, address: `${w.ipv4Address}:${PORTS.nodeExporter}` })),
             ],
-            brokerExporters: props.brokers.map((b, i) => ({
+            brokerExporters: props.brokers.map((b) => ({
               instance: b.instance,
-              address: brokerExporterAddress(i),
+              address: brokerExporterAddress(b),
             })),
             tlsProbeTargets: publicNames.map((n) => `${n}:443`),
           }),
@@ -212,12 +211,12 @@ export class Monitoring extends Construct {
     after: readonly ITerraformDependable[],
   ) {
     const host = props.mainHost;
-    props.brokers.forEach((broker, i) => {
+    props.brokers.forEach((broker) => {
       new HostNetworkContainer(this, `broker-exporter-${broker.instance}`, {
         host,
         name: `failmap-${broker.instance}-broker-exporter`,
         image: images.brokerExporter,
-        command: brokerExporterArgs(broker, brokerExporterAddress(i)),
+        command: brokerExporterArgs(broker, brokerExporterAddress(broker)),
         env: { REDIS_PASSWORD: broker.password },
         dependsOn: after,
       });

@@ -11,12 +11,14 @@ export const PORTS = {
   nodeExporter: 9100,
   mysqldExporter: 9104,
   blackboxExporter: 9115,
-  /** The first instance's broker exporter; the next instance gets the next port. */
+  /** The broker exporter of slot 1; slot s gets brokerExporterBase + s - 1 (config/model/slots.ts). */
   brokerExporterBase: 9121,
   cadvisor: 9280,
   nginxLogExporter: 4040,
   grafana: 3000,
 } as const;
 
-/** Room for this many instances before the broker exporters would run into other ports. */
-export const MAX_BROKER_EXPORTERS = 20;
+/** Where the exporter of an instance's broker listens: one port per slot, clear of the ports above. */
+export function brokerExporterPort(slot: number): number {
+  return PORTS.brokerExporterBase + slot - 1;
+}

@@ -1,4 +1,4 @@
-import { CELERY_QUEUES } from "./celery-queues";
+import { CELERY_QUEUES } from "../../config/worker-roles";
 
 /** PromQL label selectors shared by the alert rules and the dashboards, so both look at the same series. */
 export const SELECT = {

@@ -1,11 +1,10 @@
 import { Container } from "@cdktf/provider-docker/lib/container";
-import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HostFiles } from "../host/host-files";
 import { PinnedImage } from "../host/pinned-image";
 import { whenRunning } from "../host/when-running";
 import { NGINX_IMAGE } from "../webserver/webserver";
-import type { Host } from "../host/host";
+import { hostNetworks, type Host } from "../host/host";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerStreamConfig, type BrokerRoute } from "./render-broker-stream";
 
@@ -16,7 +15,7 @@ const CONFIG_FILE = `${CONFIG_DIR}/nginx.conf`;
 export interface BrokerEndpointProps {
   readonly host: Host;
   readonly port: number;
-  /** CIDR networks allowed through the cloud firewall: remoteWorkers.allowedNetworks and the worker hosts. */
+  /** CIDR networks allowed through the cloud firewall: remoteWorkers.allowedNetworks. */
   readonly sources: readonly string[];
   /** The host's server certificate; it covers every instance domain that workers connect to. */
   readonly certificate: TlsKeyPair;
@@ -25,8 +24,8 @@ export interface BrokerEndpointProps {
   /** Subjects of the current worker certificates (see ClientCertificateAuthority.workerClientDns). */
   readonly allowedClientDns: readonly string[];
   readonly brokers: readonly BrokerRoute[];
-  /** Docker is installed and running on the host. */
-  readonly bootstrapDone: ITerraformDependable;
+  /** Managed worker hosts, let in by their addresses. */
+  readonly workerHosts: readonly Host[];
 }
 
 /**
@@ -45,7 +44,7 @@ export class BrokerEndpoint extends Construct {
       description: "Remote workers to the broker endpoint",
       protocol: "tcp",
       port,
-      sources: props.sources,
+      sources: [...props.sources, ...props.workerHosts.flatMap(hostNetworks)],
     });
 
     const nginxConf = renderBrokerStreamConfig({
@@ -62,7 +61,7 @@ export class BrokerEndpoint extends Construct {
     const exec = `docker exec ${BROKER_ENDPOINT_CONTAINER} nginx -c ${CONFIG_FILE}`;
     const files = new HostFiles(this, "files", {
       host,
-      dependsOn: [props.bootstrapDone],
+      dependsOn: [host.ready],
       files: [
         { path: CONFIG_FILE, content: nginxConf },
         { path: `${CONFIG_DIR}/server.crt`, content: props.certificate.certificatePem },
@@ -77,11 +76,10 @@ export class BrokerEndpoint extends Construct {
     const image = new PinnedImage(this, "image", {
       host,
       reference: NGINX_IMAGE,
-      dependsOn: [props.bootstrapDone],
     });
     this.container = new Container(this, "container", {
       provider,
-      dependsOn: [files.resource],
+      dependsOn: [host.ready, files.resource],
       name: BROKER_ENDPOINT_CONTAINER,
       image: image.id,
       networkMode: "host",

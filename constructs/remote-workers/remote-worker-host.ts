@@ -1,15 +1,14 @@
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
-import { Fn, type ITerraformDependable } from "cdktf";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import type { Organisation, Worker } from "../../config/schema";
-import { instanceNames } from "../app/names";
+import type { Worker } from "../../config/schema";
+import type { IFailmapInstance } from "../app/failmap-instance";
 import { WORKER_STOP_TIMEOUT_SECONDS } from "../app/workers";
 import { HostFiles } from "../host/host-files";
 import type { Host } from "../host/host";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerUrl } from "./broker-url";
-import { mirroredReference, registryMirrorOf } from "../host/registry-mirror";
 
 const TLS_DIR_ON_HOST = "/etc/failmap/remote-worker/tls";
 const TLS_DIR = "/etc/failmap/tls";
@@ -21,19 +20,18 @@ const WORKER_UID = "65534";
 
 export interface RemoteWorkerHostProps {
   readonly host: Host;
-  readonly organisation: Pick<Organisation, "instances" | "remoteWorkers">;
-  /** Worker roles per instance name, e.g. remoteWorkers.hosts.<group>.roles. Scanner roles only. */
-  readonly roles: Readonly<Record<string, readonly Worker[]>>;
-  /** Docker is installed and running on the host. */
-  readonly bootstrapDone: ITerraformDependable;
+  /** The broker endpoint's port on the main server. */
+  readonly endpointPort: number;
+  /** The workers this host runs, per instance. Scanner roles only: the database stays on the main server. */
+  readonly workers: readonly { readonly instance: IFailmapInstance; readonly workers: readonly Worker[] }[];
   /** This host's certificate from the organisation's client CA. */
   readonly clientCertificate: TlsKeyPair;
-  /** What to trust for the endpoint when it is not publicly trusted (self-signed mode); see Certificates.trustAnchorFor. */
+  /**
+   * What to trust for the endpoint when it is not publicly trusted (self-signed mode); see
+   * Certificates.trustAnchorFor.
+   * @default - the endpoint's certificate is publicly trusted
+   */
   readonly serverTrustAnchorPem?: string;
-  /** Each instance's broker password (tokens). */
-  readonly brokerPasswords: Readonly<Record<string, string>>;
-  /** Image per instance; default: the instance's image from the organisation file. */
-  readonly images?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,16 +44,20 @@ export class RemoteWorkerHost extends Construct {
 
   constructor(scope: Construct, id: string, props: RemoteWorkerHostProps) {
     super(scope, id);
-    const { host, organisation } = props;
-    const endpoint = organisation.remoteWorkers;
-    if (!endpoint) {
-      throw new Error(`RemoteWorkerHost ${this.node.path}: the organisation has no remoteWorkers section`);
+    const { host } = props;
+    const needsDatabase = props.workers.flatMap(({ instance, workers }) =>
+      workers.filter((w) => !w.scanner).map((w) => `${instance.name}/${w.role}`),
+    );
+    if (needsDatabase.length > 0) {
+      throw new Error(
+        `RemoteWorkerHost ${this.node.path}: ${needsDatabase.join(", ")} need the database, which only the ` +
+          "main server has; worker hosts run scanner roles only",
+      );
     }
-    this.validate(props);
 
     const files = new HostFiles(this, "tls", {
       host,
-      dependsOn: [props.bootstrapDone],
+      dependsOn: [host.ready],
       files: [
         { path: `${TLS_DIR_ON_HOST}/client.crt`, content: props.clientCertificate.certificatePem },
         {
@@ -72,25 +74,22 @@ export class RemoteWorkerHost extends Construct {
 
     const provider = host.dockerProvider();
     const images = new Map<string, Image>();
-    for (const [instance, workers] of Object.entries(props.roles)) {
-      const reference =
-        props.images?.[instance] ??
-        mirroredReference(organisation.instances[instance].image, registryMirrorOf(this));
+    for (const { instance, workers } of props.workers) {
       const image =
-        images.get(reference) ??
+        images.get(instance.image) ??
         new Image(this, `image-${images.size + 1}`, {
           provider,
           // Already pinned by digest on the main host (FailmapInstance.image), so workers run the same build.
-          name: reference,
+          name: instance.image,
           keepLocally: true,
-          dependsOn: [props.bootstrapDone],
+          dependsOn: [host.ready],
         });
-      images.set(reference, image);
+      images.set(instance.image, image);
 
       const broker = renderBrokerUrl({
-        encodedPassword: Fn.urlencode(props.brokerPasswords[instance]),
-        domain: organisation.instances[instance].domain,
-        port: endpoint.port,
+        encodedPassword: Fn.urlencode(instance.broker.password),
+        domain: instance.instance.domain,
+        port: props.endpointPort,
         clientCertificate: `${TLS_DIR}/client.crt`,
         clientKey: `${TLS_DIR}/client.key`,
         serverCa: props.serverTrustAnchorPem ? `${TLS_DIR}/server-ca.pem` : undefined,
@@ -98,7 +97,7 @@ export class RemoteWorkerHost extends Construct {
       for (const worker of workers) {
         for (let replica = 1; replica <= worker.replicas; replica++) {
           // Named as on the main server, so host commands and dashboards find workers the same way.
-          const name = instanceNames(instance).container(`worker-${worker.role}-${replica}`);
+          const name = instance.names.container(`worker-${worker.role}-${replica}`);
           this.containers.push(
             new Container(this, name, {
               provider,
@@ -122,26 +121,6 @@ export class RemoteWorkerHost extends Construct {
             }),
           );
         }
-      }
-    }
-  }
-
-  private validate(props: RemoteWorkerHostProps): void {
-    const where = `RemoteWorkerHost ${this.node.path}`;
-    for (const [instance, workers] of Object.entries(props.roles)) {
-      if (!(instance in props.organisation.instances)) {
-        throw new Error(`${where}: instance '${instance}' is not in instances`);
-      }
-      if (props.brokerPasswords[instance] === undefined) {
-        throw new Error(`${where}: no broker password for instance '${instance}'`);
-      }
-      const needsDatabase = workers.filter((w) => !w.scanner).map((w) => w.role);
-      if (needsDatabase.length > 0) {
-        throw new Error(
-          `${where}: role(s) ${needsDatabase.join(", ")} of '${instance}' need the database, which only the main ` +
-            "server has; remote worker hosts run scanner roles only (v4_internet, v6_internet, all_internet, " +
-            "any_internet, qualys)",
-        );
       }
     }
   }

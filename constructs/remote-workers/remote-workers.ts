@@ -1,94 +1,85 @@
-import { TerraformOutput, type ITerraformDependable } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import type { Organisation } from "../../config/schema";
+import type { WorkerHostModel } from "../../config/model/organisation-model";
+import type { RemoteWorkersConfig } from "../../config/schema";
+import type { IFailmapInstance } from "../app/failmap-instance";
 import type { Host } from "../host/host";
 import type { ClientCertificateAuthority } from "../tls/client-certificate-authority";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { BrokerEndpoint } from "./broker-endpoint";
 import { RemoteWorkerHost } from "./remote-worker-host";
-import type { BrokerRoute } from "./render-broker-stream";
-import { workerHostPlans } from "./worker-host-names";
 
+/** A managed worker host: the server, and what the organisation model says it runs. */
 export interface WorkerHost {
   readonly host: Host;
-  readonly bootstrapDone: ITerraformDependable;
+  readonly model: WorkerHostModel;
 }
 
 export interface RemoteWorkersProps {
-  readonly organisation: Organisation;
+  /**
+   * The organisation file's remoteWorkers section.
+   * @default - no remote workers: nothing is created and the port stays closed
+   */
+  readonly config?: RemoteWorkersConfig;
   /** The server that runs the brokers. */
-  readonly main: WorkerHost;
+  readonly main: Host;
   /** The main server's certificate, and what workers must trust for it (self-signed mode). */
   readonly serverCertificate: TlsKeyPair;
+  /** @default - the certificate is publicly trusted */
   readonly serverTrustAnchorPem?: string;
   readonly clientCa: ClientCertificateAuthority;
-  /** Every instance's broker on the main server. */
-  readonly brokers: readonly BrokerRoute[];
-  readonly brokerPasswords: Readonly<Record<string, string>>;
-  /** Image per instance (FailmapInstance.image, pinned by digest); default: the organisation file's image. */
-  readonly images?: Readonly<Record<string, string>>;
-  /** The managed worker hosts, named as workerHostPlans() names them. */
-  readonly workerHosts: readonly WorkerHost[];
+  /** Every instance on the main server: the endpoint routes to their brokers. */
+  readonly instances: readonly IFailmapInstance[];
+  /** @default - none */
+  readonly workerHosts?: readonly WorkerHost[];
 }
 
 /**
  * Remote workers, when the organisation file has a remoteWorkers section: the broker endpoint on the main
- * server and the workers on each managed worker host. Without that section nothing exists and the port
- * stays closed.
+ * server and the workers on each managed worker host.
  */
 export class RemoteWorkers extends Construct {
   constructor(scope: Construct, id: string, props: RemoteWorkersProps) {
     super(scope, id);
-    const config = props.organisation.remoteWorkers;
-    const plans = workerHostPlans(config);
-    const hostsByName = new Map(props.workerHosts.map((w) => [w.host.name, w]));
-    const missing = plans.filter((p) => !hostsByName.has(p.name)).map((p) => p.name);
-    if (missing.length > 0 || hostsByName.size !== plans.length) {
-      throw new Error(
-        `RemoteWorkers ${this.node.path}: worker hosts [${[...hostsByName.keys()].join(", ")}] do not match ` +
-          `remoteWorkers.hosts [${plans.map((p) => p.name).join(", ")}]; create one host per workerHostPlans() entry`,
-      );
-    }
+    const config = props.config;
     if (!config) return;
+    const workerHosts = props.workerHosts ?? [];
 
     new BrokerEndpoint(this, "endpoint", {
-      host: props.main.host,
+      host: props.main,
       port: config.port,
+      sources: config.allowedNetworks,
       // Managed worker hosts get in without their (not yet known) addresses in the organisation file.
-      sources: [...config.allowedNetworks, ...props.workerHosts.flatMap(({ host }) => hostNetworks(host))],
+      workerHosts: workerHosts.map((w) => w.host),
       certificate: props.serverCertificate,
       clientCaPem: props.clientCa.caCertificatePem,
       allowedClientDns: props.clientCa.workerClientDns,
-      brokers: props.brokers,
-      bootstrapDone: props.main.bootstrapDone,
+      brokers: props.instances.map((i) => ({
+        instance: i.name,
+        domain: i.instance.domain,
+        address: i.broker.address,
+      })),
     });
     // Unmanaged workers (remoteWorkers.clients) need their instance's broker password; operators read it
     // with `terraform output -json broker_passwords` in the stack's directory (docs/remote-workers.md).
     new TerraformOutput(this, "broker_passwords", {
       staticId: true,
-      value: props.brokerPasswords,
+      value: Object.fromEntries(props.instances.map((i) => [i.name, i.broker.password])),
       sensitive: true,
       description: "Each instance's broker password, for remote workers outside this stack",
     });
-    for (const plan of plans) {
-      const worker = hostsByName.get(plan.name)!;
-      new RemoteWorkerHost(this, plan.name, {
-        host: worker.host,
-        organisation: props.organisation,
-        roles: plan.spec.roles,
-        bootstrapDone: worker.bootstrapDone,
-        clientCertificate: props.clientCa.certificateFor(plan.name),
+    const byName = new Map(props.instances.map((i) => [i.name, i]));
+    for (const { host, model } of workerHosts) {
+      new RemoteWorkerHost(this, model.name, {
+        host,
+        endpointPort: config.port,
+        workers: Object.entries(model.roles).map(([instance, workers]) => ({
+          instance: byName.get(instance)!,
+          workers,
+        })),
+        clientCertificate: props.clientCa.certificateFor(model.name),
         serverTrustAnchorPem: props.serverTrustAnchorPem,
-        brokerPasswords: props.brokerPasswords,
-        images: props.images,
       });
     }
   }
-}
-
-function hostNetworks(host: Host): string[] {
-  return [
-    ...(host.ipv4Address ? [`${host.ipv4Address}/32`] : []),
-    ...(host.ipv6Address ? [`${host.ipv6Address}/128`] : []),
-  ];
 }

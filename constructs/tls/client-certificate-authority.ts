@@ -5,8 +5,6 @@ import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import { Id } from "@cdktf/provider-random/lib/id";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import type { Organisation } from "../../config/schema";
-import { workerHostPlans } from "../remote-workers/worker-host-names";
 import {
   CLIENT_CA_OUTPUT,
   CLIENT_CERTIFICATES_OUTPUT,
@@ -34,17 +32,6 @@ export interface ClientCertificateAuthorityProps extends ClientCertificateHolder
   readonly validityDays?: number;
   /** Default 30: re-issued by the first apply this many days before expiry. */
   readonly renewBeforeDays?: number;
-}
-
-/** Who gets a client certificate, from the organisation file. */
-export function clientCertificateHolders(org: Organisation): ClientCertificateHolders {
-  return {
-    admins: org.users.filter((u) => u.admin).map((u) => u.name),
-    workers: [
-      ...(org.remoteWorkers?.clients ?? []),
-      ...workerHostPlans(org.remoteWorkers).map((h) => h.name),
-    ],
-  };
 }
 
 /**

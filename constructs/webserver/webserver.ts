@@ -1,5 +1,4 @@
 import { Container } from "@cdktf/provider-docker/lib/container";
-import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import path from "node:path";
 import type { Host } from "../host/host";
@@ -39,8 +38,6 @@ export interface WebserverProps {
   readonly adminExtraLocations?: readonly AdminExtraLocation[];
   /** A second access log for the monitoring's log exporter; its directory is mounted from the host. */
   readonly metricsLog?: MetricsLog;
-  /** What must exist before files are placed and the container starts: the host's bootstrap (docker). */
-  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -91,13 +88,12 @@ export class Webserver extends Construct {
       ],
       // On the first apply the container does not exist yet; it starts with these files in place.
       then: [whenRunning(NGINX_CONTAINER_NAME, `${inContainer("-t -q")} && ${inContainer("-s reload")}`)],
-      dependsOn: props.dependsOn,
+      dependsOn: [host.ready],
     });
 
     const image = new PinnedImage(this, "image", {
       host,
       reference: NGINX_IMAGE,
-      dependsOn: props.dependsOn ?? [],
     });
 
     this.container = new Container(this, "container", {
@@ -121,7 +117,7 @@ export class Webserver extends Construct {
         { hostPath: WEBSERVER_PATHS.cache, containerPath: WEBSERVER_PATHS.cache },
         ...(logDir ? [{ hostPath: logDir, containerPath: logDir }] : []),
       ],
-      dependsOn: [this.files.resource, ...(props.dependsOn ?? [])],
+      dependsOn: [host.ready, this.files.resource],
     });
 
     for (const port of [80, 443]) {

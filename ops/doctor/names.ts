@@ -1,6 +1,6 @@
 import type { Organisation } from "../../config/schema";
 import { inZone } from "../../config/name-checks";
-import { namesOf } from "../../config/semantic-checks";
+import { siteNamesOf } from "../../config/model/site-names";
 import { ok, problem, warning, type Finding } from "./finding";
 
 /** Resolves a name to its addresses; an empty list when it does not resolve. */
@@ -12,7 +12,7 @@ export type Resolver = (name: string) => Promise<string[]>;
  */
 export async function checkNames(org: Organisation, resolve: Resolver): Promise<Finding[]> {
   const server = org.server;
-  const names = namesOf(org).map((n) => n.name);
+  const names = siteNamesOf(org).map((n) => n.name);
   const managed = names.filter((n) => inZone(n, org.dnsZone));
   const findings: Finding[] = [];
   if (managed.length > 0) {

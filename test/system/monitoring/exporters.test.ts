@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { brokerExporterArgs } from "../../../constructs/monitoring/broker-exporter";
-import { CELERY_QUEUES } from "../../../constructs/monitoring/celery-queues";
+import { CELERY_QUEUES } from "../../../config/worker-roles";
 import {
   renderMonitoringUserSql,
   renderMysqldExporterMyCnf,
@@ -54,10 +54,7 @@ describe("the broker exporter on a real redis broker", () => {
     cli("RPUSH", "storage", "t4");
 
     const listen = `127.0.0.1:${await freePort()}`;
-    const args = brokerExporterArgs(
-      { instance: "production", address: `127.0.0.1:${redisPort}`, password },
-      listen,
-    );
+    const args = brokerExporterArgs({ address: `127.0.0.1:${redisPort}` }, listen);
     running.push(start(REDIS_EXPORTER, args, { REDIS_PASSWORD: password }));
     const text = await eventually(async () => {
       const t = await metrics(listen);
@@ -83,10 +80,7 @@ describe("the broker exporter on a real redis broker", () => {
       ]),
     );
     const listen = `127.0.0.1:${await freePort()}`;
-    const args = brokerExporterArgs(
-      { instance: "production", address: `127.0.0.1:${redisPort}`, password: "wrong" },
-      listen,
-    );
+    const args = brokerExporterArgs({ address: `127.0.0.1:${redisPort}` }, listen);
     running.push(start(REDIS_EXPORTER, args, { REDIS_PASSWORD: "wrong" }));
     const text = await eventually(async () => {
       const t = await metrics(listen);

@@ -2,6 +2,7 @@ import { Resource } from "@cdktf/provider-null/lib/resource";
 import { Testing, TerraformStack } from "cdktf";
 import path from "node:path";
 import { loadOrganisations } from "../../../config/load";
+import { resolveOrganisation } from "../../../config/model/organisation-model";
 import type { Organisation } from "../../../config/schema";
 import type { DatabaseCredentials } from "../../../constructs/app/database-credentials";
 import { FailmapInstance } from "../../../constructs/app/failmap-instance";
@@ -37,16 +38,13 @@ export function synthFaalkaart(org: Organisation = faalkaart()) {
     hostPublicKey: HOST_KEY,
   });
   const bootstrap = new Resource(stack, "bootstrap", {});
-  const instances = Object.entries(org.instances).map(
-    ([name, instance], index) =>
-      new FailmapInstance(stack, `instance-${name}`, {
+  host.markReady(bootstrap);
+  const instances = resolveOrganisation(org).instances.map(
+    (instance) =>
+      new FailmapInstance(stack, `instance-${instance.name}`, {
         host,
-        organisation: org,
-        name,
         instance,
-        index,
-        database: fakeDatabase(name),
-        dependsOn: [bootstrap],
+        database: fakeDatabase(instance.name),
       }),
   );
   const synthesized = JSON.parse(Testing.synth(stack)) as Synthesized;

@@ -17,8 +17,8 @@ export function faalkaart(): Organisation {
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAYLB61MYixZi/K9yIcLjjgUW+4vvH4bazPVx1Pgau3o host";
 
 export const BROKERS = [
-  { instance: "production", address: "127.0.0.1:16379", password: "production-secret" },
-  { instance: "staging", address: "127.0.0.1:16380", password: "staging-secret" },
+  { instance: "production", slot: 11, address: "127.0.0.1:16379", password: "production-secret" },
+  { instance: "staging", slot: 3, address: "127.0.0.1:16380", password: "staging-secret" },
 ];
 
 export interface SynthResult {

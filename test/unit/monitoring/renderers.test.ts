@@ -2,7 +2,7 @@ import { parse } from "yaml";
 import { ALERT_RULES, renderAlertRules, THRESHOLDS } from "../../../constructs/monitoring/alert-rules";
 import { renderAlertmanagerConfig } from "../../../constructs/monitoring/alertmanager-config";
 import { brokerExporterAddress, brokerExporterArgs } from "../../../constructs/monitoring/broker-exporter";
-import { CELERY_QUEUES } from "../../../constructs/monitoring/celery-queues";
+import { CELERY_QUEUES } from "../../../config/worker-roles";
 import {
   renderMonitoringUserSql,
   renderMysqldExporterMyCnf,
@@ -144,10 +144,7 @@ describe("SMTP settings from the environment", () => {
 
 describe("broker exporter", () => {
   it("reports the length of every Celery queue and listens on loopback", () => {
-    const args = brokerExporterArgs(
-      { instance: "production", address: "127.0.0.1:16379", password: "s" },
-      "127.0.0.1:9121",
-    );
+    const args = brokerExporterArgs({ address: "127.0.0.1:16379" }, "127.0.0.1:9121");
     expect(args).toContain("--redis.addr=redis://127.0.0.1:16379");
     expect(args).toContain("--web.listen-address=127.0.0.1:9121");
     const keys = args
@@ -160,10 +157,9 @@ describe("broker exporter", () => {
     expect(args.some((a) => a.includes("password"))).toBe(false);
   });
 
-  it("gives each instance its own port and stops before running into other programs", () => {
-    expect(brokerExporterAddress(0)).toBe("127.0.0.1:9121");
-    expect(brokerExporterAddress(1)).toBe("127.0.0.1:9122");
-    expect(() => brokerExporterAddress(20)).toThrow(/at most 20/);
+  it("gives each slot its own port", () => {
+    expect(brokerExporterAddress({ slot: 1 })).toBe("127.0.0.1:9121");
+    expect(brokerExporterAddress({ slot: 2 })).toBe("127.0.0.1:9122");
   });
 });
 

@@ -38,7 +38,7 @@ describe("projecting a stack onto the providers that are there", () => {
   });
 
   it("turns the others, data sources included, into terraform_data with their arguments as input", () => {
-    expect(projected.sort()).toEqual([
+    expect([...projected].sort()).toEqual([
       "data.docker_registry_image.nginx",
       "docker_container.web",
       "hcloud_primary_ip.ipv4",

@@ -1,5 +1,5 @@
 import { TerraformOutput } from "cdktf";
-import { namesOf } from "../../../config/semantic-checks";
+import { siteNamesOf } from "../../../config/model/site-names";
 import { Certificates } from "../../../constructs/tls/certificates";
 import { loadExample } from "../../support/organisations";
 import { privateKeyMentions, resources, synth, testStack } from "./synth";
@@ -9,7 +9,7 @@ function synthCertificates(edit?: (data: Record<string, any>) => void) {
   const { stack, host } = testStack(org.server.fqdn);
   const certificates = new Certificates(stack, "certificates", {
     acme: org.acme,
-    sites: [{ host, names: namesOf(org).map((n) => n.name) }],
+    sites: [{ host, names: siteNamesOf(org).map((n) => n.name) }],
   });
   new TerraformOutput(stack, "chain", { value: certificates.certificateFor(host).certificatePem });
   return { synthesized: synth(stack), certificates, host, stack };

@@ -1,8 +1,6 @@
+import { resolveOrganisation } from "../../../config/model/organisation-model";
 import { TerraformOutput } from "cdktf";
-import {
-  ClientCertificateAuthority,
-  clientCertificateHolders,
-} from "../../../constructs/tls/client-certificate-authority";
+import { ClientCertificateAuthority } from "../../../constructs/tls/client-certificate-authority";
 import {
   CLIENT_CA_OUTPUT,
   CLIENT_CERTIFICATES_OUTPUT,
@@ -109,13 +107,13 @@ describe("ClientCertificateAuthority", () => {
   });
 });
 
-describe("clientCertificateHolders", () => {
+describe("the certificate holders of the organisation model", () => {
   it("gives admins, unmanaged clients and every managed worker host a certificate", () => {
     const org = loadExample("faalkaart", (d) => {
       d.users[1].admin = false;
       d.remoteWorkers.hosts.scanners.count = 2;
     });
-    expect(clientCertificateHolders(org)).toEqual({
+    expect(resolveOrganisation(org).certificateHolders).toEqual({
       admins: ["johan"],
       workers: ["scanner-amsterdam", "scanners-1", "scanners-2"],
     });
@@ -123,6 +121,6 @@ describe("clientCertificateHolders", () => {
 
   it("gives no worker certificates without remote workers", () => {
     const org = loadExample("faalkaart", (d) => delete d.remoteWorkers);
-    expect(clientCertificateHolders(org).workers).toEqual([]);
+    expect(resolveOrganisation(org).certificateHolders.workers).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { ExistingHost } from "../../../constructs/host/existing-host";
 import { configureProviders } from "../../../stacks/providers";
+import { ready } from "../../support/ready-host";
 
 export const HOST_KEY =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAYLB61MYixZi/K9yIcLjjgUW+4vvH4bazPVx1Pgau3o host";
@@ -9,7 +10,9 @@ export const HOST_KEY =
 export function testStack(fqdn = "faalserver.faalkaart.nl") {
   const stack = new TerraformStack(Testing.app(), "t");
   configureProviders(stack, { hcloud: false });
-  const host = new ExistingHost(stack, "main", { fqdn, address: "192.0.2.10", hostPublicKey: HOST_KEY });
+  const host = ready(
+    new ExistingHost(stack, "main", { fqdn, address: "192.0.2.10", hostPublicKey: HOST_KEY }),
+  );
   return { stack, host };
 }
 

@@ -1,0 +1,157 @@
+import { instanceNames, type InstanceNames } from "../../constructs/app/names";
+import { instancePorts, type InstancePorts } from "../../constructs/app/ports";
+import type { Instance, Organisation, Worker } from "../schema";
+import { instanceSiteNames, siteNamesOf, type SiteName } from "./site-names";
+import { assignSlots } from "./slots";
+
+/** Where a worker runs: on the main host beside the database, or on a worker host of its own. */
+export type WorkerPlacement =
+  { readonly kind: "main" } | { readonly kind: "worker-host"; readonly host: string };
+
+export interface PlacedWorker {
+  readonly worker: Worker;
+  readonly placement: WorkerPlacement;
+}
+
+/** One instance (production, staging, ...) with everything that follows from its name and settings. */
+export interface InstanceModel {
+  /** The organisation it belongs to, for labels. */
+  readonly organisation: string;
+  /** Its key in the organisation file. */
+  readonly name: string;
+  readonly settings: Instance;
+  /** Its port block, 1 to INSTANCE_SLOTS: from the file, or from its name; never from its position. */
+  readonly slot: number;
+  readonly ports: InstancePorts;
+  readonly names: InstanceNames;
+  readonly siteNames: readonly SiteName[];
+  readonly workers: readonly PlacedWorker[];
+}
+
+/** An extra Hetzner server that only runs scanner workers. */
+export interface WorkerHostModel {
+  /** `<group>-<n>`, counting from 1: the host's name in IDs and the CN of its client certificate. */
+  readonly name: string;
+  readonly group: string;
+  readonly fqdn: string;
+  readonly type: string;
+  readonly location: string;
+  readonly image: string;
+  /** The workers it runs, per instance name. */
+  readonly roles: Readonly<Record<string, readonly Worker[]>>;
+}
+
+/** A server Hetzner bills the organisation for, with the file field that asks for it. */
+export interface BillableServer {
+  readonly label: string;
+  readonly field: string;
+  readonly type: string;
+  readonly location: string;
+  readonly count: number;
+  readonly backups: boolean;
+}
+
+/**
+ * What an organisation file means, resolved once from a valid file: every name, slot, placement and list
+ * that the stacks, the operator commands and the cross-file checks would otherwise each work out again.
+ */
+export interface OrganisationModel {
+  readonly name: string;
+  readonly file: Organisation;
+  readonly instances: readonly InstanceModel[];
+  readonly workerHosts: readonly WorkerHostModel[];
+  /** Every name the sites answer to (the certificate's names), with the fields that claim them. */
+  readonly siteNames: readonly SiteName[];
+  /** Who gets a client certificate from the organisation's CA. */
+  readonly certificateHolders: { readonly admins: readonly string[]; readonly workers: readonly string[] };
+  /** Whether the stack talks to the Hetzner Cloud API (servers, or records in a Hetzner DNS zone). */
+  readonly needsHcloud: boolean;
+  readonly billableServers: readonly BillableServer[];
+}
+
+export function resolveOrganisation(org: Organisation): OrganisationModel {
+  const { slots, clashes } = assignSlots(org.instances);
+  if (clashes.length > 0) {
+    const { instance, holder, slot } = clashes[0];
+    throw new Error(
+      `instances ${holder} and ${instance} both have slot ${slot}; the config checks refuse this`,
+    );
+  }
+  const workerHosts = workerHostsOf(org);
+  const instances = Object.entries(org.instances).map(([name, settings]): InstanceModel => {
+    const slot = slots.get(name)!;
+    return {
+      organisation: org.name,
+      name,
+      settings,
+      slot,
+      ports: instancePorts(slot),
+      names: instanceNames(name),
+      siteNames: instanceSiteNames(name, settings),
+      workers: [
+        ...settings.workers.map((worker) => ({ worker, placement: { kind: "main" } as const })),
+        ...workerHosts.flatMap((host) =>
+          (host.roles[name] ?? []).map((worker) => ({
+            worker,
+            placement: { kind: "worker-host", host: host.name } as const,
+          })),
+        ),
+      ],
+    };
+  });
+  const server = org.server;
+  return {
+    name: org.name,
+    file: org,
+    instances,
+    workerHosts,
+    siteNames: siteNamesOf(org),
+    certificateHolders: {
+      admins: org.users.filter((u) => u.admin).map((u) => u.name),
+      workers: [...(org.remoteWorkers?.clients ?? []), ...workerHosts.map((h) => h.name)],
+    },
+    needsHcloud: server.provider === "hetzner" || workerHosts.length > 0 || org.dnsZone !== undefined,
+    billableServers: [
+      ...(server.provider === "hetzner"
+        ? [
+            {
+              label: `server ${server.fqdn}`,
+              field: "server.type",
+              type: server.type,
+              location: server.location,
+              count: 1,
+              backups: server.backups,
+            },
+          ]
+        : []),
+      ...Object.entries(org.remoteWorkers?.hosts ?? {}).map(([group, spec]) => ({
+        label: `worker hosts ${group}`,
+        field: `remoteWorkers.hosts.${group}.type`,
+        type: spec.type,
+        location: spec.location,
+        count: spec.count,
+        // Worker hosts keep no data.
+        backups: false,
+      })),
+    ],
+  };
+}
+
+/** The managed worker hosts, one per member of each group, named `<group>-<n>` under the server's FQDN. */
+function workerHostsOf(org: Organisation): WorkerHostModel[] {
+  const image = org.server.provider === "hetzner" ? org.server.image : "debian-12";
+  return Object.entries(org.remoteWorkers?.hosts ?? {}).flatMap(([group, spec]) =>
+    Array.from({ length: spec.count }, (_, i) => {
+      const name = `${group}-${i + 1}`;
+      return {
+        name,
+        group,
+        fqdn: `${name}.${org.server.fqdn}`,
+        type: spec.type,
+        location: spec.location,
+        image,
+        roles: spec.roles,
+      };
+    }),
+  );
+}
