@@ -1,7 +1,17 @@
+import type { Action } from "../state/actions";
+import type { PrimaryIps } from "../state/primary-ips";
 import type { HcloudState } from "../state/state";
 import { created, filters, idParam, noContent, ok, page } from "./replies";
 import type { Router } from "./router";
 import type { Views } from "./views";
+
+/** `POST /primary_ips/{id}/actions/<name>`: each starts one action. */
+const ACTIONS: Record<string, (ips: PrimaryIps, id: number, body: Record<string, unknown>) => Action> = {
+  assign: (ips, id, body) => ips.assign(id, body),
+  unassign: (ips, id) => ips.unassign(id),
+  change_protection: (ips, id, body) => ips.changeProtection(id, body),
+  change_dns_ptr: (ips, id, body) => ips.changeDnsPtr(id, body),
+};
 
 export function primaryIpRoutes(router: Router, state: HcloudState, views: Views): void {
   const { primaryIps } = state;
@@ -14,11 +24,8 @@ export function primaryIpRoutes(router: Router, state: HcloudState, views: Views
       return page("primary_ips", list, query, (p) => views.primaryIp(p));
     })
     .on("POST", "/primary_ips", ({ body }) => {
-      const result = primaryIps.create(body);
-      return created({
-        primary_ip: views.primaryIp(result.primaryIp),
-        action: result.action && views.action(result.action),
-      });
+      const { primaryIp, action } = primaryIps.create(body);
+      return created({ primary_ip: views.primaryIp(primaryIp), action: action && views.action(action) });
     })
     .on("GET", "/primary_ips/:id", ({ params }) =>
       ok({ primary_ip: views.primaryIp(primaryIps.records.get(id(params))) }),
@@ -29,17 +36,10 @@ export function primaryIpRoutes(router: Router, state: HcloudState, views: Views
     .on("DELETE", "/primary_ips/:id", ({ params }) => {
       primaryIps.delete(id(params));
       return noContent;
-    })
-    .on("POST", "/primary_ips/:id/actions/assign", ({ params, body }) =>
-      created({ action: views.action(primaryIps.assign(id(params), body)) }),
-    )
-    .on("POST", "/primary_ips/:id/actions/unassign", ({ params }) =>
-      created({ action: views.action(primaryIps.unassign(id(params))) }),
-    )
-    .on("POST", "/primary_ips/:id/actions/change_protection", ({ params, body }) =>
-      created({ action: views.action(primaryIps.changeProtection(id(params), body)) }),
-    )
-    .on("POST", "/primary_ips/:id/actions/change_dns_ptr", ({ params, body }) =>
-      created({ action: views.action(primaryIps.changeDnsPtr(id(params), body)) }),
+    });
+  for (const [name, start] of Object.entries(ACTIONS)) {
+    router.on("POST", `/primary_ips/:id/actions/${name}`, ({ params, body }) =>
+      created({ action: views.action(start(primaryIps, id(params), body)) }),
     );
+  }
 }

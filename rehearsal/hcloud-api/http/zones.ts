@@ -1,24 +1,35 @@
+import type { Action } from "../state/actions";
 import type { HcloudState } from "../state/state";
+import type { Zones } from "../state/zones";
 import { created, filters, ok, page } from "./replies";
 import type { Request, Router } from "./router";
 import type { Views } from "./views";
 
+type Body = Record<string, unknown>;
+
+/** `POST /zones/{zone}/actions/<name>`. */
+const ZONE_ACTIONS: Record<string, (zones: Zones, zone: string, body: Body) => Action> = {
+  change_protection: (zones, zone, body) => zones.changeProtection(zone, body),
+  change_ttl: (zones, zone, body) => zones.changeTtl(zone, body),
+};
+
+/** `POST /zones/{zone}/rrsets/{name}/{type}/actions/<name>`. */
+const RRSET_ACTIONS: Record<
+  string,
+  (zones: Zones, zone: string, name: string, type: string, body: Body) => Action
+> = {
+  change_protection: (zones, ...args) => zones.changeRRSetProtection(...args),
+  change_ttl: (zones, ...args) => zones.changeRRSetTtl(...args),
+  set_records: (zones, ...args) => zones.setRecords(...args),
+  add_records: (zones, ...args) => zones.addRecords(...args),
+  remove_records: (zones, ...args) => zones.removeRecords(...args),
+  update_records: (zones, ...args) => zones.updateRecords(...args),
+};
+
 export function zoneRoutes(router: Router, state: HcloudState, views: Views): void {
   const { zones } = state;
-  const zoneView = (zone: string) => views.zone(zones.zone(zone));
   const rrsetView = ({ params }: Request) =>
     views.rrset(zones.zone(params.zone), zones.rrset(params.zone, params.name, params.type));
-  const rrsetAction =
-    (
-      change: (
-        zone: string,
-        name: string,
-        type: string,
-        body: Record<string, unknown>,
-      ) => Parameters<Views["action"]>[0],
-    ) =>
-    ({ params, body }: Request) =>
-      created({ action: views.action(change(params.zone, params.name, params.type, body)) });
 
   router
     .on("GET", "/zones", ({ query }) => {
@@ -30,17 +41,11 @@ export function zoneRoutes(router: Router, state: HcloudState, views: Views): vo
       const result = zones.create(body);
       return created({ zone: views.zone(result.zone), action: views.action(result.action) });
     })
-    .on("GET", "/zones/:zone", ({ params }) => ok({ zone: zoneView(params.zone) }))
+    .on("GET", "/zones/:zone", ({ params }) => ok({ zone: views.zone(zones.zone(params.zone)) }))
     .on("PUT", "/zones/:zone", ({ params, body }) =>
       ok({ zone: views.zone(zones.update(params.zone, body)) }),
     )
     .on("DELETE", "/zones/:zone", ({ params }) => ok({ action: views.action(zones.delete(params.zone)) }))
-    .on("POST", "/zones/:zone/actions/change_protection", ({ params, body }) =>
-      created({ action: views.action(zones.changeProtection(params.zone, body)) }),
-    )
-    .on("POST", "/zones/:zone/actions/change_ttl", ({ params, body }) =>
-      created({ action: views.action(zones.changeTtl(params.zone, body)) }),
-    )
     .on("GET", "/zones/:zone/rrsets", ({ params, query }) => {
       const zone = zones.zone(params.zone);
       const list = zones.rrsets(params.zone, { ...filters(query), types: query.getAll("type") });
@@ -61,35 +66,15 @@ export function zoneRoutes(router: Router, state: HcloudState, views: Views): vo
     })
     .on("DELETE", "/zones/:zone/rrsets/:name/:type", ({ params }) =>
       ok({ action: views.action(zones.deleteRRSet(params.zone, params.name, params.type)) }),
-    )
-    .on(
-      "POST",
-      "/zones/:zone/rrsets/:name/:type/actions/change_protection",
-      rrsetAction((...a) => zones.changeRRSetProtection(...a)),
-    )
-    .on(
-      "POST",
-      "/zones/:zone/rrsets/:name/:type/actions/change_ttl",
-      rrsetAction((...a) => zones.changeRRSetTtl(...a)),
-    )
-    .on(
-      "POST",
-      "/zones/:zone/rrsets/:name/:type/actions/set_records",
-      rrsetAction((...a) => zones.setRecords(...a)),
-    )
-    .on(
-      "POST",
-      "/zones/:zone/rrsets/:name/:type/actions/add_records",
-      rrsetAction((...a) => zones.addRecords(...a)),
-    )
-    .on(
-      "POST",
-      "/zones/:zone/rrsets/:name/:type/actions/remove_records",
-      rrsetAction((...a) => zones.removeRecords(...a)),
-    )
-    .on(
-      "POST",
-      "/zones/:zone/rrsets/:name/:type/actions/update_records",
-      rrsetAction((...a) => zones.updateRecords(...a)),
     );
+  for (const [name, start] of Object.entries(ZONE_ACTIONS)) {
+    router.on("POST", `/zones/:zone/actions/${name}`, ({ params, body }) =>
+      created({ action: views.action(start(zones, params.zone, body)) }),
+    );
+  }
+  for (const [name, start] of Object.entries(RRSET_ACTIONS)) {
+    router.on("POST", `/zones/:zone/rrsets/:name/:type/actions/${name}`, ({ params, body }) =>
+      created({ action: views.action(start(zones, params.zone, params.name, params.type, body)) }),
+    );
+  }
 }

@@ -2,8 +2,7 @@ import type { Action, Actions } from "./actions";
 import { ApiError, FieldErrors } from "./errors";
 import { formatCidr, hostBits, parseAddress, parseCidr } from "./ip";
 import { checkLabels, parseLabelSelector, type Labels } from "./labels";
-import { requireName } from "./ssh-keys";
-import { Records, type StoreContext } from "./store";
+import { Records, requireName, type StoreContext } from "./store";
 
 export interface FirewallRule {
   readonly direction: "in" | "out";
@@ -70,16 +69,7 @@ export class Firewalls {
   }
 
   update(id: number, input: { name?: unknown; labels?: unknown }): Firewall {
-    const firewall = this.records.get(id);
-    const errors = new FieldErrors();
-    const name = input.name === undefined ? undefined : requireName(input.name, errors);
-    const labels = input.labels === undefined ? undefined : checkLabels(input.labels, errors);
-    errors.throwIfAny();
-    if (name !== undefined) {
-      this.records.requireUniqueName(name, "firewall name is already used", id);
-      firewall.name = name;
-    }
-    if (labels !== undefined) firewall.labels = labels;
+    const firewall = this.records.update(id, input, "firewall name is already used");
     this.context.changed();
     return firewall;
   }

@@ -3,8 +3,7 @@ import type { AddressPools } from "./addresses";
 import { findByIdOrName, type Catalogue } from "./catalogue";
 import { ApiError, FieldErrors, invalidField } from "./errors";
 import { checkLabels, type Labels } from "./labels";
-import { requireName } from "./ssh-keys";
-import { Records, type StoreContext } from "./store";
+import { Records, requireName, type StoreContext } from "./store";
 
 export type IpType = "ipv4" | "ipv6";
 
@@ -90,19 +89,11 @@ export class PrimaryIps {
   }
 
   update(id: number, input: { name?: unknown; labels?: unknown; auto_delete?: unknown }): PrimaryIp {
-    const ip = this.records.get(id);
-    const errors = new FieldErrors();
-    const name = input.name === undefined ? undefined : requireName(input.name, errors);
-    const labels = input.labels === undefined ? undefined : checkLabels(input.labels, errors);
-    if (input.auto_delete !== undefined && typeof input.auto_delete !== "boolean") {
-      errors.add("auto_delete", "must be a boolean");
-    }
-    errors.throwIfAny();
-    if (name !== undefined) {
-      this.records.requireUniqueName(name, "primary IP name is already used", id);
-      ip.name = name;
-    }
-    if (labels !== undefined) ip.labels = labels;
+    const ip = this.records.update(id, input, "primary IP name is already used", (errors) => {
+      if (input.auto_delete !== undefined && typeof input.auto_delete !== "boolean") {
+        errors.add("auto_delete", "must be a boolean");
+      }
+    });
     if (typeof input.auto_delete === "boolean") ip.auto_delete = input.auto_delete;
     this.context.changed();
     return ip;

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { ApiError, FieldErrors } from "./errors";
 import { checkLabels, type Labels } from "./labels";
-import { Records, type StoreContext } from "./store";
+import { Records, requireName, type StoreContext } from "./store";
 
 /** An SSH key as hcloud-go's `schema.SSHKey` has it. */
 export interface SshKey {
@@ -55,16 +55,7 @@ export class SshKeys {
   }
 
   update(id: number, input: { name?: unknown; labels?: unknown }): SshKey {
-    const key = this.records.get(id);
-    const errors = new FieldErrors();
-    const name = input.name === undefined ? undefined : requireName(input.name, errors);
-    const labels = input.labels === undefined ? undefined : checkLabels(input.labels, errors);
-    errors.throwIfAny();
-    if (name !== undefined) {
-      this.records.requireUniqueName(name, "SSH key name is already used", id);
-      key.name = name;
-    }
-    if (labels !== undefined) key.labels = labels;
+    const key = this.records.update(id, input, "SSH key name is already used");
     this.context.changed();
     return key;
   }
@@ -80,15 +71,6 @@ export class SshKeys {
       .list(filter)
       .filter((key) => filter.fingerprint === undefined || key.fingerprint === filter.fingerprint);
   }
-}
-
-export function requireName(value: unknown, errors: FieldErrors, field = "name"): string {
-  if (typeof value !== "string" || value.length === 0) {
-    errors.add(field, "is required");
-    return "";
-  }
-  if (value.length > 128) errors.add(field, "is too long");
-  return value;
 }
 
 /** The MD5 fingerprint Hetzner reports (`aa:bb:…`), or undefined when the text is no OpenSSH public key. */

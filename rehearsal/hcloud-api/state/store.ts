@@ -1,5 +1,5 @@
-import { ApiError, notFound } from "./errors";
-import { parseLabelSelector, type Labels } from "./labels";
+import { ApiError, FieldErrors, notFound } from "./errors";
+import { checkLabels, parseLabelSelector, type Labels } from "./labels";
 
 /** What every resource store needs from the state around it. */
 export interface StoreContext {
@@ -50,6 +50,30 @@ export class Records<T extends { readonly id: number; name: string; labels: Labe
     );
   }
 
+  /**
+   * The `PUT` of a name and labels that most kinds have: both optional, both checked before either changes.
+   * `check` adds the checks of further fields the kind takes in the same request.
+   */
+  update(
+    id: number,
+    input: { name?: unknown; labels?: unknown },
+    uniquenessMessage: string,
+    check: (errors: FieldErrors) => void = () => {},
+  ): T {
+    const record = this.get(id);
+    const errors = new FieldErrors();
+    const name = input.name === undefined ? undefined : requireName(input.name, errors);
+    const labels = input.labels === undefined ? undefined : checkLabels(input.labels, errors);
+    check(errors);
+    errors.throwIfAny();
+    if (name !== undefined) {
+      this.requireUniqueName(name, uniquenessMessage, id);
+      record.name = name;
+    }
+    if (labels !== undefined) record.labels = labels;
+    return record;
+  }
+
   requireUniqueName(name: string, message: string, except?: number): void {
     const other = this.byName(name);
     if (other && other.id !== except) throw new ApiError("uniqueness_error", message);
@@ -63,4 +87,13 @@ export class Records<T extends { readonly id: number; name: string; labels: Labe
     this.byId.clear();
     for (const record of records) this.byId.set(record.id, structuredClone(record));
   }
+}
+
+export function requireName(value: unknown, errors: FieldErrors, field = "name"): string {
+  if (typeof value !== "string" || value.length === 0) {
+    errors.add(field, "is required");
+    return "";
+  }
+  if (value.length > 128) errors.add(field, "is too long");
+  return value;
 }
