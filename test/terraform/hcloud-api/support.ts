@@ -94,7 +94,10 @@ function firstLines(child: ChildProcess, count: number): Promise<string[]> {
         resolve(lines.slice(0, count));
       }
     });
-    child.once("exit", (code) => reject(new Error(`the local Hetzner API exited (${code}):\n${err}`)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the local Hetzner API exited (${code}):\n${err}`));
+    });
   });
 }
 
