@@ -37,7 +37,8 @@ add_address() {
   [[ -z $ns ]] || ip=(ip -n "$ns")
   local flags=()
   [[ $address != *:* ]] || flags=(nodad)
-  if ! "${ip[@]}" -o addr show dev "$dev" | grep -qF " $address "; then
+  # Not `| grep -q`: grep's early exit would fail the pipeline (pipefail) when the address is there.
+  if [[ $("${ip[@]}" -o addr show dev "$dev") != *" $address "* ]]; then
     "${ip[@]}" addr add "$address" dev "$dev" "${flags[@]}"
   fi
 }

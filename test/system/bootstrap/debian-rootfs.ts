@@ -1,9 +1,8 @@
-import { execFileSync, type ExecFileSyncOptions } from "node:child_process";
-import crypto from "node:crypto";
+import type { ExecFileSyncOptions } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { requireProgram } from "../support/programs";
+import { cachedDebianRootfs, run } from "../../../rehearsal/images/debian-rootfs";
 
 /*
  * A real Debian to run the bootstrap in: debootstrap --variant=minbase, cached between runs, with the
@@ -11,83 +10,12 @@ import { requireProgram } from "../support/programs";
  * Each test gets a writable overlay on top, so the cache stays pristine and a run starts from scratch.
  */
 
-const CACHE_DIR = "/var/tmp/failmap-test-rootfs";
+export { run } from "../../../rehearsal/images/debian-rootfs";
+export { bootstrapPackages } from "../../../rehearsal/machines/server-image";
 
-export function run(command: string, args: readonly string[], options: ExecFileSyncOptions = {}): string {
-  return execFileSync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options }) as string;
-}
-
-/** The packages named by `ensure_packages` in the bootstrap scripts: what a bootstrap run installs. */
-export function bootstrapPackages(scriptsDir: string): string[] {
-  const packages = new Set<string>();
-  for (const file of fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh"))) {
-    for (const line of fs.readFileSync(path.join(scriptsDir, file), "utf8").split("\n")) {
-      const match = /^\s*ensure_packages\s+(.+)$/.exec(line);
-      if (match) match[1].split(/\s+/).forEach((p) => packages.add(p));
-    }
-  }
-  return [...packages].sort();
-}
-
-/** The main archive this machine installs from (its security archive has no base system). */
-function debianMirror(): string {
-  const sources = "/etc/apt/sources.list.d/debian.sources";
-  if (fs.existsSync(sources)) {
-    for (const stanza of fs.readFileSync(sources, "utf8").split(/\n\s*\n/)) {
-      const uri = /^URIs:\s*(\S+)/m.exec(stanza)?.[1];
-      if (uri && !uri.includes("security")) return uri;
-    }
-  }
-  return "http://deb.debian.org/debian";
-}
-
-/** The cached base system of a Debian suite with these packages, built first if needed (about a minute). */
+/** The cached base system of a Debian suite with these packages downloaded, built first if needed. */
 export function cachedRootfs(suite: string, packages: readonly string[]): string {
-  requireProgram("debootstrap", "debootstrap");
-  const mirror = debianMirror();
-  const key = crypto
-    .createHash("sha256")
-    .update(JSON.stringify([suite, mirror, packages]))
-    .digest("hex")
-    .slice(0, 16);
-  const done = path.join(CACHE_DIR, key);
-  if (fs.existsSync(path.join(done, "etc/debian_version"))) return done;
-
-  fs.mkdirSync(CACHE_DIR, { recursive: true });
-  const building = `${done}.building-${process.pid}`;
-  fs.rmSync(building, { recursive: true, force: true });
-  run("debootstrap", ["--variant=minbase", suite, building, mirror], { stdio: "ignore" });
-  // Package scripts must not start services: they would start on this machine (sshd on its port 22).
-  fs.writeFileSync(path.join(building, "usr/sbin/policy-rc.d"), "#!/bin/sh\nexit 101\n", { mode: 0o755 });
-  fs.writeFileSync(path.join(building, "etc/hosts"), "127.0.0.1 localhost\n::1 localhost\n");
-  fs.copyFileSync("/etc/resolv.conf", path.join(building, "etc/resolv.conf"));
-  withMounts(building, () =>
-    run(
-      "chroot",
-      [building, "apt-get", "install", "-y", "-q", "-d", "--no-install-recommends", ...packages],
-      {
-        stdio: "ignore",
-        env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", DEBIAN_FRONTEND: "noninteractive" },
-      },
-    ),
-  );
-  try {
-    fs.renameSync(building, done);
-  } catch (error) {
-    // Another test process finished the same rootfs first: use theirs.
-    if (!fs.existsSync(path.join(done, "etc/debian_version"))) throw error;
-    fs.rmSync(building, { recursive: true, force: true });
-  }
-  return done;
-}
-
-function withMounts<T>(root: string, body: () => T): T {
-  run("mount", ["--bind", "/proc", path.join(root, "proc")]);
-  try {
-    return body();
-  } finally {
-    run("umount", [path.join(root, "proc")]);
-  }
+  return cachedDebianRootfs({ suite, download: packages });
 }
 
 /** A writable copy of a cached rootfs (an overlay) with /proc, and its clean-up. debootstrap made /dev. */
