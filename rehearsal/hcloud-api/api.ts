@@ -63,6 +63,11 @@ export function createHcloudApi(options: HcloudApiOptions = {}): HcloudApi {
       });
   });
 
+  // Node closes idle connections after 5 s; a client that reuses one at that moment (hcloud-go between two
+  // slow steps of an apply, or fetch) sees "connection reset". Hetzner keeps them open far longer.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
+
   function answer(request: http.IncomingMessage, text: string): Reply {
     if (request.headers.authorization !== `Bearer ${token}`) {
       throw new ApiError("unauthorized", "unable to authenticate");

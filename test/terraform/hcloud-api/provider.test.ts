@@ -39,7 +39,12 @@ beforeEach(async () => {
 
 afterEach(() => api?.stop());
 
-function stack(options: { protect: boolean; keys?: string[]; httpsPort?: string }): object {
+function stack(options: {
+  protect: boolean;
+  keys?: string[];
+  httpsPort?: string;
+  serverType?: string;
+}): object {
   const keys = options.keys ?? ["johan"];
   return {
     terraform: { required_providers: { hcloud: { source: "hetznercloud/hcloud", version: "1.64.0" } } },
@@ -85,7 +90,8 @@ function stack(options: { protect: boolean; keys?: string[]; httpsPort?: string 
       hcloud_server: {
         main: {
           name: "faalserver.example.org",
-          server_type: "cx23",
+          server_type: options.serverType ?? "cx23",
+          keep_disk: true,
           location: "nbg1",
           image: "debian-12",
           backups: true,
@@ -172,6 +178,16 @@ test("apply creates the stack, a second plan is empty, and destroy needs the pro
     );
     expect(ok(work.dir, "apply", "-auto-approve", "-input=false")).toMatch(/0 added, 1 changed, 0 destroyed/);
     expect(terraform(work.dir, "plan", "-detailed-exitcode", "-input=false").status).toBe(0);
+
+    // A bigger type with the disk kept: poweroff, change_type with upgrade_disk false.
+    const bigger = stack({ protect: true, httpsPort: "8443", serverType: "cx33" });
+    writeFileSync(path.join(work.dir, "main.tf.json"), JSON.stringify(bigger));
+    expect(ok(work.dir, "apply", "-auto-approve", "-input=false")).toMatch(/0 added, 1 changed, 0 destroyed/);
+    expect(terraform(work.dir, "plan", "-detailed-exitcode", "-input=false").status).toBe(0);
+    const server = JSON.parse(ok(work.dir, "show", "-json")).values.root_module.resources.find(
+      (r: any) => r.address === "hcloud_server.main",
+    ).values;
+    expect(server).toMatchObject({ server_type: "cx33", primary_disk_size: 40 });
 
     const refused = terraform(work.dir, "destroy", "-auto-approve", "-input=false");
     expect(refused.status).not.toBe(0);
