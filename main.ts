@@ -3,6 +3,7 @@ import path from "node:path";
 import { OrganisationConfigError } from "./config/errors";
 import { loadOrganisations } from "./config/load";
 import { pickOrganisation } from "./ops/organisations/select";
+import { shareOf, synthesizeInParts, synthPart, workerCount } from "./ops/synth/parallel";
 import { OrganisationStack } from "./stacks/organisation-stack";
 
 /**
@@ -25,12 +26,15 @@ function stop(message: string): never {
  * One stack per organisation file: `cdktf deploy org-<name>`. Every file is validated, together with the
  * others, on every synth; FAILMAP_ORGANISATION=<name> builds and synthesizes that one stack only, which is
  * what the CI jobs for one organisation need (constructing and synthesizing is what costs, not validating).
+ * Many stacks are split over worker processes, one per core (ops/synth/parallel.ts).
  */
 function main(): void {
+  const part = synthPart();
   const dir = organisationsDir();
   let all;
   try {
-    all = loadOrganisations(dir);
+    // Workers validate every file again, silently: the process that started them printed the warnings.
+    all = loadOrganisations(dir, part ? { onWarning: () => undefined } : {});
   } catch (error) {
     if (!(error instanceof OrganisationConfigError)) throw error;
     stop(error.message);
@@ -45,8 +49,17 @@ function main(): void {
     }
   }
 
+  const workers = part ? 1 : workerCount(organisations.length);
+  if (workers > 1) {
+    const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+    void synthesizeInParts(process.argv[1], workers, outdir).then((ok) => {
+      if (!ok) process.exit(1);
+    });
+    return;
+  }
+
   const app = new App();
-  for (const { file, organisation } of organisations) {
+  for (const { file, organisation } of part ? shareOf(organisations, part) : organisations) {
     try {
       const stack = new OrganisationStack(app, { organisation });
       if (stack.stateNotice) console.log(stack.stateNotice);

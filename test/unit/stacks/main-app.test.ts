@@ -18,9 +18,13 @@ function runApp(files: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
     encoding: "utf8",
     env: { ...process.env, FAILMAP_ORGANISATIONS_DIR: organisations, CDKTF_OUTDIR: outdir, ...env },
   });
-  const written = fs.existsSync(outdir) ? fs.readdirSync(outdir, { recursive: true }) : [];
+  const written = fs.existsSync(outdir) ? fs.readdirSync(outdir, { recursive: true }).map(String).sort() : [];
+  // The scratch folder's name differs between runs; the local state path holds it.
+  const read = (file: string) =>
+    JSON.parse(fs.readFileSync(path.join(outdir, file), "utf8").replaceAll(dir, "<dir>"));
+  const contents = Object.fromEntries(written.filter((f) => f.endsWith(".json")).map((f) => [f, read(f)]));
   fs.rmSync(dir, { recursive: true, force: true });
-  return { ...result, written };
+  return { ...result, written, contents };
 }
 
 describe("the cdktf app", () => {
@@ -84,4 +88,20 @@ describe("FAILMAP_ORGANISATION: one stack out of many", () => {
     );
     expect(run.written).toEqual([]);
   });
+});
+
+describe("many organisations: split over worker processes", () => {
+  const files = Object.fromEntries(
+    Array.from({ length: 8 }, (_, i) => [`org${i}.yaml`, exampleText().replaceAll("faalkaart", `org${i}`)]),
+  );
+
+  it("writes the same stacks, manifest and messages as one process", () => {
+    const split = runApp(files, { FAILMAP_SYNTH_WORKERS: "2" });
+    const single = runApp(files, { FAILMAP_SYNTH_WORKERS: "1" });
+    expect(split.status).toBe(0);
+    expect(split.written).toContain(path.join("stacks", "org-org7", "cdk.tf.json"));
+    expect(split.contents).toEqual(single.contents);
+    expect(split.stdout).toBe(single.stdout);
+    expect(split.stderr).toBe(single.stderr);
+  }, 60_000);
 });

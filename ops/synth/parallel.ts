@@ -1,0 +1,110 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Synthesizing many stacks in one process costs their sum: construction and token resolution are
+ * single-threaded. With enough organisations the app splits them over a few worker processes (this same
+ * app, with FAILMAP_SYNTH_PART=<k>/<n>), each synthesizing its share into a scratch folder, and merges their
+ * stacks and manifests into the output folder the cdktf CLI reads.
+ */
+export const SYNTH_PART_ENV = "FAILMAP_SYNTH_PART";
+/** A worker costs about half a second to start (node, cdktf, validating every file): give each a few stacks. */
+const STACKS_PER_WORKER = 4;
+
+export interface SynthPart {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The share this process synthesizes when it is a worker, from FAILMAP_SYNTH_PART. */
+export function synthPart(env: NodeJS.ProcessEnv = process.env): SynthPart | undefined {
+  const match = /^(\d+)\/(\d+)$/.exec(env[SYNTH_PART_ENV] ?? "");
+  return match ? { index: Number(match[1]), count: Number(match[2]) } : undefined;
+}
+
+/**
+ * The items of `all` that part `index` of `count` synthesizes: a contiguous run, so that the parts' outputs
+ * and manifests, taken in part order, are in the order one process would have written them.
+ */
+export function shareOf<T>(all: readonly T[], { index, count }: SynthPart): T[] {
+  const size = Math.ceil(all.length / count);
+  return all.slice(index * size, (index + 1) * size);
+}
+
+/**
+ * How many workers to split `stacks` over: FAILMAP_SYNTH_WORKERS if set (1 turns splitting off), else as many
+ * as there are cores, with a few stacks each. 1 means synthesize here.
+ */
+export function workerCount(stacks: number, env: NodeJS.ProcessEnv = process.env): number {
+  const wanted = Number(env.FAILMAP_SYNTH_WORKERS) || os.availableParallelism();
+  return Math.max(1, Math.min(wanted, Math.floor(stacks / STACKS_PER_WORKER)));
+}
+
+interface Manifest {
+  stacks: Record<string, unknown>;
+}
+
+interface Finished {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runWorker(script: string, env: NodeJS.ProcessEnv): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/**
+ * Runs `count` workers of `script` (the app's entry point) and merges what they synthesized into `outdir`.
+ * Each worker's output is printed once, in part order; the first failure is printed and nothing is merged.
+ */
+export async function synthesizeInParts(script: string, count: number, outdir: string): Promise<boolean> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-synth-"));
+  try {
+    const parts = Array.from({ length: count }, (_, index) => path.join(scratch, String(index)));
+    const finished = await Promise.all(
+      parts.map((dir, index) =>
+        runWorker(script, { ...process.env, [SYNTH_PART_ENV]: `${index}/${count}`, CDKTF_OUTDIR: dir }),
+      ),
+    );
+    const failed = finished.find((f) => f.status !== 0);
+    if (failed) {
+      process.stdout.write(failed.stdout);
+      process.stderr.write(failed.stderr);
+      return false;
+    }
+    for (const f of finished) {
+      process.stdout.write(f.stdout);
+      process.stderr.write(f.stderr);
+    }
+
+    const manifests: Manifest[] = parts.map((dir) =>
+      JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")),
+    );
+    const stacks = Object.assign({}, ...manifests.map((m) => m.stacks)) as Manifest["stacks"];
+    fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
+    for (const dir of parts) {
+      for (const stack of fs.readdirSync(path.join(dir, "stacks"))) {
+        const target = path.join(outdir, "stacks", stack);
+        fs.rmSync(target, { recursive: true, force: true });
+        fs.cpSync(path.join(dir, "stacks", stack), target, { recursive: true });
+      }
+    }
+    fs.writeFileSync(
+      path.join(outdir, "manifest.json"),
+      JSON.stringify({ ...manifests[0], stacks }, null, 2),
+    );
+    return true;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
