@@ -2,6 +2,7 @@ import type { User } from "../../config/schema";
 import type { DatabaseCredentials } from "../app/database-credentials";
 import { renderDatabaseSql } from "./database-sql";
 import { renderBootstrapEnv, renderDatabaseEnv, type BootstrapEnv } from "./env-file";
+import { SSH_GROUP } from "./host-constants";
 import type { ScriptFile } from "./script-files";
 import { renderSshdConfig } from "./sshd-config";
 import { renderUnattendedUpgrades } from "./unattended-upgrades";
@@ -9,8 +10,6 @@ import { renderUsersFile } from "./users-file";
 
 /** Where the bundle lives on a host; `run.sh` in it is what HostBootstrap runs. */
 export const BUNDLE_DIR = "/usr/local/lib/failmap/bootstrap";
-/** sshd's AllowGroups: the deploy user and the managed users are its members (scripts/bootstrap/users.sh). */
-export const SSH_GROUP = "failmap-ssh";
 
 export interface BundleFile {
   /** Relative to the bundle folder. */

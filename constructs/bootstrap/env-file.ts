@@ -1,4 +1,5 @@
 import { shellQuote } from "../host/host-files";
+import { HOST_CONSTANTS } from "./host-constants";
 
 /** What the bootstrap scripts need to know about the host; nothing secret ever goes in here. */
 export interface BootstrapEnv {
@@ -23,7 +24,8 @@ export interface DatabaseEnv {
 }
 
 /**
- * The bootstrap's env file, sourced by `scripts/bootstrap/run.sh`, and by the admin tools as /etc/failmap/host.env.
+ * The bootstrap's env file, sourced by `scripts/bootstrap/lib.sh`, and by the admin tools as host.env: the
+ * host's settings, and the names and paths the scripts share with the constructs (HOST_CONSTANTS).
  */
 export function renderBootstrapEnv(env: BootstrapEnv): string {
   return renderShellEnv("The host's bootstrap settings.", {
@@ -35,6 +37,7 @@ export function renderBootstrapEnv(env: BootstrapEnv): string {
     FAILMAP_BACKUP_RETENTION_DAYS: env.backupRetentionDays,
     FAILMAP_NODE_EXPORTER_LISTEN: env.nodeExporterListen,
     FAILMAP_INSTANCES: env.instances.join(" "),
+    ...HOST_CONSTANTS,
   });
 }
 

@@ -12,7 +12,7 @@ export function renderSshdConfig(config: SshdConfig): string {
   // Agents offer every key they hold, one attempt each: too low a limit locks out people with many keys.
   const maxAuthTries = config.maxAuthTries ?? 5;
   return [
-    "# Managed by failmap bootstrap: keys only, no root, only the failmap-ssh group.",
+    `# Managed by failmap bootstrap: keys only, no root, only the ${config.allowGroup} group.`,
     "PubkeyAuthentication yes",
     "AuthenticationMethods publickey",
     "PasswordAuthentication no",

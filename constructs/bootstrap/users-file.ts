@@ -2,7 +2,7 @@ import type { User } from "../../config/schema";
 
 /**
  * The people who log in to a host, one `user <name> <sudo|-> <shell>` line each, followed by their
- * `key <public key>` lines. Anyone in the `failmap-users` group but not in this file is locked.
+ * `key <public key>` lines. Anyone in MANAGED_USERS_GROUP (host-constants.ts) but not in this file is locked.
  */
 export function renderUsersFile(users: readonly Pick<User, "name" | "sudo" | "shell" | "keys">[]): string {
   const seen = new Set<string>();

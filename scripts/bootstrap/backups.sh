@@ -6,7 +6,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 units_changed=false
-write_file /etc/systemd/system/failmap-db-backup.service 0644 <<'UNIT' && units_changed=true
+write_file /etc/systemd/system/failmap-db-backup.service 0644 <<'UNIT'
 [Unit]
 Description=Dump the failmap databases
 Requires=mariadb.service
@@ -16,7 +16,8 @@ After=mariadb.service
 Type=oneshot
 ExecStart=/usr/local/bin/failmap-db-backup --all
 UNIT
-write_file /etc/systemd/system/failmap-db-backup.timer 0644 <<'UNIT' && units_changed=true
+if $FILE_CHANGED; then units_changed=true; fi
+write_file /etc/systemd/system/failmap-db-backup.timer 0644 <<'UNIT'
 [Unit]
 Description=Nightly dump of the failmap databases
 
@@ -28,5 +29,6 @@ Persistent=true
 [Install]
 WantedBy=timers.target
 UNIT
+if $FILE_CHANGED; then units_changed=true; fi
 if $units_changed; then daemon_reload; fi
 enable_unit failmap-db-backup.timer

@@ -9,7 +9,7 @@ ensure_packages systemd systemd-timesyncd tzdata unattended-upgrades ca-certific
 
 # Hostname: the FQDN, resolvable locally so that sudo and mail do not wait for DNS.
 short=${FAILMAP_FQDN%%.*}
-echo "$FAILMAP_FQDN" | write_file /etc/hostname 0644 || true
+echo "$FAILMAP_FQDN" | write_file /etc/hostname 0644
 ensure_line /etc/hosts '^127\.0\.1\.1[[:space:]]' "127.0.1.1 $FAILMAP_FQDN $short"
 if systemd_running && [[ $(hostname) != "$FAILMAP_FQDN" ]]; then
   hostname "$FAILMAP_FQDN"
@@ -24,12 +24,12 @@ else
   ln -sfn "/usr/share/zoneinfo/$FAILMAP_TIMEZONE" /etc/localtime
   changed "timezone $FAILMAP_TIMEZONE"
 fi
-echo "$FAILMAP_TIMEZONE" | write_file /etc/timezone 0644 || true
+echo "$FAILMAP_TIMEZONE" | write_file /etc/timezone 0644
 
 enable_unit systemd-timesyncd
 
 # Security updates daily; a reboot, when one needs it, in the configured window.
-put_file "$CONFIG/unattended-upgrades.conf" /etc/apt/apt.conf.d/52failmap-unattended-upgrades 0644 || true
+put_file "$CONFIG/unattended-upgrades.conf" /etc/apt/apt.conf.d/52failmap-unattended-upgrades 0644
 enable_unit apt-daily.timer
 enable_unit apt-daily-upgrade.timer
 enable_unit unattended-upgrades

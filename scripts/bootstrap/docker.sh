@@ -7,13 +7,12 @@ set -euo pipefail
 
 ensure_packages docker.io
 
-if write_file /etc/docker/daemon.json 0644 <<'JSON'; then
+write_file /etc/docker/daemon.json 0644 <<'JSON'
 {
   "live-restore": true,
   "log-driver": "json-file",
   "log-opts": { "max-size": "20m", "max-file": "5" }
 }
 JSON
-  restart_unit docker
-fi
+if $FILE_CHANGED; then restart_unit docker; fi
 enable_unit docker

@@ -1,7 +1,7 @@
 #!/bin/bash
 # shellcheck source-path=SCRIPTDIR
-# The host firewall (nftables), defence in depth behind the cloud firewall. It owns one table, inet failmap,
-# and never flushes the whole ruleset: Docker keeps its own rules in other tables.
+# The host firewall (nftables), defence in depth behind the cloud firewall. It owns one table,
+# inet $FAILMAP_NFT_TABLE, and never flushes the whole ruleset: Docker keeps its own rules in other tables.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -15,23 +15,23 @@ nft -c -f "$CONFIG/nftables.nft" || fail "the rendered firewall rules are invali
 
 # Debian's default nftables.conf starts with "flush ruleset", and its unit flushes everything on stop
 # and reload: both would remove Docker's rules.
-write_file /etc/nftables.conf 0755 <<'CONF' || true
+write_file /etc/nftables.conf 0755 <<'CONF'
 #!/usr/sbin/nft -f
 # Managed by failmap bootstrap. No "flush ruleset" here: that would also remove Docker's rules.
 include "/etc/nftables.d/*.nft"
 CONF
-if write_file /etc/systemd/system/nftables.service.d/failmap.conf 0644 <<'UNIT'; then
-# Managed by failmap bootstrap: stop and reload touch only the failmap table.
+write_file /etc/systemd/system/nftables.service.d/failmap.conf 0644 <<UNIT
+# Managed by failmap bootstrap: stop and reload touch only the $FAILMAP_NFT_TABLE table.
 [Service]
 ExecReload=
 ExecReload=/usr/sbin/nft -f /etc/nftables.conf
 ExecStop=
-ExecStop=-/usr/sbin/nft delete table inet failmap
+ExecStop=-/usr/sbin/nft delete table inet $FAILMAP_NFT_TABLE
 UNIT
-  daemon_reload
-fi
+if $FILE_CHANGED; then daemon_reload; fi
 
-if put_file "$CONFIG/nftables.nft" "$RULES" 0644 && systemd_running; then
+put_file "$CONFIG/nftables.nft" "$RULES" 0644
+if $FILE_CHANGED && systemd_running; then
   nft -f "$RULES"
   changed "firewall rules loaded"
 fi

@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 units_changed=false
-write_file /etc/systemd/system/failmap-docker-prune.service 0644 <<'UNIT' && units_changed=true
+write_file /etc/systemd/system/failmap-docker-prune.service 0644 <<'UNIT'
 [Unit]
 Description=Remove unused Docker data (failmap housekeeping)
 Requires=docker.service
@@ -18,7 +18,8 @@ After=docker.service
 Type=oneshot
 ExecStart=/usr/bin/docker system prune --force --filter until=168h
 UNIT
-write_file /etc/systemd/system/failmap-docker-prune.timer 0644 <<'UNIT' && units_changed=true
+if $FILE_CHANGED; then units_changed=true; fi
+write_file /etc/systemd/system/failmap-docker-prune.timer 0644 <<'UNIT'
 [Unit]
 Description=Weekly Docker clean-up (failmap housekeeping)
 
@@ -30,26 +31,26 @@ Persistent=true
 [Install]
 WantedBy=timers.target
 UNIT
+if $FILE_CHANGED; then units_changed=true; fi
 if $units_changed; then daemon_reload; fi
 enable_unit failmap-docker-prune.timer
 
 [[ $FAILMAP_ROLE == main ]] || exit 0
 
-# nginx in failmap-nginx writes every request to this directory, bind-mounted from the host, for the
+# The nginx container writes every request to this directory, bind-mounted from the host, for the
 # nginx log exporter; nothing else would ever shorten that file. nginx keeps writing to a rotated file
 # until it reopens its logs. The container is not there before the stack's first deploy: then there is
 # nothing to reopen.
 ensure_packages logrotate
-NGINX_LOG_DIR=/var/log/failmap/nginx
-if [[ -d $NGINX_LOG_DIR ]]; then
-  ok "$NGINX_LOG_DIR"
+if [[ -d $FAILMAP_NGINX_LOG_DIR ]]; then
+  ok "$FAILMAP_NGINX_LOG_DIR"
 else
-  install -d -m 0755 "$NGINX_LOG_DIR"
-  changed "$NGINX_LOG_DIR"
+  install -d -m 0755 "$FAILMAP_NGINX_LOG_DIR"
+  changed "$FAILMAP_NGINX_LOG_DIR"
 fi
-write_file /etc/logrotate.d/failmap-nginx 0644 <<CONF || true
+write_file /etc/logrotate.d/failmap-nginx 0644 <<CONF
 # Managed by failmap bootstrap.
-$NGINX_LOG_DIR/*.log {
+$FAILMAP_NGINX_LOG_DIR/*.log {
 	daily
 	rotate 7
 	compress
@@ -58,8 +59,8 @@ $NGINX_LOG_DIR/*.log {
 	notifempty
 	sharedscripts
 	postrotate
-		if [ "\$(docker inspect --format '{{.State.Running}}' failmap-nginx 2>/dev/null)" = true ]; then
-			docker exec failmap-nginx nginx -s reopen >/dev/null 2>&1 || true
+		if [ "\$(docker inspect --format '{{.State.Running}}' $FAILMAP_NGINX_CONTAINER 2>/dev/null)" = true ]; then
+			docker exec $FAILMAP_NGINX_CONTAINER nginx -s reopen >/dev/null 2>&1 || true
 		fi
 	endscript
 }

@@ -12,14 +12,31 @@ export DEBIAN_FRONTEND=noninteractive
 
 # shellcheck disable=SC1091 # rendered by the HostBootstrap construct
 . "$CONFIG/bootstrap.env"
-FAILMAP_ROLE=${FAILMAP_ROLE:?missing in bootstrap.env}
-FAILMAP_FQDN=${FAILMAP_FQDN:?missing in bootstrap.env}
-FAILMAP_DEPLOY_USER=${FAILMAP_DEPLOY_USER:?missing in bootstrap.env}
-FAILMAP_TIMEZONE=${FAILMAP_TIMEZONE:?missing in bootstrap.env}
-FAILMAP_SWAP_MB=${FAILMAP_SWAP_MB:?missing in bootstrap.env}
-FAILMAP_BACKUP_RETENTION_DAYS=${FAILMAP_BACKUP_RETENTION_DAYS:?missing in bootstrap.env}
-FAILMAP_NODE_EXPORTER_LISTEN=${FAILMAP_NODE_EXPORTER_LISTEN:?missing in bootstrap.env}
-FAILMAP_INSTANCES=${FAILMAP_INSTANCES-}
+# Every setting the steps read, names and paths included (constructs/bootstrap/host-constants.ts): a bundle
+# rendered by an older or newer failmap stops here, naming what it lacks, before any step changes the host.
+: "${FAILMAP_ROLE:?missing in bootstrap.env}"
+: "${FAILMAP_FQDN:?missing in bootstrap.env}"
+: "${FAILMAP_DEPLOY_USER:?missing in bootstrap.env}"
+: "${FAILMAP_TIMEZONE:?missing in bootstrap.env}"
+: "${FAILMAP_SWAP_MB:?missing in bootstrap.env}"
+: "${FAILMAP_BACKUP_RETENTION_DAYS:?missing in bootstrap.env}"
+: "${FAILMAP_NODE_EXPORTER_LISTEN:?missing in bootstrap.env}"
+: "${FAILMAP_INSTANCES?missing in bootstrap.env}" # empty on a worker host
+: "${FAILMAP_SSH_GROUP:?missing in bootstrap.env}"
+: "${FAILMAP_USERS_GROUP:?missing in bootstrap.env}"
+: "${FAILMAP_SSHD_DROPIN:?missing in bootstrap.env}"
+: "${FAILMAP_SSHD_FIRST_BOOT_DROPIN:?missing in bootstrap.env}"
+: "${FAILMAP_NFT_TABLE:?missing in bootstrap.env}"
+: "${FAILMAP_MARIADB_SOCKET:?missing in bootstrap.env}"
+: "${FAILMAP_MARIADB_SOCKET_DIR:?missing in bootstrap.env}"
+: "${FAILMAP_NGINX_CONTAINER:?missing in bootstrap.env}"
+: "${FAILMAP_NGINX_LOG_DIR:?missing in bootstrap.env}"
+: "${FAILMAP_NGINX_CACHE_DIR:?missing in bootstrap.env}"
+: "${FAILMAP_BACKUP_METRIC:?missing in bootstrap.env}"
+: "${FAILMAP_BACKUP_METRIC_FILE:?missing in bootstrap.env}"
+: "${FAILMAP_INSTANCE_LABEL:?missing in bootstrap.env}"
+: "${FAILMAP_CONFIG_DIR:?missing in bootstrap.env}"
+: "${FAILMAP_HOST_ENV:?missing in bootstrap.env}"
 
 changed() { echo "changed: $*"; }
 ok() { echo "ok: $*"; }
@@ -33,28 +50,29 @@ fail() {
 # enabled, but nothing is started, reloaded or applied to the running kernel (swap, hostname, firewall).
 systemd_running() { [[ -d /run/systemd/system ]]; }
 
-# put_file SRC DEST MODE [OWNER:GROUP] installs SRC as DEST when its content, mode or owner differ.
-# It returns 1 when DEST was right already, so callers write `if put_file ...; then <reload>; fi`.
+# put_file SRC DEST MODE [OWNER:GROUP] installs SRC as DEST when its content, mode or owner differ. It
+# succeeds whether or not DEST was right already, and sets FILE_CHANGED to true or false for callers that
+# must act on a change: `put_file ...; if $FILE_CHANGED; then <reload>; fi`. Not in a pipeline's subshell.
 put_file() {
   local src=$1 dest=$2 mode=$3 owner=${4:-root:root} wanted
   wanted="$(printf '%o' "$((8#$mode))") $owner" # as stat prints it: "600 root:root"
   if [[ -f $dest ]] && cmp -s "$src" "$dest" && [[ $(stat -c '%a %U:%G' "$dest") == "$wanted" ]]; then
+    FILE_CHANGED=false
     ok "$dest"
-    return 1
+    return
   fi
-  # Callers test the result, which turns off `set -e` in here: check the install by hand.
   install -D -m "$mode" -o "${owner%%:*}" -g "${owner#*:}" "$src" "$dest" || fail "cannot install $dest"
+  FILE_CHANGED=true
   changed "$dest"
 }
 
 # write_file DEST MODE [OWNER:GROUP] < content: put_file for text made by the script itself.
 write_file() {
-  local tmp status=0
+  local tmp
   tmp=$(mktemp)
   cat >"$tmp"
-  put_file "$tmp" "$@" || status=$?
+  put_file "$tmp" "$@"
   rm -f "$tmp"
-  return "$status"
 }
 
 # ensure_line FILE PATTERN LINE: FILE holds LINE, replacing the lines that match the sed regex PATTERN

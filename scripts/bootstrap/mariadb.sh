@@ -7,13 +7,17 @@ set -euo pipefail
 
 ensure_packages mariadb-server mariadb-client
 
-if write_file /etc/mysql/mariadb.conf.d/90-failmap.cnf 0644 <<'CNF'; then
-# Managed by failmap bootstrap. Containers reach the server through the mounted /run/mysqld socket.
+# The socket where the constructs mount it into containers, named here rather than left to Debian's default;
+# [client-server] tells the server and the clients on the host (backups, restores, grants) alike.
+write_file /etc/mysql/mariadb.conf.d/90-failmap.cnf 0644 <<CNF
+# Managed by failmap bootstrap. Containers reach the server through the socket in $FAILMAP_MARIADB_SOCKET_DIR.
+[client-server]
+socket = $FAILMAP_MARIADB_SOCKET
+
 [mysqld]
 skip-networking
 CNF
-  restart_unit mariadb
-fi
+if $FILE_CHANGED; then restart_unit mariadb; fi
 
 # Debian enables socket activation, which listens on TCP 3306 on every address whatever the server's
 # own settings say.

@@ -8,10 +8,10 @@ set -euo pipefail
 
 ensure_packages prometheus-node-exporter
 
-if write_file /etc/default/prometheus-node-exporter 0644 <<EOF_ARGS; then
+# The textfile collector reads the folder that failmap-db-backup writes its metric to, for the backup alerts.
+write_file /etc/default/prometheus-node-exporter 0644 <<EOF_ARGS
 # Managed by failmap bootstrap.
-ARGS="--web.listen-address=$FAILMAP_NODE_EXPORTER_LISTEN"
+ARGS="--web.listen-address=$FAILMAP_NODE_EXPORTER_LISTEN --collector.textfile.directory=${FAILMAP_BACKUP_METRIC_FILE%/*}"
 EOF_ARGS
-  restart_unit prometheus-node-exporter
-fi
+if $FILE_CHANGED; then restart_unit prometheus-node-exporter; fi
 enable_unit prometheus-node-exporter

@@ -8,10 +8,10 @@ set -euo pipefail
 
 ensure_packages openssh-server
 
-DROPIN=/etc/ssh/sshd_config.d/01-failmap.conf
+DROPIN=$FAILMAP_SSHD_DROPIN
 # cloud-init's stopgap until this step runs (keys only, no root). sshd keeps the first value it reads, so
 # this file, read before ours, would go on deciding every setting it names.
-FIRST_BOOT=/etc/ssh/sshd_config.d/00-failmap-first-boot.conf
+FIRST_BOOT=$FAILMAP_SSHD_FIRST_BOOT_DROPIN
 mkdir -p /run/sshd # sshd -t wants its privilege separation directory
 
 previous=$(mktemp)
@@ -23,7 +23,8 @@ if [[ -f $DROPIN ]]; then
 fi
 
 reload=false
-if put_file "$CONFIG/sshd.conf" "$DROPIN" 0644; then
+put_file "$CONFIG/sshd.conf" "$DROPIN" 0644
+if $FILE_CHANGED; then
   if ! sshd -t; then
     if $had_previous; then cp -p "$previous" "$DROPIN"; else rm -f "$DROPIN"; fi
     fail "sshd rejects the new configuration; the previous one is back in place"

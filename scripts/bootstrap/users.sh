@@ -7,8 +7,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 USERS_FILE=$CONFIG/users
-MANAGED=failmap-users # everyone this script has created, so a dropped user can be found again
-SSH_GROUP=failmap-ssh # the only group sshd lets in
+MANAGED=$FAILMAP_USERS_GROUP # everyone this script has created, so a dropped user can be found again
+SSH_GROUP=$FAILMAP_SSH_GROUP # the only group sshd lets in
 
 ensure_packages sudo passwd
 
@@ -101,13 +101,13 @@ for user in "${wanted[@]}"; do
   group=$(id -gn "$user")
   home=$(getent passwd "$user" | cut -d: -f6)
   install -d -m 0700 -o "$user" -g "$group" "$home/.ssh"
-  user_keys "$user" | write_file "$home/.ssh/authorized_keys" 0600 "$user:$group" || true
+  user_keys "$user" | write_file "$home/.ssh/authorized_keys" 0600 "$user:$group"
 done
 
 # Members of the docker group are root in all but name, so passwordless sudo adds no power, and
 # people without passwords could not use sudo at all otherwise.
 visudo -cqf "$sudoers" || fail "the rendered sudoers file is invalid"
-put_file "$sudoers" /etc/sudoers.d/50-failmap-users 0440 || true
+put_file "$sudoers" /etc/sudoers.d/50-failmap-users 0440
 
 # Dropped users: password locked, account expired (which also stops key logins through PAM), and out of
 # the SSH, sudo and docker groups.

@@ -1,15 +1,25 @@
 #!/bin/bash
 # Shared by the failmap admin commands: which instance a command is for, and that instance's settings.
-# Installed to /usr/local/lib/failmap/ by the bootstrap. Settings, all in /etc/failmap/:
-#   host.env                 the instances and the backup retention (bootstrap)
+# Installed to /usr/local/lib/failmap/ by the bootstrap. Settings:
+#   host.env                 the instances, the backup retention, and the names and paths shared with the
+#                            stack (the bootstrap's bootstrap.env)
+# and in the FAILMAP_CONFIG_DIR that host.env names:
 #   <instance>/database.env  the instance's database name (bootstrap)
 #   <instance>/instance.env  image, network, app.env path (the stack's FailmapInstance)
 
-FAILMAP_ETC=/etc/failmap
-# shellcheck disable=SC1091 # written by the bootstrap
-. "$FAILMAP_ETC/host.env"
-FAILMAP_INSTANCES=${FAILMAP_INSTANCES:?no instances in $FAILMAP_ETC/host.env}
-FAILMAP_BACKUP_RETENTION_DAYS=${FAILMAP_BACKUP_RETENTION_DAYS:-7}
+# Where the commands find every other setting: HOST_ENV_FILE in constructs/bootstrap/host-constants.ts.
+HOST_ENV=/etc/failmap/host.env
+# shellcheck disable=SC1090 # written by the bootstrap
+. "$HOST_ENV"
+: "${FAILMAP_INSTANCES:?no instances in $HOST_ENV}"
+# The rest of host.env that the commands read: a host.env older than the commands stops them here.
+: "${FAILMAP_CONFIG_DIR:?missing in $HOST_ENV}"
+: "${FAILMAP_BACKUP_RETENTION_DAYS:?missing in $HOST_ENV}"
+: "${FAILMAP_BACKUP_METRIC:?missing in $HOST_ENV}"
+: "${FAILMAP_BACKUP_METRIC_FILE:?missing in $HOST_ENV}"
+: "${FAILMAP_MARIADB_SOCKET_DIR:?missing in $HOST_ENV}"
+: "${FAILMAP_NGINX_CACHE_DIR:?missing in $HOST_ENV}"
+: "${FAILMAP_INSTANCE_LABEL:?missing in $HOST_ENV}"
 # shellcheck disable=SC2034 # for the commands that source this file
 BACKUP_DIR=/var/backups/failmap
 
@@ -26,22 +36,24 @@ load_instance() {
   INSTANCE=$1
   FAILMAP_DATABASE=""
   FAILMAP_IMAGE=""
+  FAILMAP_NETWORK=""
+  FAILMAP_APP_ENV=""
   local file
   for file in database.env instance.env; do
     # shellcheck disable=SC1090 # written by the bootstrap and by the stack
-    if [[ -f $FAILMAP_ETC/$INSTANCE/$file ]]; then . "$FAILMAP_ETC/$INSTANCE/$file"; fi
+    if [[ -f $FAILMAP_CONFIG_DIR/$INSTANCE/$file ]]; then . "$FAILMAP_CONFIG_DIR/$INSTANCE/$file"; fi
   done
 }
 
 # require_database and require_deployed: clear messages instead of half-run commands.
 require_database() {
-  [[ -n $FAILMAP_DATABASE ]] || die "$INSTANCE has no database here ($FAILMAP_ETC/$INSTANCE/database.env)"
+  [[ -n $FAILMAP_DATABASE ]] || die "$INSTANCE has no database here ($FAILMAP_CONFIG_DIR/$INSTANCE/database.env)"
 }
 require_deployed() {
-  [[ -n $FAILMAP_IMAGE ]] ||
-    die "$INSTANCE is not deployed yet: the stack writes $FAILMAP_ETC/$INSTANCE/instance.env when it is"
-  FAILMAP_NETWORK=${FAILMAP_NETWORK:-failmap-$INSTANCE}
-  FAILMAP_APP_ENV=${FAILMAP_APP_ENV:-$FAILMAP_ETC/$INSTANCE/app.env}
+  local env=$FAILMAP_CONFIG_DIR/$INSTANCE/instance.env
+  [[ -n $FAILMAP_IMAGE ]] || die "$INSTANCE is not deployed yet: the stack writes $env when it is"
+  [[ -n $FAILMAP_NETWORK && -n $FAILMAP_APP_ENV ]] ||
+    die "$env names no network or app.env: deploy the stack again to rewrite it"
 }
 
 # select_instance "$@" takes the instance from "-i NAME" or a first argument that names one, and may
@@ -64,11 +76,11 @@ select_instance() {
   ARGS=("$@")
 }
 
-# The instance's long-running containers, found by the failmap.instance label the stack gives each of
-# them. Not by name: failmap-prod- also starts the names of instance prod-eu and of the monitoring's
+# The instance's long-running containers, found by the instance label the stack gives each of them. Not
+# by name: failmap-prod- also starts the names of instance prod-eu and of the monitoring's
 # failmap-prod-broker-exporter. One-off containers (migrate, the failmap command) carry no label.
 instance_containers() {
-  docker ps --all --filter "label=failmap.instance=$INSTANCE" --format '{{.Names}}' | sort
+  docker ps --all --filter "label=$FAILMAP_INSTANCE_LABEL=$INSTANCE" --format '{{.Names}}' | sort
 }
 
 restart_instance() {

@@ -7,9 +7,11 @@ import { renderInstanceEnv } from "../../../constructs/app/instance-env";
 import { instanceNames } from "../../../constructs/app/names";
 import { BUNDLE_DIR, bootstrapBundle, type BootstrapBundleInput } from "../../../constructs/bootstrap/bundle";
 import { renderBootstrapEnv, renderDatabaseEnv } from "../../../constructs/bootstrap/env-file";
-import { renderNftables } from "../../../constructs/bootstrap/nftables";
+import { MARIADB_SOCKET, MARIADB_SOCKET_DIR } from "../../../constructs/bootstrap/mariadb-socket";
+import { NFT_TABLE, renderNftables } from "../../../constructs/bootstrap/nftables";
 import { readScriptFolder, repositoryRoot } from "../../../constructs/bootstrap/script-files";
 import { BACKUP_METRIC, BACKUP_TEXTFILE } from "../../../constructs/monitoring/alert-rules";
+import { NGINX_CONTAINER_NAME } from "../../../constructs/webserver/webserver";
 import { requireProgram } from "../support/programs";
 import { bootstrapPackages, cachedRootfs, run, ScratchRoot } from "./debian-rootfs";
 
@@ -70,13 +72,15 @@ function bundleInput(users: BootstrapBundleInput["users"]): BootstrapBundleInput
 }
 
 /**
- * A stand-in for the docker CLI, for the deploy and rollback commands. These containers exist, with their
- * labels; `ps` filters them by label and by name (a regex, as docker's name filter); every call is recorded.
+ * A stand-in for the docker CLI, for the deploy and rollback commands and logrotate. These containers exist,
+ * with their labels, and run; `ps` filters them by label and by name (a regex, as docker's name filter);
+ * every call is recorded.
  * Besides the instance's own there are a monitoring container and another instance whose names start the
  * same, and a one-off migrate container.
  */
 const fakeDocker = `#!/bin/sh
 echo "$*" >>/tmp/docker-calls
+if [ "$1" = inspect ]; then echo true; exit 0; fi
 [ "$1" = ps ] || exit 0
 label=""
 name=""
@@ -111,17 +115,25 @@ describe.each([
 ])("bootstrap on Debian $version ($suite)", ({ suite }) => {
   let scratch: ScratchRoot;
   let mariadb: ChildProcess | undefined;
-  const outputs: string[] = [];
+  /** The bootstrap runs: the first, the second with bob removed and MariaDB up, and the same again. */
+  const runs: { status: number | null; output: string }[] = [];
 
-  const bootstrap = (users: BootstrapBundleInput["users"]): string => {
+  const bootstrap = (users: BootstrapBundleInput["users"]): void => {
     for (const file of bootstrapBundle(bundleInput(users))) {
       const target = scratch.file(`${BUNDLE_DIR}/${file.path}`);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, file.content, { mode: parseInt(file.mode, 8) });
     }
-    const output = scratch.chroot(["bash", `${BUNDLE_DIR}/run.sh`]);
-    outputs.push(output);
-    return output;
+    let status: number | null = 0;
+    let output: string;
+    try {
+      output = scratch.chroot(["bash", `${BUNDLE_DIR}/run.sh`]);
+    } catch (error) {
+      const failed = error as { status: number | null; stdout: string; stderr: string };
+      status = failed.status;
+      output = `${failed.stdout}${failed.stderr}`;
+    }
+    runs.push({ status, output });
   };
   const sql = (statement: string, user?: { name: string; password: string }) =>
     scratch.chroot([
@@ -131,6 +143,23 @@ describe.each([
       "-e",
       statement,
     ]);
+  /** Puts the docker stand-in first on root's PATH (/usr/local/sbin), before the real docker CLI. */
+  const dockerStandIn = () => {
+    const calls = scratch.file("/tmp/docker-calls");
+    const stub = scratch.file("/usr/local/sbin/docker");
+    fs.writeFileSync(stub, fakeDocker, { mode: 0o755 });
+    return {
+      /** The docker commands run so far, one line of arguments each. */
+      calls: () => (fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").split("\n") : []),
+      forget: () => fs.rmSync(calls, { force: true }),
+      remove: () => {
+        for (const file of [stub, calls]) fs.rmSync(file, { force: true });
+      },
+    };
+  };
+  /** 0, or the status with the end of the run's output, which names the step and the command that failed. */
+  const exitStatus = (result: { status: number | null; output: string }) =>
+    result.status === 0 ? 0 : `exit status ${result.status}:\n${result.output.slice(-3000)}`;
   const changes = (output: string) => output.split("\n").filter((line) => line.startsWith("changed:"));
   /** A Unix time within the last two minutes. */
   const expectRecent = (unixSeconds: number | undefined) => {
@@ -161,6 +190,7 @@ describe.each([
       ["ssh-keygen", "openssh-client"],
       ["ip", "iproute2"],
       ["promtool", "prometheus"],
+      ["curl", "curl"],
     ]) {
       requireProgram(tool, pkg);
     }
@@ -221,17 +251,21 @@ describe.each([
   });
 
   test("the first run installs and configures everything, and defers the grants while MariaDB is down", () => {
-    expect(changes(outputs[0]).length).toBeGreaterThan(10);
-    expect(outputs[0]).toContain("changed: installed");
-    expect(outputs[0]).toContain("skipped: databases and accounts (MariaDB is not running here)");
+    expect(exitStatus(runs[0])).toBe(0);
+    expect(changes(runs[0].output).length).toBeGreaterThan(10);
+    expect(runs[0].output).toContain("changed: installed");
+    expect(runs[0].output).toContain("skipped: databases and accounts (MariaDB is not running here)");
   });
 
   test("the second run applies the grants and locks the removed user, and a third run changes nothing", () => {
-    expect(changes(outputs[1])).toEqual(
+    expect(exitStatus(runs[1])).toBe(0);
+    expect(changes(runs[1].output)).toEqual(
       expect.arrayContaining(["changed: databases and accounts", "changed: user bob locked"]),
     );
-    expect(changes(outputs[2])).toEqual([]);
-    expect(outputs[2]).toContain("ok: user bob locked");
+    // Every file is right already: each step says ok and succeeds.
+    expect(exitStatus(runs[2])).toBe(0);
+    expect(changes(runs[2].output)).toEqual([]);
+    expect(runs[2].output).toContain("ok: user bob locked");
   });
 
   test("users get their keys and rights; a removed user is locked, not deleted", () => {
@@ -260,8 +294,8 @@ describe.each([
   });
 
   test("cloud-init's first-boot SSH drop-in, read before the managed one, goes once that one is in place", () => {
-    expect(outputs[0]).toContain(`changed: ${FIRST_BOOT_DROPIN} removed`);
-    expect(outputs[2]).toContain(`ok: no ${FIRST_BOOT_DROPIN}`);
+    expect(runs[0].output).toContain(`changed: ${FIRST_BOOT_DROPIN} removed`);
+    expect(runs[2].output).toContain(`ok: no ${FIRST_BOOT_DROPIN}`);
     expect(fs.existsSync(scratch.file(FIRST_BOOT_DROPIN))).toBe(false);
     const effective = scratch.chroot(["sshd", "-T", "-C", "user=deploy,host=test,addr=192.0.2.10"]);
     expect(effective).toContain("passwordauthentication no");
@@ -275,7 +309,7 @@ describe.each([
     try {
       run("ip", ["netns", "exec", ns, "chroot", scratch.root, "nft", "-f", "/etc/nftables.conf"]);
       const ruleset = run("ip", ["netns", "exec", ns, "nft", "list", "ruleset"]);
-      expect(ruleset).toContain("table inet failmap");
+      expect(ruleset).toContain(`table inet ${NFT_TABLE}`);
       expect(ruleset).toMatch(/ip saddr 192\.0\.2\.0\/24 tcp dport 22 accept/);
       expect(ruleset).toMatch(/tcp dport 443 accept/);
       // Loading again replaces the table rather than failing or doubling it, and other tables stay.
@@ -284,6 +318,17 @@ describe.each([
       const again = run("ip", ["netns", "exec", ns, "nft", "list", "ruleset"]);
       expect(again.match(/tcp dport 443 accept/g)).toHaveLength(1);
       expect(again).toContain("table ip docker-stand-in");
+      // Stopping the nftables unit takes away the failmap table only.
+      const unit = fs.readFileSync(
+        scratch.file("/etc/systemd/system/nftables.service.d/failmap.conf"),
+        "utf8",
+      );
+      const stop = /^ExecStop=-(.+)$/m.exec(unit)?.[1];
+      expect(stop).toBeDefined();
+      run("ip", ["netns", "exec", ns, "chroot", scratch.root, ...(stop ?? "").split(" ")]);
+      const stopped = run("ip", ["netns", "exec", ns, "nft", "list", "ruleset"]);
+      expect(stopped).not.toContain(`table inet ${NFT_TABLE}`);
+      expect(stopped).toContain("table ip docker-stand-in");
     } finally {
       run("ip", ["netns", "delete", ns]);
     }
@@ -309,14 +354,18 @@ describe.each([
     expect(wants("multi-user.target", "prometheus-node-exporter.service")).toBe(true);
     expect(wants("sysinit.target", "nftables.service")).toBe(true);
     expect(fs.readlinkSync(scratch.file("/etc/systemd/system/mariadb.socket"))).toBe("/dev/null");
-    expect(fs.readFileSync(scratch.file("/etc/default/prometheus-node-exporter"), "utf8")).toContain(
-      '--web.listen-address=127.0.0.1:9100"',
-    );
     expect(JSON.parse(fs.readFileSync(scratch.file("/etc/docker/daemon.json"), "utf8"))["live-restore"]).toBe(
       true,
     );
     expect(fs.readFileSync(scratch.file("/etc/hostname"), "utf8")).toBe(`${FQDN}\n`);
     expect(fs.statSync(scratch.file("/swapfile")).size).toBe(16 * 1024 * 1024);
+  });
+
+  test("MariaDB and its clients on the host use the socket that containers mount, and no TCP", () => {
+    const server = scratch.chroot(["mariadbd", "--print-defaults"]);
+    expect(server).toContain(`--socket=${MARIADB_SOCKET}`);
+    expect(server).toContain("--skip-networking");
+    expect(scratch.chroot(["mariadb", "--print-defaults"])).toContain(`--socket=${MARIADB_SOCKET}`);
   });
 
   test("the database accounts have exactly their rights", () => {
@@ -426,6 +475,46 @@ describe.each([
     }
   });
 
+  test("node-exporter, started as the bootstrap configures it, serves the backup metric", async () => {
+    scratch.chroot(["failmap-db-backup", "-i", "production"]);
+    const ns = `fmbs-node-${suite}-${process.pid}`;
+    run("ip", ["netns", "add", ns]);
+    let exporter: ChildProcess | undefined;
+    try {
+      run("ip", ["netns", "exec", ns, "ip", "link", "set", "lo", "up"]);
+      // As Debian's unit starts it: EnvironmentFile=/etc/default/prometheus-node-exporter, then $ARGS. The
+      // chroot has no /sys, where the cpu collector of node-exporter 1.9 panics: the textfile collector only.
+      const start =
+        ". /etc/default/prometheus-node-exporter && " +
+        "exec prometheus-node-exporter $ARGS --collector.disable-defaults --collector.textfile";
+      exporter = spawn("ip", ["netns", "exec", ns, "chroot", scratch.root, "sh", "-c", start], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let log = "";
+      exporter.stderr?.on("data", (chunk) => (log += chunk));
+      const metric = new RegExp(`^${BACKUP_METRIC}\\{database="failmap_production"\\} \\S+$`, "m");
+      let metrics = "";
+      for (let i = 0; !metric.test(metrics); i++) {
+        if (i > 100 || exporter.exitCode !== null) {
+          throw new Error(`node-exporter serves no ${BACKUP_METRIC} within 10 s:\n${metrics}\n${log}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        try {
+          metrics = run("ip", ["netns", "exec", ns, "curl", "-sf", "http://127.0.0.1:9100/metrics"]);
+        } catch {
+          // Not listening yet.
+        }
+      }
+    } finally {
+      if (exporter?.exitCode === null) {
+        const exited = new Promise((resolve) => exporter?.once("exit", resolve));
+        exporter.kill("SIGTERM");
+        await exited;
+      }
+      run("ip", ["netns", "delete", ns]);
+    }
+  });
+
   test("logrotate takes the nginx metrics log, also while the nginx container is not there", () => {
     expect(fs.statSync(scratch.file("/var/log/failmap/nginx")).isDirectory()).toBe(true);
     expect(
@@ -438,23 +527,31 @@ describe.each([
     expect(debug).not.toMatch(/error/i);
 
     const log = scratch.file("/var/log/failmap/nginx/metrics.log");
-    fs.writeFileSync(log, "a request\n");
-    try {
+    const rotate = () => {
+      fs.writeFileSync(log, "a request\n");
       scratch.chroot(["logrotate", "--force", "--state", "/tmp/logrotate.status", dropIn]);
       expect(fs.readFileSync(`${log}.1`, "utf8")).toBe("a request\n");
       expect(fs.existsSync(log)).toBe(false);
+    };
+    try {
+      rotate();
+      // With the container running, nginx in it is told to reopen its logs.
+      const docker = dockerStandIn();
+      try {
+        rotate();
+        expect(docker.calls()).toContain(`exec ${NGINX_CONTAINER_NAME} nginx -s reopen`);
+      } finally {
+        docker.remove();
+      }
     } finally {
-      fs.rmSync(log, { force: true });
-      fs.rmSync(`${log}.1`, { force: true });
-      fs.rmSync(scratch.file("/tmp/logrotate.status"), { force: true });
+      for (const file of [log, `${log}.1`, `${log}.2.gz`, scratch.file("/tmp/logrotate.status")]) {
+        fs.rmSync(file, { force: true });
+      }
     }
   });
 
   test("deploy and rollback act on exactly the containers labelled with the instance", () => {
-    // /usr/local/sbin comes first on root's PATH, before the real docker CLI.
-    const calls = scratch.file("/tmp/docker-calls");
-    const stub = scratch.file("/usr/local/sbin/docker");
-    fs.writeFileSync(stub, fakeDocker, { mode: 0o755 });
+    const docker = dockerStandIn();
     const instanceEnv = scratch.file("/etc/failmap/production/instance.env");
     fs.writeFileSync(
       instanceEnv,
@@ -475,23 +572,23 @@ describe.each([
     ].join(" ");
     try {
       expect(scratch.chroot(["failmap-deploy", "-i", "production"])).toContain(`restarted ${labelled}`);
-      expect(fs.readFileSync(calls, "utf8").split("\n")).toEqual(
+      const socket = `type=bind,source=${MARIADB_SOCKET_DIR},target=${MARIADB_SOCKET_DIR}`;
+      expect(docker.calls()).toEqual(
         expect.arrayContaining([
           "pull --quiet websecmap/websecmap@sha256:0123456789abcdef",
-          expect.stringMatching(/^run --rm --interactive --network failmap-production .* migrate --noinput$/),
+          `run --rm --interactive --network failmap-production --env-file /etc/failmap/production/app.env --mount ${socket} websecmap/websecmap@sha256:0123456789abcdef migrate --noinput`,
           `restart ${labelled}`,
         ]),
       );
 
-      fs.rmSync(calls);
+      docker.forget();
       expect(scratch.chroot(["failmap-rollback", "-i", "production", "--yes"])).toContain(
         "production's database is as before the last failmap-deploy",
       );
-      expect(fs.readFileSync(calls, "utf8").split("\n")).toEqual(
-        expect.arrayContaining([`stop ${labelled}`, `start ${labelled}`]),
-      );
+      expect(docker.calls()).toEqual(expect.arrayContaining([`stop ${labelled}`, `start ${labelled}`]));
     } finally {
-      for (const file of [stub, calls, instanceEnv]) fs.rmSync(file, { force: true });
+      docker.remove();
+      fs.rmSync(instanceEnv, { force: true });
     }
   });
 
