@@ -3,8 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { renderInstanceEnv } from "../../../constructs/app/instance-env";
-import { instanceNames } from "../../../constructs/app/names";
 import { renderDatabaseEnv, renderShellEnv } from "../../../constructs/bootstrap/env-file";
+import { INSTANCE_ENV } from "./fixtures";
 
 /*
  * The host's env files (host.env, database.env, instance.env) are sourced with `.` by the bootstrap and the
@@ -48,14 +48,7 @@ describe("renderShellEnv", () => {
 });
 
 describe("renderInstanceEnv", () => {
-  const settings = {
-    instance: "production",
-    names: instanceNames("production"),
-    image: "websecmap/websecmap@sha256:0123abcd",
-    domain: "faalkaart.nl",
-    adminDomain: "admin.faalkaart.nl",
-    adminUpstream: "127.0.0.1:8002",
-  };
+  const settings = INSTANCE_ENV;
 
   test("is read by the shell as the host commands read it", () => {
     const text = renderInstanceEnv(settings);

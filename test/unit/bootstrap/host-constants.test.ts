@@ -3,10 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { renderInstanceEnv } from "../../../constructs/app/instance-env";
-import { instanceNames } from "../../../constructs/app/names";
 import { renderBootstrapEnv, renderDatabaseEnv } from "../../../constructs/bootstrap/env-file";
 import { HOST_CONSTANTS, HOST_ENV_FILE } from "../../../constructs/bootstrap/host-constants";
 import { readScriptFolder, repositoryRoot } from "../../../constructs/bootstrap/script-files";
+import { BOOTSTRAP_ENV, INSTANCE_ENV } from "./fixtures";
 
 /*
  * The host scripts share names and paths with the constructs (the SSH group, the nftables table, the nginx
@@ -18,25 +18,9 @@ import { readScriptFolder, repositoryRoot } from "../../../constructs/bootstrap/
 const bootstrapScripts = readScriptFolder("scripts/bootstrap");
 const hostScripts = readScriptFolder("scripts/host");
 
-const bootstrapEnv = renderBootstrapEnv({
-  role: "main",
-  fqdn: "faalserver.faalkaart.nl",
-  deployUser: "deploy",
-  timezone: "Europe/Amsterdam",
-  swapMb: 2048,
-  backupRetentionDays: 7,
-  nodeExporterListen: "127.0.0.1:9100",
-  instances: ["production"],
-});
+const bootstrapEnv = renderBootstrapEnv(BOOTSTRAP_ENV);
 const databaseEnv = renderDatabaseEnv({ instance: "production", database: "failmap_production" });
-const instanceEnv = renderInstanceEnv({
-  instance: "production",
-  names: instanceNames("production"),
-  image: "websecmap/websecmap@sha256:0123abcd",
-  domain: "faalkaart.nl",
-  adminDomain: "admin.faalkaart.nl",
-  adminUpstream: "127.0.0.1:8002",
-});
+const instanceEnv = renderInstanceEnv(INSTANCE_ENV);
 
 /** The variables an env file sets. */
 const keysOf = (envFile: string): string[] =>

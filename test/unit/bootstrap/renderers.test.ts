@@ -1,31 +1,17 @@
 import { Testing, TerraformStack, TerraformOutput } from "cdktf";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { renderDatabaseSql } from "../../../constructs/bootstrap/database-sql";
-import {
-  renderBootstrapEnv,
-  renderDatabaseEnv,
-  type BootstrapEnv,
-} from "../../../constructs/bootstrap/env-file";
+import { renderBootstrapEnv, renderDatabaseEnv } from "../../../constructs/bootstrap/env-file";
 import { renderNftables } from "../../../constructs/bootstrap/nftables";
 import { renderSshdConfig } from "../../../constructs/bootstrap/sshd-config";
 import { renderUnattendedUpgrades } from "../../../constructs/bootstrap/unattended-upgrades";
 import { renderUsersFile } from "../../../constructs/bootstrap/users-file";
 import type { DatabaseCredentials } from "../../../constructs/app/database-credentials";
-
-const ENV: BootstrapEnv = {
-  role: "main",
-  fqdn: "faalserver.faalkaart.nl",
-  deployUser: "deploy",
-  timezone: "Europe/Amsterdam",
-  swapMb: 2048,
-  backupRetentionDays: 7,
-  nodeExporterListen: "127.0.0.1:9100",
-  instances: ["production", "staging"],
-};
+import { BOOTSTRAP_ENV } from "./fixtures";
 
 describe("renderBootstrapEnv", () => {
   test("writes every setting shell-quoted, so sourcing the file runs nothing", () => {
-    const text = renderBootstrapEnv(ENV);
+    const text = renderBootstrapEnv(BOOTSTRAP_ENV);
     expect(text).toContain("FAILMAP_FQDN='faalserver.faalkaart.nl'\n");
     expect(text).toContain("FAILMAP_INSTANCES='production staging'\n");
     expect(text).toContain("FAILMAP_SWAP_MB='2048'\n");
@@ -36,9 +22,9 @@ describe("renderBootstrapEnv", () => {
   });
 
   test("refuses a value that would break out of its line", () => {
-    expect(() => renderBootstrapEnv({ ...ENV, timezone: "Europe/Amsterdam\nFAILMAP_ROLE=worker" })).toThrow(
-      /FAILMAP_TIMEZONE must be a single line/,
-    );
+    expect(() =>
+      renderBootstrapEnv({ ...BOOTSTRAP_ENV, timezone: "Europe/Amsterdam\nFAILMAP_ROLE=worker" }),
+    ).toThrow(/FAILMAP_TIMEZONE must be a single line/);
   });
 });
 
