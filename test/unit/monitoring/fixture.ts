@@ -7,6 +7,7 @@ import { loadFiles } from "../../../config/load";
 import type { Organisation } from "../../../config/schema";
 import { ExistingHost } from "../../../constructs/host/existing-host";
 import { Monitoring, type MonitoringProps } from "../../../constructs/monitoring/monitoring";
+import { ready } from "../../support/ready-host";
 
 /** The example organisation that ships with the project. */
 export function faalkaart(): Organisation {
@@ -37,16 +38,20 @@ export function synthMonitoring(overrides: Partial<MonitoringProps> = {}): Synth
   const stack = new TerraformStack(app, "t");
   new NullProvider(stack, "null");
   new RandomProvider(stack, "random");
-  const main = new ExistingHost(stack, "main", {
-    fqdn: "faalserver.faalkaart.nl",
-    address: "203.0.113.10",
-    hostPublicKey: HOST_KEY,
-  });
-  const worker = new ExistingHost(stack, "scanners-1", {
-    fqdn: "scanners-1.faalkaart.nl",
-    address: "203.0.113.20",
-    hostPublicKey: HOST_KEY,
-  });
+  const main = ready(
+    new ExistingHost(stack, "main", {
+      fqdn: "faalserver.faalkaart.nl",
+      address: "203.0.113.10",
+      hostPublicKey: HOST_KEY,
+    }),
+  );
+  const worker = ready(
+    new ExistingHost(stack, "scanners-1", {
+      fqdn: "scanners-1.faalkaart.nl",
+      address: "203.0.113.20",
+      hostPublicKey: HOST_KEY,
+    }),
+  );
   const monitoring = new Monitoring(stack, "monitoring", {
     organisation: faalkaart(),
     mainHost: main,
