@@ -101,6 +101,15 @@ describe("GitHub Actions", () => {
     }
   });
 
+  test("installs the Terraform version that ops/ci/install-terraform.sh installs everywhere else", () => {
+    const pinned = /TERRAFORM_VERSION:-([\d.]+)/.exec(read("ops/ci/install-terraform.sh"))![1];
+    const action = parseStrict(read(".github/actions/prepare/action.yml"), "action.yml");
+    const setup = (action.runs as { steps: Json[] }).steps.find((s) =>
+      String(s.uses).startsWith("hashicorp/setup-terraform@"),
+    )!;
+    expect((setup.with as Json).terraform_version).toBe(pinned);
+  });
+
   test("the local prepare action is a composite whose run steps name their shell", () => {
     const action = parseStrict(read(".github/actions/prepare/action.yml"), "action.yml");
     const runs = action.runs as { using: string; steps: Json[] };
