@@ -1,45 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { repositoryRoot } from "../../../constructs/bootstrap/script-files";
-import { CLI_CONFIG, pluginPath, renderCliConfig } from "../../../ops/providers/mirror";
-import { PROVIDER_PLUGINS } from "../../../ops/providers/catalogue";
-
-const HCLOUD = PROVIDER_PLUGINS.find((p) => p.type === "hcloud")!;
-
-export interface ProviderMirror {
-  /** For TF_CLI_CONFIG_FILE: installs from the mirror only. */
-  readonly cliConfig: string;
-  /** Removes the temporary mirror, if one was made. */
-  remove(): void;
-}
-
-/**
- * Where Terraform finds the real hcloud provider: `HCLOUD_PROVIDER_BINARY` (a built terraform-provider-hcloud,
- * put into a temporary mirror), else the project's mirror that `npm run providers` builds. Missing, it throws
- * at once with the command that builds it: a Terraform test never passes by skipping.
- */
-export function hcloudProviderMirror(): ProviderMirror {
-  const binary = process.env.HCLOUD_PROVIDER_BINARY;
-  if (binary) {
-    if (!existsSync(binary)) throw new Error(`HCLOUD_PROVIDER_BINARY=${binary} does not exist`);
-    const mirror = mkdtempSync(path.join(os.tmpdir(), "hcloud-mirror-"));
-    const plugin = pluginPath(HCLOUD, mirror);
-    mkdirSync(path.dirname(plugin), { recursive: true });
-    symlinkSync(path.resolve(binary), plugin);
-    const cliConfig = path.join(mirror, "terraform.rc");
-    writeFileSync(cliConfig, renderCliConfig(mirror));
-    return { cliConfig, remove: () => rmSync(mirror, { recursive: true, force: true }) };
-  }
-  if (!existsSync(pluginPath(HCLOUD)) || !existsSync(CLI_CONFIG)) {
-    throw new Error(
-      `the hcloud provider plugin ${HCLOUD.version} is not built (${pluginPath(HCLOUD)} is missing): run ` +
-        "`npm run providers`, or point HCLOUD_PROVIDER_BINARY at a terraform-provider-hcloud binary",
-    );
-  }
-  return { cliConfig: CLI_CONFIG, remove: () => {} };
-}
 
 export interface ApiProcess {
   readonly endpoint: string;
@@ -99,11 +60,4 @@ function firstLines(child: ChildProcess, count: number): Promise<string[]> {
       reject(new Error(`the local Hetzner API exited (${code}):\n${err}`));
     });
   });
-}
-
-/** A fresh working directory holding one Terraform configuration. */
-export function workdir(config: object): { dir: string; remove(): void } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "hcloud-api-tf-"));
-  writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
