@@ -91,14 +91,18 @@ if ! command -v "$terraform_binary" >/dev/null; then
 fi
 go="$(go_problem)"
 [ -z "$go" ] || problems+=("$go")
+# What --install cannot do: npm ci as the user who runs the tests.
+installable="${#problems[@]}"
 [ -x "$root/node_modules/.bin/jest" ] || problems+=("the npm dependencies: run npm ci first (the README's first command)")
 
 if [ "${#problems[@]}" -gt 0 ]; then
   {
     echo "npm test cannot start; missing:"
     printf '  - %s\n' "${problems[@]}"
-    echo "Install the Debian packages, terraform and Go with one command (as root, on Debian):"
-    echo "  sudo scripts/dev/preflight.sh --install"
+    if [ "$installable" -gt 0 ]; then
+      echo "Install the Debian packages, terraform and Go with one command (as root, on Debian):"
+      echo "  sudo scripts/dev/preflight.sh --install"
+    fi
   } >&2
   exit 1
 fi
