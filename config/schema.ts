@@ -49,6 +49,22 @@ export const cidr = z
     ),
   );
 
+/**
+ * An instance keeps its settings in /etc/failmap/<instance> and its deploy state in /var/lib/failmap/<instance>,
+ * beside the folders of the host-wide services: an instance named after one would share its folder.
+ */
+const RESERVED_INSTANCE_NAMES = new Set([
+  "bootstrap",
+  "monitoring",
+  "prometheus",
+  "alertmanager",
+  "grafana",
+  "broker-endpoint",
+  "remote-worker",
+  "tls",
+  "nginx",
+]);
+
 const name = (what: string) =>
   z.string().regex(NAME, {
     error: `is not a valid ${what} name: use 2-32 lower-case letters, digits and dashes, starting with a letter`,
@@ -230,7 +246,12 @@ export const organisationSchema = z.strictObject({
   users: z.array(user).min(1, { error: "needs at least one user" }),
   sshAllowedNetworks: z.array(cidr).min(1, { error: "needs at least one network allowed to reach SSH" }),
   instances: z
-    .record(name("instance"), instance)
+    .record(
+      name("instance").refine((n) => !RESERVED_INSTANCE_NAMES.has(n), {
+        error: `is a folder the stack keeps beside the instances' own (/etc/failmap/<instance>, /var/lib/failmap/<instance>); pick another name than ${[...RESERVED_INSTANCE_NAMES].join(", ")}`,
+      }),
+      instance,
+    )
     .refine((r) => Object.keys(r).length > 0, {
       error: "needs at least one instance (for example production)",
     })

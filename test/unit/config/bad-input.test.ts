@@ -236,6 +236,16 @@ const cases: [string, { file: string; text: string }[], RegExp][] = [
 
   // Names of instances and worker host groups name their rule.
   [
+    "an instance named after a host-wide folder",
+    single(
+      edited((d) => {
+        d.instances.monitoring = d.instances.staging;
+        delete d.instances.staging;
+      }),
+    ),
+    /faalkaart\.yaml:\d+: instances\.monitoring: 'monitoring' is a folder the stack keeps beside the instances' own .*pick another name/,
+  ],
+  [
     "an instance named stag/ing",
     single(
       edited((d) => {
