@@ -25,9 +25,9 @@ export interface MirrorReport {
 const PLATFORM = `${process.platform}_${{ x64: "amd64", arm64: "arm64" }[process.arch as string] ?? process.arch}`;
 
 /** Where Terraform looks for a plugin in an unpacked filesystem mirror. */
-export function pluginPath(plugin: ProviderPlugin, mirror = MIRROR_DIR): string {
+export function pluginPath(plugin: ProviderPlugin): string {
   return path.join(
-    mirror,
+    MIRROR_DIR,
     registryAddress(plugin),
     plugin.version,
     PLATFORM,
@@ -76,7 +76,7 @@ export function buildMirror(
  * Installs only from the mirror: with no `direct {}` block nothing goes to a registry, so a plugin that is
  * not in the mirror fails `terraform init` instead of being fetched from somewhere.
  */
-export function renderCliConfig(mirror = MIRROR_DIR): string {
+export function renderCliConfig(mirror: string): string {
   return [
     "# Written by `npm run providers`: Terraform installs plugins only from the local mirror.",
     "disable_checkpoint = true",
@@ -92,7 +92,7 @@ export function renderCliConfig(mirror = MIRROR_DIR): string {
 
 function writeCliConfig(): void {
   mkdirSync(MIRROR_DIR, { recursive: true });
-  writeFileSync(CLI_CONFIG, renderCliConfig());
+  writeFileSync(CLI_CONFIG, renderCliConfig(MIRROR_DIR));
 }
 
 const stampOf = (plugin: ProviderPlugin) => `${pluginPath(plugin)}.source`;
