@@ -15,6 +15,7 @@ import { Webserver } from "../constructs/webserver/webserver";
 import { alertSecrets } from "./alert-secrets";
 import { createMainHost, createWorkerHosts, projectKeys } from "./hosts";
 import { configureProviders } from "./providers";
+import { ContainerPolicy } from "./rules/container-policy";
 import { TerraformRules } from "./rules/terraform-rules";
 import { configureStateBackend } from "./state-backend";
 
@@ -44,6 +45,7 @@ export class OrganisationStack extends TerraformStack {
     configureProviders(this, { hcloud: model.needsHcloud });
     this.stateNotice = configureStateBackend(this, org);
     this.node.addValidation(new TerraformRules(this));
+    this.node.addValidation(new ContainerPolicy(this, org.name));
 
     // Servers, with their DNS records.
     const keys = projectKeys(this, org);
@@ -102,6 +104,7 @@ export class OrganisationStack extends TerraformStack {
     // The front door: nginx for the sites, and the TLS endpoint remote workers reach the brokers through.
     new Webserver(this, "webserver", {
       host: this.main,
+      organisation: org.name,
       sites: this.instances.map((i) => ({
         instance: i.name,
         domain: i.instance.domain,
@@ -121,6 +124,7 @@ export class OrganisationStack extends TerraformStack {
     });
 
     new RemoteWorkers(this, "remote-workers", {
+      organisation: org.name,
       config: org.remoteWorkers,
       main: this.main,
       serverCertificate: certificates.certificateFor(this.main),

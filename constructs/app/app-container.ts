@@ -1,24 +1,30 @@
-import {
+import type {
   Container,
-  type ContainerHealthcheck,
-  type ContainerMounts,
-  type ContainerUpload,
+  ContainerHealthcheck,
+  ContainerMounts,
+  ContainerUpload,
+  ContainerVolumes,
 } from "@cdktf/provider-docker/lib/container";
 import type { Network } from "@cdktf/provider-docker/lib/network";
-import type { Host } from "../host/host";
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { MARIADB_SOCKET_DIR } from "../bootstrap/mariadb-socket";
+import type { Host } from "../host/host";
+import { FailmapContainer } from "./failmap-container";
 import type { InstanceNames } from "./names";
 import { LOOPBACK } from "./ports";
 
-/** What every container of one instance shares. */
+/** What every container of one instance on one host shares. */
 export interface InstanceContext {
   readonly host: Host;
   readonly organisation: string;
   readonly instance: string;
   readonly names: InstanceNames;
-  readonly network: Network;
+  /**
+   * The instance's own docker network on the main host, or "host" on a worker host, where scanners use the
+   * host's addresses and reach the broker through its public endpoint.
+   */
+  readonly network: Network | "host";
 }
 
 export interface AppContainerSpec {
@@ -35,20 +41,15 @@ export interface AppContainerSpec {
   /** Mounts the host's MariaDB socket directory. */
   readonly database?: boolean;
   readonly user?: string;
-  /** How long `docker stop` and a replacement wait for a graceful exit (e.g. running tasks). Default 30. */
+  /** @default 30 (FailmapContainer) */
   readonly stopTimeoutSeconds?: number;
   readonly mounts?: ContainerMounts[];
+  readonly volumes?: ContainerVolumes[];
   readonly upload?: ContainerUpload[];
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
-const LOG_ROTATION = { "max-size": "20m", "max-file": "5" };
-/**
- * Set on every container: without destroy_grace_seconds the provider stops a container it replaces with a
- * zero timeout, killing uWSGI mid-request and redis before its last append-only write.
- */
-const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
-
+/** A container of the Failmap app (or its broker), named and labelled after its instance and role. */
 export function appContainer(
   scope: Construct,
   id: string,
@@ -56,34 +57,32 @@ export function appContainer(
   spec: AppContainerSpec,
 ): Container {
   const name = ctx.names.container(spec.role);
+  const onHostNetwork = ctx.network === "host";
+  if (onHostNetwork && spec.publish) {
+    throw new Error(`${name} runs on the host's network, where there is nothing to publish`);
+  }
   const mounts = [...(spec.mounts ?? [])];
-  const stopTimeout = spec.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS;
   if (spec.database)
     mounts.push({ type: "bind", source: MARIADB_SOCKET_DIR, target: MARIADB_SOCKET_DIR, readOnly: true });
-  return new Container(scope, id, {
-    provider: ctx.host.dockerProvider(),
+  return new FailmapContainer(scope, id, {
+    host: ctx.host,
+    identity: { organisation: ctx.organisation, instance: ctx.instance, role: spec.role },
     name,
+    // Also on the host's network: Celery names its node after it, so replicas on one host stay apart.
     hostname: name,
     image: spec.image,
     command: spec.command,
     env: spec.env,
     user: spec.user,
-    restart: "unless-stopped",
-    logDriver: "json-file",
-    logOpts: LOG_ROTATION,
-    memory: spec.memoryMb,
+    memoryMb: spec.memoryMb,
     healthcheck: spec.healthcheck,
-    stopTimeout,
-    destroyGraceSeconds: stopTimeout,
-    networksAdvanced: [{ name: ctx.network.name }],
+    stopTimeoutSeconds: spec.stopTimeoutSeconds,
+    networkMode: onHostNetwork ? "host" : undefined,
+    networksAdvanced: ctx.network === "host" ? undefined : [{ name: ctx.network.name }],
     ports: spec.publish ? [{ ...spec.publish, ip: LOOPBACK, protocol: "tcp" }] : undefined,
     mounts: mounts.length > 0 ? mounts : undefined,
+    volumes: spec.volumes,
     upload: spec.upload,
-    labels: [
-      { label: "failmap.organisation", value: ctx.organisation },
-      { label: "failmap.instance", value: ctx.instance },
-      { label: "failmap.role", value: spec.role },
-    ],
-    dependsOn: [ctx.host.ready, ...(spec.dependsOn ?? [])],
+    dependsOn: spec.dependsOn,
   });
 }

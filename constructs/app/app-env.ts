@@ -9,16 +9,24 @@ export type AppRole =
   | { readonly kind: "admin" }
   | { readonly kind: "interactive" }
   | { readonly kind: "scheduler" }
-  | { readonly kind: "worker"; readonly worker: Worker }
+  /** `host`: the FQDN of the host it runs on (HOST_HOSTNAME), so a result says where it was scanned from. */
+  | { readonly kind: "worker"; readonly worker: Worker; readonly host: string }
   /** Migrations and the host commands (failmap, failmap-shell, ...): schema rights, like the admin. */
   | { readonly kind: "tooling" };
 
 export interface AppEnvSettings {
   readonly instance: Instance;
-  readonly database: DatabaseCredentials;
-  /** Shared by every app of the instance that signs sessions and tokens. */
-  readonly secretKey: string;
   readonly brokerUrl: string;
+  /**
+   * The instance's database accounts, on the host that has the database.
+   * @default - none: only scanners run here (a worker host), and asking for anything else is an error
+   */
+  readonly database?: DatabaseCredentials;
+  /**
+   * Shared by every app of the instance that signs sessions and tokens; given with the database.
+   * @default - none, as for `database`
+   */
+  readonly secretKey?: string;
 }
 
 const WEB_MODES = new Set(["frontend", "admin", "interactive"]);
@@ -31,15 +39,16 @@ const WEB_MODES = new Set(["frontend", "admin", "interactive"]);
 export function appEnv(role: AppRole, settings: AppEnvSettings): string[] {
   const { instance } = settings;
   const env: [string, string][] = [["BROKER", settings.brokerUrl]];
-  const user = databaseUser(role, settings.database);
-  if (user) {
+  const access = databaseAccess(role, settings);
+  if (access) {
+    const { user, database, secretKey } = access;
     env.push(
-      ["SECRET_KEY", settings.secretKey],
+      ["SECRET_KEY", secretKey],
       ["ALLOWED_HOSTS", [instance.domain, ...instance.aliases, instance.admin].join(",")],
       ["DJANGO_DATABASE", "production"],
       ["DB_ENGINE", "mysql"],
       ["DB_HOST", MARIADB_SOCKET],
-      ["DB_NAME", settings.database.database],
+      ["DB_NAME", database],
       ["DB_USER", user.name],
       ["DB_PASSWORD", user.password],
     );
@@ -47,7 +56,7 @@ export function appEnv(role: AppRole, settings: AppEnvSettings): string[] {
   if (WEB_MODES.has(role.kind)) {
     env.push(["APPLICATION_MODE", role.kind], ["UWSGI_WORKERS", String(instance.uwsgiWorkers)]);
   }
-  if (role.kind === "worker") env.push(["WORKER_ROLE", role.worker.role]);
+  if (role.kind === "worker") env.push(["WORKER_ROLE", role.worker.role], ["HOST_HOSTNAME", role.host]);
   if (instance.sentryDsn) env.push(["SENTRY_DSN", instance.sentryDsn]);
 
   for (const [key, value] of env) {
@@ -58,20 +67,30 @@ export function appEnv(role: AppRole, settings: AppEnvSettings): string[] {
   return env.map(([key, value]) => `${key}=${value}`);
 }
 
-/** undefined: no database settings at all. */
-export function databaseUser(role: AppRole, database: DatabaseCredentials): DatabaseUser | undefined {
-  switch (role.kind) {
-    case "frontend":
-      return database.readOnly;
-    case "interactive":
-      return database.readWrite;
-    case "worker":
-      return role.worker.scanner ? undefined : database.full;
-    case "admin":
-    case "scheduler":
-    case "tooling":
-      return database.full;
+/**
+ * The database account and secret key a role gets; undefined for scanners, which get neither. A role that
+ * needs them where there are none (a worker host) is an error, not a worker without its settings.
+ */
+function databaseAccess(
+  role: AppRole,
+  settings: AppEnvSettings,
+): { user: DatabaseUser; database: string; secretKey: string } | undefined {
+  if (role.kind === "worker" && role.worker.scanner) return undefined;
+  const { database, secretKey } = settings;
+  if (!database || !secretKey) {
+    const what = role.kind === "worker" ? `the ${role.worker.role} worker` : `the ${role.kind}`;
+    throw new Error(
+      `${what} needs the database, which only the main host has; worker hosts run scanners only`,
+    );
   }
+  return { user: accountOf(role.kind, database), database: database.database, secretKey };
+}
+
+/** Least privilege: the frontend reads, the interactive app writes rows, the rest may change the schema. */
+function accountOf(kind: AppRole["kind"], database: DatabaseCredentials): DatabaseUser {
+  if (kind === "frontend") return database.readOnly;
+  if (kind === "interactive") return database.readWrite;
+  return database.full;
 }
 
 /** An env file as `docker run --env-file` reads it: one KEY=value per line, taken literally (no quoting). */

@@ -44,6 +44,8 @@ export interface InstanceBroker {
 
 /** What the layers around an instance (the broker endpoint, worker hosts) need of it. */
 export interface IFailmapInstance {
+  /** The instance as the organisation model resolved it, with its workers and where each one runs. */
+  readonly model: InstanceModel;
   readonly name: string;
   readonly instance: Instance;
   readonly names: InstanceNames;
@@ -59,6 +61,7 @@ export interface IFailmapInstance {
  * a host without colliding.
  */
 export class FailmapInstance extends Construct implements IFailmapInstance {
+  readonly model: InstanceModel;
   /** The instance's key in the organisation file, e.g. production. */
   readonly name: string;
   /** Its settings from the organisation file. */
@@ -85,6 +88,7 @@ export class FailmapInstance extends Construct implements IFailmapInstance {
           `pass the credentials created for ${name}`,
       );
     }
+    this.model = model;
     this.name = name;
     this.instance = instance;
     this.names = model.names;
@@ -168,11 +172,11 @@ export class FailmapInstance extends Construct implements IFailmapInstance {
       dependsOn: appsWaitFor,
     });
     new Workers(this, "workers", {
-      context,
-      workers: model.workers.filter((w) => w.placement.kind === "main").map((w) => w.worker),
+      host,
+      instance: model,
+      site: { kind: "main", network },
       env,
-      image: image.id,
-      manageCommand: manageCommand(image.ref),
+      image: { id: image.id, manageCommand: manageCommand(image.ref) },
       dependsOn: appsWaitFor,
     });
   }

@@ -1,71 +1,117 @@
 import type { Container } from "@cdktf/provider-docker/lib/container";
+import type { Network } from "@cdktf/provider-docker/lib/network";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { Worker } from "../../config/schema";
+import type { InstanceModel, PlacedWorker } from "../../config/model/organisation-model";
+import { workerRole, type WorkerRoleSpec } from "../../config/worker-roles";
+import type { Host } from "../host/host";
 import { appContainer, type InstanceContext } from "./app-container";
 import { appEnv, type AppEnvSettings } from "./app-env";
 import { celeryHealthcheck } from "./healthchecks";
 
+/** The main host: the instance network, the database beside it, and the beat scheduler. */
+export interface MainHostSite {
+  readonly kind: "main";
+  readonly network: Network;
+}
+
+/** A worker host: the host's own network, and a client certificate for the broker endpoint. */
+export interface WorkerHostSite {
+  readonly kind: "worker-host";
+  /** Its name in the organisation model (WorkerHostModel.name), which the workers' placement names. */
+  readonly host: string;
+  /** The directory with the client certificate on the host, and where the BROKER URL expects it inside. */
+  readonly clientCertificates: { readonly hostPath: string; readonly containerPath: string };
+}
+
+export type WorkerSite = MainHostSite | WorkerHostSite;
+
 export interface WorkersProps {
-  readonly context: InstanceContext;
-  readonly workers: readonly Worker[];
+  readonly host: Host;
+  /** The instance as the organisation model resolved it; its workers say where each one runs. */
+  readonly instance: InstanceModel;
+  /** Where these containers run: the workers placed there are the ones created. */
+  readonly site: WorkerSite;
+  /**
+   * BROKER as reached from this host, and the database accounts on the main host only: a worker host has
+   * no database, so a role that needs one cannot be made there.
+   */
   readonly env: AppEnvSettings;
-  readonly image: string;
-  /** The entrypoint's name, for the health check that runs beside it. */
-  readonly manageCommand: string;
-  readonly dependsOn: readonly ITerraformDependable[];
+  /** The app image on this host: its local id, and the entrypoint's name for the health check. */
+  readonly image: { readonly id: string; readonly manageCommand: string };
+  /**
+   * Migrations and the broker on the main host, the client certificate on a worker host.
+   * @default - only the host's bootstrap
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** A running scan or storage task gets five minutes to finish before a stop or a new image kills it. */
 export const WORKER_STOP_TIMEOUT_SECONDS = 300;
-/** Workers never need more than an ordinary account; "nobody" owns nothing in the image. */
-export const WORKER_USER = "nobody";
+/**
+ * Workers run as nobody, by number: on a worker host the client key file must belong to the same uid, and
+ * the host cannot look up names inside the image. The uid owns nothing in the image.
+ */
+export const WORKER_USER = "65534:65534";
 
 /**
- * Storage writes to the database and burns CPU: a few processes (prefork). Every other role mostly waits on the
- * network or the broker: many green threads in one process (eventlet).
+ * Memory per pool: prefork runs a whole Django process per slot; eventlet runs green threads in one
+ * process, where each waiting scan holds little more than its sockets and buffers.
  */
-function pool(worker: Worker): { pool: "prefork" | "eventlet"; memoryMb: number } {
-  return worker.role === "storage"
-    ? { pool: "prefork", memoryMb: 256 + 192 * worker.concurrency }
-    : { pool: "eventlet", memoryMb: 512 + 8 * worker.concurrency };
-}
+const POOL_MEMORY_MB: Record<WorkerRoleSpec["pool"], (concurrency: number) => number> = {
+  prefork: (concurrency) => 256 + 192 * concurrency,
+  eventlet: (concurrency) => 512 + 8 * concurrency,
+};
 
-/** The Celery workers, one container per role and replica, and the beat scheduler. */
+/**
+ * The Celery workers of one instance on one host, one container per role and replica, and on the main host
+ * the beat scheduler. The same containers on either kind of host (environment with SENTRY_DSN, memory limit
+ * from the role's pool, health check, labels, stop grace, log rotation); only the wiring follows the site.
+ */
 export class Workers extends Construct {
   readonly containers: Container[] = [];
-  readonly scheduler: Container;
+  /** Only on the main host: beat reads its schedule from the database. */
+  readonly scheduler?: Container;
 
   constructor(scope: Construct, id: string, props: WorkersProps) {
     super(scope, id);
-    const ctx = props.context;
+    const { host, instance, site } = props;
+    const ctx: InstanceContext = {
+      host,
+      organisation: instance.organisation,
+      instance: instance.name,
+      names: instance.names,
+      network: site.kind === "main" ? site.network : "host",
+    };
     const seen = new Set<string>();
-    for (const worker of props.workers) {
+    for (const { worker } of instance.workers.filter((w) => placedAt(w, site))) {
       if (seen.has(worker.role)) {
         throw new Error(
-          `instance ${ctx.instance} lists worker role '${worker.role}' twice; use one entry with replicas`,
+          `instance ${instance.name} lists worker role '${worker.role}' twice; use one entry with replicas`,
         );
       }
       seen.add(worker.role);
-      const { pool: kind, memoryMb } = pool(worker);
+      const { pool } = workerRole(worker.role);
       for (let replica = 1; replica <= worker.replicas; replica++) {
         const role = `worker-${worker.role}-${replica}`;
         this.containers.push(
           appContainer(this, role, ctx, {
             role,
-            image: props.image,
+            image: props.image.id,
             command: [
               "celery",
               "worker",
               "--loglevel=info",
               `--concurrency=${worker.concurrency}`,
               "-P",
-              kind,
+              pool,
             ],
-            env: appEnv({ kind: "worker", worker }, props.env),
-            memoryMb,
-            healthcheck: celeryHealthcheck(props.manageCommand),
-            database: !worker.scanner,
+            env: appEnv({ kind: "worker", worker, host: host.fqdn }, props.env),
+            memoryMb: POOL_MEMORY_MB[pool](worker.concurrency),
+            healthcheck: celeryHealthcheck(props.image.manageCommand),
+            database: site.kind === "main" && !worker.scanner,
+            volumes:
+              site.kind === "worker-host" ? [{ ...site.clientCertificates, readOnly: true }] : undefined,
             user: WORKER_USER,
             stopTimeoutSeconds: WORKER_STOP_TIMEOUT_SECONDS,
             dependsOn: props.dependsOn,
@@ -74,9 +120,10 @@ export class Workers extends Construct {
       }
     }
 
+    if (site.kind !== "main") return;
     this.scheduler = appContainer(this, "scheduler", ctx, {
       role: "scheduler",
-      image: props.image,
+      image: props.image.id,
       // Periodic tasks live in the database (editable in the admin). No pidfile: a stale one after a crash
       // would keep beat from starting again.
       command: [
@@ -93,4 +140,9 @@ export class Workers extends Construct {
       dependsOn: props.dependsOn,
     });
   }
+}
+
+function placedAt({ placement }: PlacedWorker, site: WorkerSite): boolean {
+  if (site.kind === "main") return placement.kind === "main";
+  return placement.kind === "worker-host" && placement.host === site.host;
 }

@@ -1,20 +1,33 @@
-import { Container, type ContainerVolumes } from "@cdktf/provider-docker/lib/container";
+import type { Container, ContainerVolumes } from "@cdktf/provider-docker/lib/container";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { FailmapContainer, type ContainerIdentity } from "../app/failmap-container";
 import type { Host } from "../host/host";
 import { PinnedImage } from "../host/pinned-image";
 
 export interface HostNetworkContainerProps {
   readonly host: Host;
+  /** Its failmap.* labels: the organisation, the program as its role, and the instance it watches if one. */
+  readonly identity: ContainerIdentity;
   /** The container name, failmap-<something>. */
   readonly name: string;
   readonly image: string;
+  /** A hard limit, sized for the program with room to spare; see each program's reason in Monitoring. */
+  readonly memoryMb: number;
+  /** @default - the image's own command */
   readonly command?: readonly string[];
+  /** @default - none */
   readonly env?: Readonly<Record<string, string>>;
-  /** host path → container path, read-only unless the container path is in `writable`. */
+  /**
+   * host path → container path, read-only unless the container path is in `writable`.
+   * @default - none
+   */
   readonly mounts?: Readonly<Record<string, string>>;
+  /** @default - every mount is read-only */
   readonly writable?: readonly string[];
+  /** @default false */
   readonly privileged?: boolean;
+  /** @default - none */
   readonly devices?: readonly string[];
   /**
    * The container's config files; the host's bootstrap (Docker) comes first anyway.
@@ -32,7 +45,6 @@ export class HostNetworkContainer extends Construct {
 
   constructor(scope: Construct, id: string, props: HostNetworkContainerProps) {
     super(scope, id);
-    const provider = props.host.dockerProvider();
     const image = new PinnedImage(this, "image", {
       host: props.host,
       reference: props.image,
@@ -45,18 +57,19 @@ export class HostNetworkContainer extends Construct {
         readOnly: !writable.has(containerPath),
       }),
     );
-    this.container = new Container(this, "container", {
-      provider,
+    this.container = new FailmapContainer(this, "container", {
+      host: props.host,
+      identity: props.identity,
       name: props.name,
       image: image.id,
       networkMode: "host",
-      restart: "unless-stopped",
+      memoryMb: props.memoryMb,
       command: props.command ? [...props.command] : undefined,
       env: Object.entries(props.env ?? {}).map(([k, v]) => `${k}=${v}`),
       volumes,
       privileged: props.privileged,
       devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
-      dependsOn: [props.host.ready, ...(props.dependsOn ?? [])],
+      dependsOn: props.dependsOn,
     });
   }
 }

@@ -3,6 +3,7 @@ import { Annotations, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Organisation } from "../../config/schema";
 import type { DatabaseUser } from "../app/database-credentials";
+import type { ContainerIdentity } from "../app/failmap-container";
 import type { Host } from "../host/host";
 import { HostFiles } from "../host/host-files";
 import { renderAlertRules } from "./alert-rules";
@@ -64,10 +65,12 @@ export class Monitoring extends Construct {
   readonly nginxLog = { file: NGINX_METRICS_LOG, format: NGINX_METRICS_LOG_FORMAT } as const;
   /** mysqld_exporter's account, created by this construct through the MariaDB socket as root. */
   readonly databaseUser: DatabaseUser;
+  private readonly organisationName: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const org = props.organisation;
+    this.organisationName = org.name;
     if (!org.monitoring.enabled) {
       throw new Error(
         `Monitoring ${this.node.path}: monitoring.enabled is false in ${org.name}; leave it out`,
@@ -136,6 +139,10 @@ export class Monitoring extends Construct {
     new HostNetworkContainer(this, "prometheus", {
       host,
       name: "failmap-prometheus",
+      identity: this.identity("prometheus"),
+      // Each series in the head block costs a few KB: two hosts, some 30 containers and the brokers make tens
+      // of thousands of series, a few hundred MB, which leaves room for queries over the whole retention.
+      memoryMb: 1024,
       image: images.prometheus,
       command: [
         "--config.file=/etc/prometheus/prometheus.yml",
@@ -153,6 +160,10 @@ export class Monitoring extends Construct {
     this.exporters(props, images, publicNames, nginxLog, after);
     this.databaseUser = this.mysqldExporter(host, images.mysqldExporter, after);
     this.grafana(host, images.grafana, adminDomain, after);
+  }
+
+  private identity(role: string, instance?: string): ContainerIdentity {
+    return { organisation: this.organisationName, instance, role };
   }
 
   private alertmanager(props: MonitoringProps, image: string, after: readonly ITerraformDependable[]) {
@@ -189,6 +200,9 @@ export class Monitoring extends Construct {
     new HostNetworkContainer(this, "alertmanager", {
       host: props.mainHost,
       name: "failmap-alertmanager",
+      identity: this.identity("alertmanager"),
+      // A handful of alerts and silences: typically some 30 MB.
+      memoryMb: 128,
       image,
       command: [
         "--config.file=/etc/alertmanager/alertmanager.yml",
@@ -215,6 +229,9 @@ export class Monitoring extends Construct {
       new HostNetworkContainer(this, `broker-exporter-${broker.instance}`, {
         host,
         name: `failmap-${broker.instance}-broker-exporter`,
+        identity: this.identity("broker-exporter", broker.instance),
+        // One broker's few hundred series per scrape: typically some 15 MB.
+        memoryMb: 64,
         image: images.brokerExporter,
         command: brokerExporterArgs(broker, brokerExporterAddress(broker)),
         env: { REDIS_PASSWORD: broker.password },
@@ -225,6 +242,9 @@ export class Monitoring extends Construct {
     new HostNetworkContainer(this, "cadvisor", {
       host,
       name: "failmap-cadvisor",
+      identity: this.identity("cadvisor"),
+      // Recent stats of every cgroup, growing with the number of containers: typically 100 MB for some 30.
+      memoryMb: 256,
       image: images.cadvisor,
       command: [
         `--listen_ip=${LOOPBACK}`,
@@ -255,6 +275,9 @@ export class Monitoring extends Construct {
     new HostNetworkContainer(this, "blackbox-exporter", {
       host,
       name: "failmap-blackbox-exporter",
+      identity: this.identity("blackbox-exporter"),
+      // One TLS probe per public name at a time: typically some 15 MB.
+      memoryMb: 64,
       image: images.blackboxExporter,
       command: [
         "--config.file=/etc/blackbox/blackbox.yml",
@@ -284,6 +307,9 @@ export class Monitoring extends Construct {
     new HostNetworkContainer(this, "nginx-log-exporter", {
       host,
       name: "failmap-nginx-log-exporter",
+      identity: this.identity("nginx-log-exporter"),
+      // Counters and histograms per site and cache status: typically some 30 MB.
+      memoryMb: 128,
       image: images.nginxLogExporter,
       command: ["-config-file", "/etc/nginx-log-exporter/config.yml"],
       mounts: { [`${CONFIG}/nginx-log-exporter`]: "/etc/nginx-log-exporter", [logDir]: logDir },
@@ -317,6 +343,9 @@ export class Monitoring extends Construct {
     new HostNetworkContainer(this, "mysqld-exporter", {
       host,
       name: "failmap-mysqld-exporter",
+      identity: this.identity("mysqld-exporter"),
+      // One connection and the status of one server: typically some 15 MB.
+      memoryMb: 64,
       image,
       command: [
         "--config.my-cnf=/etc/mysqld-exporter/my.cnf",
@@ -360,6 +389,9 @@ export class Monitoring extends Construct {
     new HostNetworkContainer(this, "grafana", {
       host,
       name: "failmap-grafana",
+      identity: this.identity("grafana"),
+      // Its SQLite database and a few viewers' dashboards: typically 150 to 250 MB.
+      memoryMb: 512,
       image,
       env: {
         GF_SERVER_HTTP_ADDR: LOOPBACK,

@@ -1,5 +1,6 @@
-import { Container } from "@cdktf/provider-docker/lib/container";
+import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Construct } from "constructs";
+import { FailmapContainer } from "../app/failmap-container";
 import { HostFiles } from "../host/host-files";
 import { PinnedImage } from "../host/pinned-image";
 import { whenRunning } from "../host/when-running";
@@ -11,9 +12,16 @@ import { renderBrokerStreamConfig, type BrokerRoute } from "./render-broker-stre
 export const BROKER_ENDPOINT_CONTAINER = "failmap-broker-endpoint";
 const CONFIG_DIR = "/etc/failmap/broker-endpoint";
 const CONFIG_FILE = `${CONFIG_DIR}/nginx.conf`;
+/**
+ * nginx stream: per connection two 16 KB proxy buffers and a TLS session, some 50 KB; a worker takes up to
+ * 1024 connections, far more than an organisation has remote workers.
+ */
+const MEMORY_MB = 128;
 
 export interface BrokerEndpointProps {
   readonly host: Host;
+  /** The organisation's name, for the container's labels. */
+  readonly organisation: string;
   readonly port: number;
   /** CIDR networks allowed through the cloud firewall: remoteWorkers.allowedNetworks. */
   readonly sources: readonly string[];
@@ -72,21 +80,20 @@ export class BrokerEndpoint extends Construct {
       then: [whenRunning(BROKER_ENDPOINT_CONTAINER, `${exec} -t && ${exec} -s reload`)],
     });
 
-    const provider = host.dockerProvider();
     const image = new PinnedImage(this, "image", {
       host,
       reference: NGINX_IMAGE,
     });
-    this.container = new Container(this, "container", {
-      provider,
-      dependsOn: [host.ready, files.resource],
+    this.container = new FailmapContainer(this, "container", {
+      host,
+      identity: { organisation: props.organisation, role: "broker-endpoint" },
+      dependsOn: [files.resource],
       name: BROKER_ENDPOINT_CONTAINER,
       image: image.id,
       networkMode: "host",
-      restart: "unless-stopped",
       command: ["nginx", "-c", CONFIG_FILE, "-g", "daemon off;"],
+      memoryMb: MEMORY_MB,
       volumes: [{ hostPath: CONFIG_DIR, containerPath: CONFIG_DIR, readOnly: true }],
-      logOpts: { "max-size": "10m", "max-file": "3" },
     });
   }
 }

@@ -1,29 +1,26 @@
-import { Container } from "@cdktf/provider-docker/lib/container";
+import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import type { Worker } from "../../config/schema";
 import type { IFailmapInstance } from "../app/failmap-instance";
-import { WORKER_STOP_TIMEOUT_SECONDS } from "../app/workers";
+import { WORKER_USER, Workers, type WorkerHostSite } from "../app/workers";
 import { HostFiles } from "../host/host-files";
 import type { Host } from "../host/host";
+import { manageCommand, parseImageRef } from "../host/image-ref";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerUrl } from "./broker-url";
 
 const TLS_DIR_ON_HOST = "/etc/failmap/remote-worker/tls";
 const TLS_DIR = "/etc/failmap/tls";
-/**
- * Workers run as nobody, like on the main server, but by number: the key file must belong to the same uid
- * on the host, which cannot look up names inside the image.
- */
-const WORKER_UID = "65534";
 
 export interface RemoteWorkerHostProps {
   readonly host: Host;
+  /** The host's name in the organisation model: the workers placed on it are the ones it runs. */
+  readonly name: string;
   /** The broker endpoint's port on the main server. */
   readonly endpointPort: number;
-  /** The workers this host runs, per instance. Scanner roles only: the database stays on the main server. */
-  readonly workers: readonly { readonly instance: IFailmapInstance; readonly workers: readonly Worker[] }[];
+  /** Every instance of the organisation; each runs the workers its model places on this host. */
+  readonly instances: readonly IFailmapInstance[];
   /** This host's certificate from the organisation's client CA. */
   readonly clientCertificate: TlsKeyPair;
   /**
@@ -35,9 +32,10 @@ export interface RemoteWorkerHostProps {
 }
 
 /**
- * Celery workers on a host of their own, far from the data: they reach each instance's broker through the
- * broker endpoint (TLS, client certificate, broker password) and get no database settings at all. They
- * use the host's network, so scanners have the host's IPv4 and IPv6 addresses.
+ * Celery workers on a host of their own, far from the data: the same Workers as on the main server, placed
+ * here by the organisation model. They reach each instance's broker through the broker endpoint (TLS, client
+ * certificate, broker password) and get no database settings at all. They use the host's network, so
+ * scanners have the host's IPv4 and IPv6 addresses.
  */
 export class RemoteWorkerHost extends Construct {
   readonly containers: Container[] = [];
@@ -45,16 +43,6 @@ export class RemoteWorkerHost extends Construct {
   constructor(scope: Construct, id: string, props: RemoteWorkerHostProps) {
     super(scope, id);
     const { host } = props;
-    const needsDatabase = props.workers.flatMap(({ instance, workers }) =>
-      workers.filter((w) => !w.scanner).map((w) => `${instance.name}/${w.role}`),
-    );
-    if (needsDatabase.length > 0) {
-      throw new Error(
-        `RemoteWorkerHost ${this.node.path}: ${needsDatabase.join(", ")} need the database, which only the ` +
-          "main server has; worker hosts run scanner roles only",
-      );
-    }
-
     const files = new HostFiles(this, "tls", {
       host,
       dependsOn: [host.ready],
@@ -64,7 +52,8 @@ export class RemoteWorkerHost extends Construct {
           path: `${TLS_DIR_ON_HOST}/client.key`,
           content: props.clientCertificate.privateKeyPem,
           mode: "0600",
-          owner: `${WORKER_UID}:${WORKER_UID}`,
+          // Readable by the workers only: they run as this uid.
+          owner: WORKER_USER,
         },
         ...(props.serverTrustAnchorPem
           ? [{ path: `${TLS_DIR_ON_HOST}/server-ca.pem`, content: props.serverTrustAnchorPem }]
@@ -72,13 +61,20 @@ export class RemoteWorkerHost extends Construct {
       ],
     });
 
-    const provider = host.dockerProvider();
+    const site: WorkerHostSite = {
+      kind: "worker-host",
+      host: props.name,
+      clientCertificates: { hostPath: TLS_DIR_ON_HOST, containerPath: TLS_DIR },
+    };
+    const placedHere = props.instances.filter((i) =>
+      i.model.workers.some((w) => w.placement.kind === "worker-host" && w.placement.host === props.name),
+    );
     const images = new Map<string, Image>();
-    for (const { instance, workers } of props.workers) {
+    for (const instance of placedHere) {
       const image =
         images.get(instance.image) ??
         new Image(this, `image-${images.size + 1}`, {
-          provider,
+          provider: host.dockerProvider(),
           // Already pinned by digest on the main host (FailmapInstance.image), so workers run the same build.
           name: instance.image,
           keepLocally: true,
@@ -86,42 +82,26 @@ export class RemoteWorkerHost extends Construct {
         });
       images.set(instance.image, image);
 
-      const broker = renderBrokerUrl({
-        encodedPassword: Fn.urlencode(instance.broker.password),
-        domain: instance.instance.domain,
-        port: props.endpointPort,
-        clientCertificate: `${TLS_DIR}/client.crt`,
-        clientKey: `${TLS_DIR}/client.key`,
-        serverCa: props.serverTrustAnchorPem ? `${TLS_DIR}/server-ca.pem` : undefined,
+      const workers = new Workers(this, instance.name, {
+        host,
+        instance: instance.model,
+        site,
+        env: {
+          instance: instance.instance,
+          brokerUrl: renderBrokerUrl({
+            encodedPassword: Fn.urlencode(instance.broker.password),
+            domain: instance.instance.domain,
+            port: props.endpointPort,
+            clientCertificate: `${TLS_DIR}/client.crt`,
+            clientKey: `${TLS_DIR}/client.key`,
+            serverCa: props.serverTrustAnchorPem ? `${TLS_DIR}/server-ca.pem` : undefined,
+          }),
+        },
+        // The repository as the file names it: the pinned reference's digest is not known until plan.
+        image: { id: image.imageId, manageCommand: manageCommand(parseImageRef(instance.instance.image)) },
+        dependsOn: [files.resource],
       });
-      for (const worker of workers) {
-        for (let replica = 1; replica <= worker.replicas; replica++) {
-          // Named as on the main server, so host commands and dashboards find workers the same way.
-          const name = instance.names.container(`worker-${worker.role}-${replica}`);
-          this.containers.push(
-            new Container(this, name, {
-              provider,
-              dependsOn: [files.resource],
-              name,
-              image: image.imageId,
-              networkMode: "host",
-              restart: "unless-stopped",
-              user: `${WORKER_UID}:${WORKER_UID}`,
-              stopTimeout: WORKER_STOP_TIMEOUT_SECONDS,
-              command: [
-                "celery",
-                "worker",
-                "--loglevel=info",
-                "--pool=eventlet",
-                `--concurrency=${worker.concurrency}`,
-              ],
-              env: [`BROKER=${broker}`, `WORKER_ROLE=${worker.role}`, `HOST_HOSTNAME=${host.fqdn}`],
-              volumes: [{ hostPath: TLS_DIR_ON_HOST, containerPath: TLS_DIR, readOnly: true }],
-              logOpts: { "max-size": "10m", "max-file": "3" },
-            }),
-          );
-        }
-      }
+      this.containers.push(...workers.containers);
     }
   }
 }

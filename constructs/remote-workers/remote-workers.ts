@@ -16,6 +16,8 @@ export interface WorkerHost {
 }
 
 export interface RemoteWorkersProps {
+  /** The organisation's name, for the containers' labels. */
+  readonly organisation: string;
   /**
    * The organisation file's remoteWorkers section.
    * @default - no remote workers: nothing is created and the port stays closed
@@ -47,6 +49,7 @@ export class RemoteWorkers extends Construct {
 
     new BrokerEndpoint(this, "endpoint", {
       host: props.main,
+      organisation: props.organisation,
       port: config.port,
       sources: config.allowedNetworks,
       // Managed worker hosts get in without their (not yet known) addresses in the organisation file.
@@ -68,15 +71,12 @@ export class RemoteWorkers extends Construct {
       sensitive: true,
       description: "Each instance's broker password, for remote workers outside this stack",
     });
-    const byName = new Map(props.instances.map((i) => [i.name, i]));
     for (const { host, model } of workerHosts) {
       new RemoteWorkerHost(this, model.name, {
         host,
+        name: model.name,
         endpointPort: config.port,
-        workers: Object.entries(model.roles).map(([instance, workers]) => ({
-          instance: byName.get(instance)!,
-          workers,
-        })),
+        instances: props.instances,
         clientCertificate: props.clientCa.certificateFor(model.name),
         serverTrustAnchorPem: props.serverTrustAnchorPem,
       });

@@ -1,6 +1,7 @@
-import { Container } from "@cdktf/provider-docker/lib/container";
+import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Construct } from "constructs";
 import path from "node:path";
+import { FailmapContainer } from "../app/failmap-container";
 import type { Host } from "../host/host";
 import { HostFiles } from "../host/host-files";
 import { PinnedImage } from "../host/pinned-image";
@@ -24,8 +25,17 @@ export const WEBSERVER_PATHS = {
   cache: "/var/cache/failmap/nginx",
 } as const;
 
+/**
+ * Shared zones take about 40 MB per instance (cache keys, rate limits, TLS sessions); the rest is buffers
+ * of connections being proxied, up to some 64 KB each. Cached pages live on disk, and the kernel reclaims
+ * its page cache of them before the limit bites.
+ */
+const NGINX_MEMORY_MB = 512;
+
 export interface WebserverProps {
   readonly host: Host;
+  /** The organisation's name, for the container's labels. */
+  readonly organisation: string;
   /** One per Failmap instance on the host. Their app containers publish on 127.0.0.1. */
   readonly sites: readonly WebserverSite[];
   /** For every name of every site (Certificates.certificateFor(host)). */
@@ -54,7 +64,6 @@ export class Webserver extends Construct {
   constructor(scope: Construct, id: string, props: WebserverProps) {
     super(scope, id);
     const { host } = props;
-    const provider = host.dockerProvider();
     const nginxConf = `${WEBSERVER_PATHS.config}/nginx.conf`;
     const tls = {
       certificatePath: `${WEBSERVER_PATHS.tls}/fullchain.pem`,
@@ -96,28 +105,28 @@ export class Webserver extends Construct {
       reference: NGINX_IMAGE,
     });
 
-    this.container = new Container(this, "container", {
-      provider,
+    this.container = new FailmapContainer(this, "container", {
+      host,
+      identity: { organisation: props.organisation, role: "nginx" },
       name: NGINX_CONTAINER_NAME,
       image: image.id,
       networkMode: "host",
-      restart: "unless-stopped",
       mustRun: true,
       // nginx itself, not the image's entrypoint scripts, which edit a default config this one never reads.
       entrypoint: ["nginx"],
       command: ["-c", nginxConf, "-g", "daemon off;"],
       // SIGQUIT lets workers finish their requests.
       stopSignal: "SIGQUIT",
-      stopTimeout: 30,
-      logDriver: "json-file",
-      logOpts: { "max-size": "50m", "max-file": "5" },
+      memoryMb: NGINX_MEMORY_MB,
+      // Access logs of every site: more than an app writes.
+      logRotation: { maxSizeMb: 50, files: 5 },
       volumes: [
         { hostPath: WEBSERVER_PATHS.config, containerPath: WEBSERVER_PATHS.config, readOnly: true },
         { hostPath: WEBSERVER_PATHS.tls, containerPath: WEBSERVER_PATHS.tls, readOnly: true },
         { hostPath: WEBSERVER_PATHS.cache, containerPath: WEBSERVER_PATHS.cache },
         ...(logDir ? [{ hostPath: logDir, containerPath: logDir }] : []),
       ],
-      dependsOn: [host.ready, this.files.resource],
+      dependsOn: [this.files.resource],
     });
 
     for (const port of [80, 443]) {

@@ -12,6 +12,7 @@ const settings: AppEnvSettings = {
 const worker = (role: Worker["role"], scanner: boolean): AppRole => ({
   kind: "worker",
   worker: { role, scanner, concurrency: 20, replicas: 1 },
+  host: "faalserver.faalkaart.nl",
 });
 const asMap = (env: string[]) =>
   Object.fromEntries(env.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
@@ -19,7 +20,20 @@ const asMap = (env: string[]) =>
 describe("the environment of each app role", () => {
   it("gives scanners the broker and their role, and nothing of the database or the secret key", () => {
     const env = asMap(appEnv(worker("all_internet", true), settings));
-    expect(env).toEqual({ BROKER: settings.brokerUrl, WORKER_ROLE: "all_internet" });
+    expect(env).toEqual({
+      BROKER: settings.brokerUrl,
+      WORKER_ROLE: "all_internet",
+      HOST_HOSTNAME: "faalserver.faalkaart.nl",
+    });
+  });
+
+  it("gives a scanner the same settings where there is no database, and refuses any other role there", () => {
+    const workerHost = { instance: production, brokerUrl: settings.brokerUrl };
+    expect(appEnv(worker("qualys", true), workerHost)).toEqual(appEnv(worker("qualys", true), settings));
+    expect(() => appEnv(worker("storage", false), workerHost)).toThrow(
+      /the storage worker needs the database, which only the main host has/,
+    );
+    expect(() => appEnv({ kind: "scheduler" }, workerHost)).toThrow(/the scheduler needs the database/);
   });
 
   it.each([

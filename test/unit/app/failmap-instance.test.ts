@@ -152,7 +152,7 @@ describe("FailmapInstance", () => {
     const workers = containers.filter((c) => c.name.includes("-worker-"));
     expect(workers).toHaveLength(6);
     for (const w of workers) {
-      expect(w).toMatchObject({ stop_timeout: 300, destroy_grace_seconds: 300, user: "nobody" });
+      expect(w).toMatchObject({ stop_timeout: 300, destroy_grace_seconds: 300, user: "65534:65534" });
       expect(envOf(w).WORKER_ROLE).toBeDefined();
     }
     expect(byName("failmap-production-worker-storage-1").command).toEqual([

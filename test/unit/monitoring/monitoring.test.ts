@@ -32,6 +32,32 @@ describe("Monitoring", () => {
     }
   });
 
+  it("labels every program and limits its memory; a broker exporter names the instance it watches", () => {
+    const labels = (name: string) =>
+      Object.fromEntries(
+        (containers.get(name)!.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]),
+      );
+    expect(labels("failmap-prometheus")).toEqual({
+      "failmap.organisation": "faalkaart",
+      "failmap.role": "prometheus",
+    });
+    expect(labels("failmap-staging-broker-exporter")).toEqual({
+      "failmap.organisation": "faalkaart",
+      "failmap.instance": "staging",
+      "failmap.role": "broker-exporter",
+    });
+    for (const c of containers.values()) {
+      expect(c).toMatchObject({
+        memory: expect.any(Number),
+        restart: "unless-stopped",
+        destroy_grace_seconds: 30,
+      });
+    }
+    expect(containers.get("failmap-prometheus")!.memory).toBeGreaterThan(
+      containers.get("failmap-blackbox-exporter")!.memory as number,
+    );
+  });
+
   it("binds every program to loopback, so none is reachable from outside", () => {
     const listens = [
       ...[

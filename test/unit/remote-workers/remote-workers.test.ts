@@ -31,12 +31,14 @@ function synthRemoteWorkers(org: Organisation, images: Record<string, string> = 
     ),
   }));
   new RemoteWorkers(stack, "remote-workers", {
+    organisation: org.name,
     config: org.remoteWorkers,
     main: host,
     serverCertificate: certificates.certificateFor(host),
     serverTrustAnchorPem: certificates.trustAnchorFor(host),
     clientCa,
     instances: model.instances.map((i) => ({
+      model: i,
       name: i.name,
       instance: i.settings,
       names: instanceNames(i.name),
@@ -72,6 +74,13 @@ describe("RemoteWorkers for faalkaart", () => {
   it("runs the endpoint as nginx on the host network, configured from files it reloads", () => {
     expect(endpoint).toMatchObject({
       network_mode: "host",
+      memory: 128,
+      restart: "unless-stopped",
+      destroy_grace_seconds: 30,
+      labels: [
+        { label: "failmap.organisation", value: "faalkaart" },
+        { label: "failmap.role", value: "broker-endpoint" },
+      ],
       image: expect.stringMatching(/docker_image\.[\w-]+\.image_id/),
       command: ["nginx", "-c", "/etc/failmap/broker-endpoint/nginx.conf", "-g", "daemon off;"],
       volumes: [
@@ -127,6 +136,28 @@ describe("RemoteWorkers for faalkaart", () => {
       ]);
       expect(worker.user).toBe("65534:65534");
     }
+  });
+
+  it("gives the worker host's containers the main host's policy: health check, labels, memory, stop grace", () => {
+    const worker = workers.find((w) => w.name === "failmap-production-worker-v4-internet-1")!;
+    expect(worker).toMatchObject({
+      hostname: "failmap-production-worker-v4-internet-1",
+      network_mode: "host",
+      memory: expect.any(Number),
+      restart: "unless-stopped",
+      stop_timeout: 300,
+      destroy_grace_seconds: 300,
+      log_driver: "json-file",
+      log_opts: { "max-size": "20m", "max-file": "5" },
+      labels: [
+        { label: "failmap.organisation", value: "faalkaart" },
+        { label: "failmap.instance", value: "production" },
+        { label: "failmap.role", value: "worker-v4_internet-1" },
+      ],
+    });
+    expect(worker.healthcheck.test.join(" ")).toContain(
+      'celery inspect ping --timeout 20 --destination "celery@$(hostname)"',
+    );
   });
 
   it("delivers each worker host its own client certificate, the key readable only by the worker user", () => {
@@ -227,7 +258,7 @@ describe("RemoteWorkers variations", () => {
     const storage = { role: "storage" as const, concurrency: 6, replicas: 1, scanner: false };
     const hosts = { scanners: { ...org.remoteWorkers!.hosts.scanners, roles: { production: [storage] } } };
     expect(() => synthRemoteWorkers({ ...org, remoteWorkers: { ...org.remoteWorkers!, hosts } })).toThrow(
-      /production\/storage need the database.*scanner roles only/,
+      /the storage worker needs the database, which only the main host has; worker hosts run scanners only/,
     );
   });
 });

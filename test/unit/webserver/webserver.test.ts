@@ -25,6 +25,7 @@ function synth(sites: WebserverSite[] = [site("production", "faalkaart.nl", 8001
   const key = new PrivateKey(stack, "key", { algorithm: "ECDSA", ecdsaCurve: "P256" });
   new Webserver(stack, "webserver", {
     host,
+    organisation: "faalkaart",
     sites,
     certificate: { certificatePem: key.publicKeyPem, privateKeyPem: key.privateKeyPem },
     clientCaPem: "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n",
@@ -51,6 +52,14 @@ describe("Webserver", () => {
       command: ["-c", "/etc/failmap/nginx/nginx.conf", "-g", "daemon off;"],
       log_driver: "json-file",
       log_opts: { "max-size": "50m", "max-file": "5" },
+      memory: 512,
+      stop_signal: "SIGQUIT",
+      stop_timeout: 30,
+      destroy_grace_seconds: 30,
+      labels: [
+        { label: "failmap.organisation", value: "faalkaart" },
+        { label: "failmap.role", value: "nginx" },
+      ],
     });
     expect(container.ports).toBeUndefined();
     expect(host.inboundRules.map((rule) => [rule.protocol, rule.port, rule.sources])).toEqual([

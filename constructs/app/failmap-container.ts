@@ -1,0 +1,96 @@
+import { Container, type ContainerConfig } from "@cdktf/provider-docker/lib/container";
+import type { ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
+import type { Host } from "../host/host";
+
+/** The labels every container carries: host commands, dashboards and the container policy read them. */
+export const CONTAINER_LABELS = {
+  organisation: "failmap.organisation",
+  instance: "failmap.instance",
+  role: "failmap.role",
+} as const;
+
+/** Whose a container is and what it does, as its failmap.* labels say. */
+export interface ContainerIdentity {
+  readonly organisation: string;
+  /**
+   * The instance (production, staging, ...) it serves.
+   * @default - none: it serves the whole host (nginx, the broker endpoint, monitoring)
+   */
+  readonly instance?: string;
+  /** What it does: frontend, broker, worker-storage-1, nginx, prometheus, ... */
+  readonly role: string;
+}
+
+export interface LogRotation {
+  readonly maxSizeMb: number;
+  readonly files: number;
+}
+
+/** The arguments the building block sets itself, so that no container can get them wrong. */
+type PolicyArguments =
+  | "provider"
+  | "restart"
+  | "logDriver"
+  | "logOpts"
+  | "memory"
+  | "stopTimeout"
+  | "destroyGraceSeconds"
+  | "labels"
+  | "dependsOn";
+
+/** `host` there is docker's extra /etc/hosts entries, which no container needs; here it is the Host. */
+export interface FailmapContainerProps extends Omit<ContainerConfig, PolicyArguments | "host"> {
+  /** The host it runs on: its docker provider, and its bootstrap (host.ready), which comes first. */
+  readonly host: Host;
+  readonly identity: ContainerIdentity;
+  /** A hard limit: one runaway program is killed alone instead of taking the host down with it. */
+  readonly memoryMb: number;
+  /**
+   * How long `docker stop`, and a replacement by Terraform, wait for a graceful exit.
+   * @default 30
+   */
+  readonly stopTimeoutSeconds?: number;
+  /** @default 20 MB x 5 files */
+  readonly logRotation?: LogRotation;
+  /**
+   * What must exist before it besides the host's bootstrap (config files, migrations, ...).
+   * @default - only the host's bootstrap
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
+const DEFAULT_LOG_ROTATION: LogRotation = { maxSizeMb: 20, files: 5 };
+
+/**
+ * A docker_container that follows the stack's container policy: restarted unless an operator stopped it,
+ * logs rotated (docker keeps json-file logs forever otherwise, until the disk is full), a memory limit,
+ * failmap.* labels, and a stop grace. The grace is set twice on purpose: `stop_timeout` is what `docker stop`
+ * waits, and without `destroy_grace_seconds` the provider stops a container it replaces with a zero timeout,
+ * killing uWSGI mid-request, a worker mid-task and redis before its last append-only write.
+ * ContainerPolicy (stacks/rules/container-policy.ts) fails the synth on a container built any other way.
+ */
+export class FailmapContainer extends Container {
+  constructor(scope: Construct, id: string, props: FailmapContainerProps) {
+    const { host, identity, memoryMb, stopTimeoutSeconds, logRotation, dependsOn, ...config } = props;
+    const stopTimeout = stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS;
+    const logs = logRotation ?? DEFAULT_LOG_ROTATION;
+    super(scope, id, {
+      ...config,
+      provider: host.dockerProvider(),
+      restart: "unless-stopped",
+      logDriver: "json-file",
+      logOpts: { "max-size": `${logs.maxSizeMb}m`, "max-file": String(logs.files) },
+      memory: memoryMb,
+      stopTimeout,
+      destroyGraceSeconds: stopTimeout,
+      labels: [
+        { label: CONTAINER_LABELS.organisation, value: identity.organisation },
+        ...(identity.instance ? [{ label: CONTAINER_LABELS.instance, value: identity.instance }] : []),
+        { label: CONTAINER_LABELS.role, value: identity.role },
+      ],
+      dependsOn: [host.ready, ...(dependsOn ?? [])],
+    });
+  }
+}

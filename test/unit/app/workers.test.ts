@@ -1,0 +1,177 @@
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { TerraformStack, Testing } from "cdktf";
+import { resolveOrganisation, type InstanceModel } from "../../../config/model/organisation-model";
+import { isScannerRole, WORKER_ROLES, workerRole, type WorkerRole } from "../../../config/worker-roles";
+import { Workers } from "../../../constructs/app/workers";
+import { ExistingHost } from "../../../constructs/host/existing-host";
+import { loadExample } from "../../support/organisations";
+import { ready } from "../../support/ready-host";
+import { fakeDatabase, HOST_KEY } from "./fixture";
+
+/*
+ * Every row of the role table, on both kinds of host: a new role is one row in config/worker-roles.ts, and
+ * these tests cover it without a change.
+ */
+const SCANNERS = WORKER_ROLES.filter(isScannerRole);
+const DATABASE_ROLES = WORKER_ROLES.filter((role) => !isScannerRole(role));
+const SENTRY_DSN = "https://key@sentry.example/1";
+const CLIENT_CERTIFICATES = { hostPath: "/etc/failmap/remote-worker/tls", containerPath: "/etc/failmap/tls" };
+
+/** production runs every role on the main host, and every scanner role on the worker host too. */
+function everyRole() {
+  const org = loadExample("faalkaart", (d) => {
+    d.instances.production.workers = WORKER_ROLES.map((role) => ({ role }));
+    d.instances.production.sentryDsn = SENTRY_DSN;
+    d.remoteWorkers.hosts.scanners.roles = { production: SCANNERS.map((role) => ({ role })) };
+  });
+  const model = resolveOrganisation(org);
+  return { production: model.instances.find((i) => i.name === "production")!, model };
+}
+
+function synthWorkers(instance: InstanceModel, workerHostName: string) {
+  const stack = new TerraformStack(Testing.app(), "t");
+  const host = (name: string, address: string) =>
+    ready(new ExistingHost(stack, name, { fqdn: `${name}.faalkaart.nl`, address, hostPublicKey: HOST_KEY }));
+  const main = host("main", "192.0.2.10");
+  const worker = host(workerHostName, "192.0.2.20");
+  const network = new Network(stack, "network", {
+    provider: main.dockerProvider(),
+    name: "failmap-production",
+  });
+  const image = { id: "sha256:app", manageCommand: "websecmap" };
+  new Workers(stack, "on-main", {
+    host: main,
+    instance,
+    site: { kind: "main", network },
+    env: {
+      instance: instance.settings,
+      brokerUrl: "redis://:pw@failmap-production-broker:6379/0",
+      database: fakeDatabase("production"),
+      secretKey: "s3cret",
+    },
+    image,
+  });
+  new Workers(stack, "on-worker-host", {
+    host: worker,
+    instance,
+    site: { kind: "worker-host", host: workerHostName, clientCertificates: CLIENT_CERTIFICATES },
+    env: {
+      instance: instance.settings,
+      brokerUrl: "rediss://:pw@faalkaart.nl:1337/0?ssl_cert_reqs=CERT_REQUIRED",
+    },
+    image,
+  });
+  const json = JSON.parse(Testing.synth(stack));
+  const containers = Object.entries<Record<string, any>>(json.resource.docker_container);
+  const on = (prefix: string) =>
+    new Map(containers.filter(([id]) => id.startsWith(prefix)).map(([, c]) => [c.name as string, c]));
+  return { main: on("on-main_"), workerHost: on("on-worker-host_") };
+}
+
+const containerOf = (role: WorkerRole) => `failmap-production-worker-${role.replace(/_/g, "-")}-1`;
+const envOf = (c: Record<string, any>) =>
+  Object.fromEntries(
+    (c.env as string[]).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+
+describe("Workers, for every role of the table", () => {
+  const { production, model } = everyRole();
+  const { main, workerHost } = synthWorkers(production, model.workerHosts[0].name);
+
+  it.each(WORKER_ROLES)("runs %s on the main host with the pool and concurrency of its row", (role) => {
+    const { pool, concurrency } = workerRole(role);
+    const c = main.get(containerOf(role))!;
+    expect(c.command).toEqual([
+      "celery",
+      "worker",
+      "--loglevel=info",
+      `--concurrency=${concurrency}`,
+      "-P",
+      pool,
+    ]);
+    expect(c.networks_advanced).toEqual([{ name: "${docker_network.network.name}" }]);
+    expect(envOf(c)).toMatchObject({ WORKER_ROLE: role, SENTRY_DSN, HOST_HOSTNAME: "main.faalkaart.nl" });
+  });
+
+  it("sizes memory by pool: prefork holds a Django process per slot, eventlet green threads", () => {
+    const memory = (role: WorkerRole) => main.get(containerOf(role))!.memory as number;
+    expect(memory("storage")).toBe(256 + 192 * 6);
+    expect(memory("qualys")).toBe(512 + 8 * 40);
+  });
+
+  it.each(SCANNERS)(
+    "runs the scanner %s on a worker host as on the main host, wired for that host",
+    (role) => {
+      const here = workerHost.get(containerOf(role))!;
+      const there = main.get(containerOf(role))!;
+      const placeless = (c: Record<string, any>) =>
+        Object.fromEntries(Object.entries(envOf(c)).filter(([k]) => k !== "BROKER" && k !== "HOST_HOSTNAME"));
+      const env = placeless(here);
+      expect(env).toEqual(placeless(there));
+      expect(env).toMatchObject({ SENTRY_DSN, WORKER_ROLE: role });
+      expect(envOf(here)).toMatchObject({
+        BROKER: expect.stringMatching(/^rediss:\/\/.*ssl_cert_reqs=CERT_REQUIRED/),
+        HOST_HOSTNAME: "scanners-1.faalkaart.nl",
+      });
+      for (const same of [
+        "name",
+        "hostname",
+        "command",
+        "memory",
+        "healthcheck",
+        "labels",
+        "user",
+        "restart",
+        "stop_timeout",
+        "destroy_grace_seconds",
+        "log_driver",
+        "log_opts",
+      ]) {
+        expect([same, here[same]]).toEqual([same, there[same]]);
+      }
+      expect(here).toMatchObject({ network_mode: "host", user: "65534:65534" });
+      expect(here.networks_advanced).toBeUndefined();
+      expect(here.volumes).toEqual([
+        {
+          host_path: CLIENT_CERTIFICATES.hostPath,
+          container_path: CLIENT_CERTIFICATES.containerPath,
+          read_only: true,
+        },
+      ]);
+      expect(here.mounts).toBeUndefined();
+      expect(there.mounts).toBeUndefined();
+    },
+  );
+
+  it.each(DATABASE_ROLES)("gives %s the database socket and settings on the main host only", (role) => {
+    const c = main.get(containerOf(role))!;
+    expect(c.mounts).toEqual([
+      { type: "bind", source: "/run/mysqld", target: "/run/mysqld", read_only: true },
+    ]);
+    expect(envOf(c).DB_USER).toBe("failmap_production");
+    expect(workerHost.has(containerOf(role))).toBe(false);
+    const placedOnWorkerHost: InstanceModel = {
+      ...production,
+      workers: production.workers
+        .filter((w) => w.worker.role === role)
+        .map((w) => ({ ...w, placement: { kind: "worker-host", host: "scanners-1" } })),
+    };
+    expect(() => synthWorkers(placedOnWorkerHost, "scanners-1")).toThrow(
+      new RegExp(`the ${role} worker needs the database, which only the main host has`),
+    );
+  });
+
+  it("runs the beat scheduler on the main host only", () => {
+    expect(main.has("failmap-production-scheduler")).toBe(true);
+    expect([...workerHost.keys()].sort()).toEqual(SCANNERS.map(containerOf).sort());
+  });
+});
+
+describe("Workers refuse", () => {
+  it("a role listed twice for one host", () => {
+    const { production } = everyRole();
+    const [first] = production.workers;
+    const twice: InstanceModel = { ...production, workers: [first, first] };
+    expect(() => synthWorkers(twice, "scanners-1")).toThrow(/lists worker role 'default' twice/);
+  });
+});

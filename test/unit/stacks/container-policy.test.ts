@@ -1,0 +1,96 @@
+import { Container } from "@cdktf/provider-docker/lib/container";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
+import { FailmapContainer } from "../../../constructs/app/failmap-container";
+import { ExistingHost } from "../../../constructs/host/existing-host";
+import { OrganisationStack } from "../../../stacks/organisation-stack";
+import { ContainerPolicy } from "../../../stacks/rules/container-policy";
+import { loadExample } from "../../support/organisations";
+import { ready } from "../../support/ready-host";
+
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIImN/r5l6haFiGmm181HYy2YdG8BycfehwkSuVzopHBE x";
+
+function stackWithPolicy() {
+  const stack = new TerraformStack(Testing.app(), "org-test");
+  stack.node.addValidation(new ContainerPolicy(stack, "test"));
+  new NullProvider(stack, "null");
+  const host = ready(
+    new ExistingHost(stack, "main", { fqdn: "a.example.org", address: "192.0.2.1", hostPublicKey: HOST_KEY }),
+  );
+  return { stack, host };
+}
+
+const policyContainer = (stack: TerraformStack, host: ExistingHost, organisation = "test") =>
+  new FailmapContainer(stack, "good", {
+    host,
+    identity: { organisation, role: "thing" },
+    name: "failmap-thing",
+    image: "sha256:abc",
+    memoryMb: 64,
+  });
+
+describe("ContainerPolicy at synth", () => {
+  it("fails the synth on a container made without FailmapContainer, naming it and all it lacks", () => {
+    const { stack, host } = stackWithPolicy();
+    new Container(stack, "bare", {
+      provider: host.dockerProvider(),
+      name: "failmap-bare",
+      image: "sha256:abc",
+    });
+    expect(() => Testing.fullSynth(stack)).toThrow(
+      /org-test\/bare \(docker_container\.bare\) breaks the container policy/,
+    );
+    const errors = stack.node.validate().join("\n");
+    for (const missing of [
+      'restart is null, not "unless-stopped"',
+      "no log rotation",
+      "no stop_timeout",
+      "no destroy_grace_seconds",
+      "no memory limit",
+      "no failmap.organisation label 'test'",
+      "no failmap.role label",
+    ]) {
+      expect(errors).toContain(missing);
+    }
+  });
+
+  it("passes a FailmapContainer", () => {
+    const { stack, host } = stackWithPolicy();
+    policyContainer(stack, host);
+    expect(() => Testing.fullSynth(stack)).not.toThrow();
+  });
+
+  it("reads what Terraform gets: an override that undoes the policy fails too", () => {
+    const { stack, host } = stackWithPolicy();
+    const container = policyContainer(stack, host);
+    container.addOverride("restart", "no");
+    container.addOverride("destroy_grace_seconds", 0);
+    const errors = stack.node.validate().join("\n");
+    expect(errors).toMatch(
+      /org-test\/good .*restart is "no".*no destroy_grace_seconds of at least stop_timeout/,
+    );
+    expect(errors).not.toContain("no memory limit");
+  });
+
+  it("fails on another organisation's label, which host commands would take for theirs", () => {
+    const { stack, host } = stackWithPolicy();
+    policyContainer(stack, host, "other");
+    expect(stack.node.validate().join("\n")).toContain("no failmap.organisation label 'test'");
+  });
+});
+
+describe("the example organisations", () => {
+  it.each(["faalkaart", "failmap-uk"])("%s passes, and its stack checks every container", (name) => {
+    const stack = new OrganisationStack(Testing.app(), { organisation: loadExample(name) });
+    expect(stack.node.validate()).toEqual([]);
+    const main = stack.main;
+    new Container(stack, "bare", {
+      provider: main.dockerProvider(),
+      name: "failmap-bare",
+      image: "sha256:abc",
+    });
+    expect(stack.node.validate().join("\n")).toMatch(
+      new RegExp(`org-${name}/bare \\(docker_container\\.bare\\) breaks the container policy`),
+    );
+  });
+});
