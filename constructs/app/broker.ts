@@ -8,11 +8,17 @@ import { PinnedImage } from "../host/pinned-image";
 import { BROKER_PORT, loopback } from "./ports";
 import { renderRedisConfig } from "./redis-config";
 
+/** The broker's image: Debian's redis would do as well; this one is small and its entrypoint drops to redis. */
+export const BROKER_IMAGE = "redis:7-alpine";
+
 export interface BrokerProps {
   readonly context: InstanceContext;
   /** Published on 127.0.0.1 for the broker TLS endpoint and monitoring. */
   readonly hostPort: number;
-  /** Default redis:7-alpine, pinned by digest like the app image. */
+  /**
+   * Pinned by digest like the app image.
+   * @default BROKER_IMAGE
+   */
   readonly image?: string;
 }
 
@@ -49,7 +55,7 @@ export class Broker extends Construct {
     });
     const image = new PinnedImage(this, "image", {
       host: ctx.host,
-      reference: props.image ?? "redis:7-alpine",
+      reference: props.image ?? BROKER_IMAGE,
     });
     this.container = appContainer(this, "container", ctx, {
       role: "broker",

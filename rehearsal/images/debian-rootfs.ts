@@ -2,7 +2,7 @@ import { execFileSync, type ExecFileSyncOptions } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { requireProgram } from "../../test/system/support/programs";
+import { requireProgram } from "../../ops/system/programs";
 
 /*
  * Debian root filesystems built with debootstrap --variant=minbase, cached between runs under

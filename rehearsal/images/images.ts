@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { mirroredReference } from "../../constructs/host/registry-mirror";
+import { BROKER_IMAGE } from "../../constructs/app/broker";
 import { MONITORING_IMAGES } from "../../constructs/monitoring/images";
 import { NGINX_IMAGE } from "../../constructs/webserver/webserver";
 import { cachedDebianRootfs } from "./debian-rootfs";
@@ -23,9 +24,6 @@ export interface ImageRecipe {
   readonly finish?: (root: string) => void;
   readonly finishInputs?: readonly string[];
 }
-
-/** The broker's default image (constructs/app/broker.ts). */
-const BROKER_IMAGE = "redis:7-alpine";
 
 const APP_STAND_IN = path.join(__dirname, "app-stand-in/websecmap");
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { requireProgram } from "../../test/system/support/programs";
+import { requireProgram } from "../../ops/system/programs";
 import { run } from "./debian-rootfs";
 
 export interface ServerCertificate {

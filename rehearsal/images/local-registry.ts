@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import https from "node:https";
 import path from "node:path";
-import { requireProgram } from "../../test/system/support/programs";
+import { requireProgram } from "../../ops/system/programs";
 import { REHEARSAL_CACHE } from "./debian-rootfs";
 import { serverCertificate, type ServerCertificate } from "./local-ca";
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { requireProgram } from "../../test/system/support/programs";
+import { requireProgram } from "../../ops/system/programs";
 import type { MachineBackend, ServerMachineSpec } from "../hcloud-api/machines";
 import { inChroot, REHEARSAL_CACHE, run } from "../images/debian-rootfs";
 import type { RehearsalNetwork } from "../network/rehearsal-network";
