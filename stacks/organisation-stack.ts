@@ -35,6 +35,7 @@ export class OrganisationStack extends TerraformStack {
   readonly main: Host;
   readonly workerHosts: readonly Host[];
   readonly instances: readonly FailmapInstance[];
+  private resolved?: ReturnType<TerraformStack["toTerraform"]>;
 
   constructor(scope: Construct, props: OrganisationStackProps) {
     const org = props.organisation;
@@ -133,5 +134,15 @@ export class OrganisationStack extends TerraformStack {
       instances: this.instances,
       workerHosts,
     });
+  }
+
+  /**
+   * Resolving every token of the stack is most of a synth's time. It happens once, when the stack-wide rules
+   * (stacks/rules) read the stack; the synthesizer then writes that same result. The stack is complete by then:
+   * rules run after every construct and aspect, just before the stack is written.
+   */
+  override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    this.resolved ??= super.toTerraform();
+    return this.resolved;
   }
 }
