@@ -35,7 +35,7 @@ export class OrganisationStack extends TerraformStack {
   readonly main: Host;
   readonly workerHosts: readonly Host[];
   readonly instances: readonly FailmapInstance[];
-  private resolved?: ReturnType<TerraformStack["toTerraform"]>;
+  private resolved?: { readonly constructs: number; readonly json: ReturnType<TerraformStack["toTerraform"]> };
 
   constructor(scope: Construct, props: OrganisationStackProps) {
     const org = props.organisation;
@@ -138,11 +138,12 @@ export class OrganisationStack extends TerraformStack {
 
   /**
    * Resolving every token of the stack is most of a synth's time. It happens once, when the stack-wide rules
-   * (stacks/rules) read the stack; the synthesizer then writes that same result. The stack is complete by then:
-   * rules run after every construct and aspect, just before the stack is written.
+   * (stacks/rules) read the stack; the synthesizer then writes that same result, unless a construct was added
+   * in between.
    */
   override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
-    this.resolved ??= super.toTerraform();
-    return this.resolved;
+    const constructs = this.node.findAll().length;
+    if (this.resolved?.constructs !== constructs) this.resolved = { constructs, json: super.toTerraform() };
+    return this.resolved.json;
   }
 }
