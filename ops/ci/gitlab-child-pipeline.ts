@@ -4,64 +4,83 @@ export const PIPELINE_MODES = ["plan", "deploy", "renew"] as const;
 export type PipelineMode = (typeof PIPELINE_MODES)[number];
 
 const SUMMARY = "plan-summary.md";
-const summarise = (title: string, file: string) =>
-  `npx tsx scripts/operator/plan-summary.ts --title "${title}" ${file} > ${SUMMARY}`;
 
-/** One organisation's job: its steps, and FAILMAP_ORGANISATION so that its synth builds that stack only. */
-function jobFor(mode: PipelineMode, org: string): Record<string, unknown> {
-  return { ...stepsFor(mode, org), variables: { FAILMAP_ORGANISATION: org } };
-}
-
-/** The steps of one organisation's job; the name is schema-checked (lower case, digits, dashes). */
-function stepsFor(mode: PipelineMode, org: string): Record<string, unknown> {
+/** The jobs of one organisation, each with FAILMAP_ORGANISATION so that its synth builds that stack only. */
+function jobsFor(mode: PipelineMode, org: string): Record<string, Record<string, unknown>> {
   const stack = `org-${org}`;
+  const variables = { FAILMAP_ORGANISATION: org };
   const preflight = `npx tsx scripts/operator/doctor.ts ${org}`;
-  const artifacts = (...paths: string[]) => ({ when: "always", expose_as: `${mode} ${stack}`, paths });
+  const sealed = `reviewed-${org}.tfplan.enc`;
+  const plan = (stage: string) => ({
+    extends: ".failmap",
+    stage,
+    variables,
+    script: [preflight, "npx cdktf synth", `ops/ci/plan.sh ${org} reviewed ${SUMMARY}`],
+  });
   switch (mode) {
     case "plan":
+      // On a merge request: the plan of the change, for review with the code. It is never applied.
       return {
-        extends: ".failmap",
-        stage: "plan",
-        script: [preflight, "set -o pipefail", `npx cdktf diff ${stack} 2>&1 | tee plan.txt`],
-        after_script: [summarise(stack, "plan.txt")],
-        artifacts: artifacts(SUMMARY, "plan.txt"),
+        [`plan ${stack}`]: {
+          ...plan("plan"),
+          artifacts: { when: "always", expose_as: `plan ${stack}`, paths: [SUMMARY] },
+        },
       };
     case "deploy":
+      // On the default branch: the plan that the manual deploy job applies, exactly, once someone has read it.
       return {
-        extends: ".failmap",
-        stage: "deploy",
-        when: "manual",
-        // The pipeline waits for someone to press play, rather than passing without a deploy.
-        allow_failure: false,
-        environment: { name: `production/${stack}` },
-        resource_group: stack,
-        script: [
-          preflight,
-          "set -o pipefail",
-          `npx cdktf deploy ${stack} --auto-approve 2>&1 | tee deploy.txt`,
-        ],
-        after_script: [summarise(`${stack} deployed`, "deploy.txt")],
-        artifacts: artifacts(SUMMARY, "deploy.txt"),
+        [`plan ${stack}`]: {
+          ...plan("plan"),
+          resource_group: stack,
+          script: [...plan("plan").script, `ops/ci/reviewed-plan.sh seal ${org} ${sealed}`],
+          artifacts: {
+            when: "always",
+            expose_as: `plan ${stack}`,
+            paths: [SUMMARY, sealed],
+            expire_in: "1 day",
+          },
+        },
+        [`deploy ${stack}`]: {
+          extends: ".failmap",
+          stage: "deploy",
+          variables,
+          needs: [`plan ${stack}`],
+          when: "manual",
+          // The pipeline waits for someone to press play, rather than passing without a deploy.
+          allow_failure: false,
+          environment: { name: `production/${stack}` },
+          resource_group: stack,
+          script: ["npx cdktf synth", `ops/ci/reviewed-plan.sh apply ${org} ${sealed}`],
+        },
       };
     case "renew":
       return {
-        extends: ".failmap",
-        stage: "renew",
-        resource_group: stack,
-        script: [preflight, "npx cdktf synth", `ops/ci/scheduled-apply.sh ${org} ${SUMMARY}`],
-        artifacts: artifacts(SUMMARY),
+        [`renew ${stack}`]: {
+          extends: ".failmap",
+          stage: "renew",
+          variables,
+          resource_group: stack,
+          script: [preflight, "npx cdktf synth", `ops/ci/scheduled-apply.sh ${org} ${SUMMARY}`],
+          artifacts: { when: "always", expose_as: `renew ${stack}`, paths: [SUMMARY] },
+        },
       };
   }
 }
+
+const STAGES: Record<PipelineMode, string[]> = {
+  plan: ["plan"],
+  deploy: ["plan", "deploy"],
+  renew: ["renew"],
+};
 
 /**
  * The child pipeline that .gitlab-ci.yml triggers: one job per organisation file. GitLab's parallel:matrix
  * is fixed in the YAML, so the list is generated from organisations/ by a job and passed on as an artifact.
  */
 export function renderChildPipeline(mode: PipelineMode, organisations: readonly string[]): string {
-  const jobs = Object.fromEntries(organisations.map((org) => [`${mode} org-${org}`, jobFor(mode, org)]));
+  const jobs = Object.assign({}, ...organisations.map((org) => jobsFor(mode, org)));
   const pipeline = {
-    stages: [mode],
+    stages: STAGES[mode],
     ".failmap": {
       image: "node:20-bookworm",
       variables: {

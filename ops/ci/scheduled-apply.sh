@@ -10,30 +10,12 @@ org="${1:?usage: scheduled-apply.sh <organisation> [summary-file]}"
 summary="${2:-/dev/stdout}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 stack="$root/cdktf.out/stacks/org-$org"
-# The CLI cdktf runs: TERRAFORM_BINARY_NAME (e.g. tofu), as in ops/state/terraform.ts.
 tf="${TERRAFORM_BINARY_NAME:-terraform}"
 summarise() { "$root/node_modules/.bin/tsx" "$root/scripts/operator/plan-summary.ts" "$@"; }
 
-if [ ! -f "$stack/cdk.tf.json" ]; then
-  echo "no synthesized stack at $stack: run npx cdktf synth first" >&2
-  exit 1
-fi
+"$root/ops/ci/plan.sh" "$org" scheduled "$summary"
 cd "$stack"
-"$tf" init -input=false -no-color
-
-# -detailed-exitcode: 0 nothing to do, 1 error, 2 changes.
-set +e
-"$tf" plan -input=false -no-color -lock-timeout=10m -detailed-exitcode -out=scheduled.tfplan
-planned=$?
-set -e
-if [ "$planned" -eq 1 ]; then
-  echo "$tf plan failed for org-$org" >&2
-  exit 1
-fi
-
-"$tf" show -json scheduled.tfplan >scheduled-plan.json
-summarise --title "org-$org (scheduled)" scheduled-plan.json >>"$summary"
-verdict="$(summarise --classify scheduled-plan.json)"
+verdict="$(summarise --classify scheduled.json)"
 case "$verdict" in
   none)
     echo "org-$org: nothing to renew, no drift"

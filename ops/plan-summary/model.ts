@@ -15,8 +15,6 @@ export interface PlanCounts {
 }
 
 export interface PlanSummary {
-  /** False when the input holds no plan at all, e.g. because the plan failed before it was made. */
-  readonly found: boolean;
   readonly changes: readonly ResourceChange[];
   /** Changes made outside Terraform, found while refreshing. */
   readonly drift: readonly ResourceChange[];

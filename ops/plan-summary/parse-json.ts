@@ -46,5 +46,5 @@ export function parsePlanJson(plan: PlanJson): PlanSummary {
       ];
     });
   const changes = summarise(plan.resource_changes);
-  return { found: true, changes, drift: summarise(plan.resource_drift), counts: countChanges(changes) };
+  return { changes, drift: summarise(plan.resource_drift), counts: countChanges(changes) };
 }

@@ -18,9 +18,6 @@ const VERB: Record<Action, string> = {
 
 /** A markdown summary for a CI job page or a merge request: counts first, replacements impossible to miss. */
 export function renderSummary(title: string, plan: PlanSummary): string {
-  if (!plan.found) {
-    return `### ${title}: no plan\n\n⚠ The output holds no plan: planning failed before it finished. See the job log.\n`;
-  }
   const { add, change, destroy } = plan.counts;
   const lines = [`### ${title}: ${add} to add, ${change} to change, ${destroy} to destroy`, ""];
 

@@ -3,7 +3,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseDocument } from "yaml";
-import { PIPELINE_MODES, renderChildPipeline } from "../../../ops/ci/gitlab-child-pipeline";
+import {
+  PIPELINE_MODES,
+  type PipelineMode,
+  renderChildPipeline,
+} from "../../../ops/ci/gitlab-child-pipeline";
 import { actionlint, gitlabCiLint } from "../../../ops/ci/linters";
 import { organisationNames } from "../../../ops/organisations/select";
 
@@ -76,27 +80,34 @@ describe("GitHub Actions", () => {
     expect(list.run).toContain("npx tsx scripts/operator/list-organisations.ts");
     expect(list.run).toContain('>> "$GITHUB_OUTPUT"');
     expect((jobs.organisations.outputs as Json).names).toBe("${{ steps.list.outputs.names }}");
-    for (const id of ["plan", "deploy", "renew"]) {
-      expect(jobs[id].needs).toBe("organisations");
+    for (const id of ["plan", "review", "deploy", "renew"]) {
+      expect([id, [jobs[id].needs].flat()]).toEqual([id, expect.arrayContaining(["organisations"])]);
       expect((jobs[id].strategy as { matrix: Json }).matrix.org).toBe(
         "${{ fromJSON(needs.organisations.outputs.names) }}",
       );
     }
   });
 
-  test("a plan summary goes to the job page, deploys wait for approval, renewals run nightly", () => {
-    const planSteps = (jobs.plan.steps as Json[]).map((s) => String(s.run ?? ""));
-    expect(planSteps.some((r) => r.includes('npx cdktf diff "org-${{ matrix.org }}"'))).toBe(true);
-    expect(planSteps.some((r) => r.includes("plan-summary.ts") && r.includes("$GITHUB_STEP_SUMMARY"))).toBe(
-      true,
+  test("plans go to the job page; the approved deploy applies the sealed plan of the review job", () => {
+    const runs = (id: string) => (jobs[id].steps as Json[]).map((s) => String(s.run ?? ""));
+    const plan = 'ops/ci/plan.sh "${{ matrix.org }}" reviewed "$GITHUB_STEP_SUMMARY"';
+    expect(runs("plan")).toContain(plan);
+    expect(runs("review")).toContain(plan);
+    expect(runs("review")).toContain(
+      'ops/ci/reviewed-plan.sh seal "${{ matrix.org }}" "reviewed-${{ matrix.org }}.tfplan.enc"',
     );
+    expect(jobs.deploy.needs).toEqual(["organisations", "review"]);
     expect(jobs.deploy.environment).toBe("production");
+    expect(runs("deploy")).toContain(
+      'ops/ci/reviewed-plan.sh apply "${{ matrix.org }}" "reviewed-${{ matrix.org }}.tfplan.enc"',
+    );
+    expect(runs("deploy").join("\n")).not.toMatch(/cdktf (deploy|apply)|terraform apply/);
     expect(jobs.renew.if).toContain("schedule");
     expect((workflow.on as Json).schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
   });
 
   test("each per-organisation job synthesizes its own organisation only", () => {
-    for (const id of ["plan", "deploy", "renew"]) {
+    for (const id of ["plan", "review", "deploy", "renew"]) {
       expect([id, (jobs[id].env as Json).FAILMAP_ORGANISATION]).toEqual([id, "${{ matrix.org }}"]);
     }
   });
@@ -160,10 +171,17 @@ describe("GitLab CI", () => {
     }
   });
 
-  test.each(PIPELINE_MODES)("the %s child pipeline has one job per organisation file", (mode) => {
+  const JOBS: Record<PipelineMode, string[]> = {
+    plan: ["plan"],
+    deploy: ["plan", "deploy"],
+    renew: ["renew"],
+  };
+  test.each(PIPELINE_MODES)("the %s child pipeline has its jobs for each organisation file", (mode) => {
     const child = parseStrict(renderChildPipeline(mode, organisationNames()), `${mode} child`);
     const jobs = jobsOf(child).filter(([k]) => !k.startsWith("."));
-    expect(jobs.map(([id]) => id)).toEqual(yamlFiles.map((name) => `${mode} org-${name}`));
+    expect(jobs.map(([id]) => id)).toEqual(
+      yamlFiles.flatMap((name) => JOBS[mode].map((job) => `${job} org-${name}`)),
+    );
     for (const [, job] of jobs) {
       expect(child[job.extends as string]).toBeDefined();
       expect(child.stages).toContain(job.stage);
@@ -174,17 +192,29 @@ describe("GitLab CI", () => {
   test.each(PIPELINE_MODES)("each %s job synthesizes its own organisation only", (mode) => {
     const child = parseStrict(renderChildPipeline(mode, ["faalkaart", "failmap-uk"]), `${mode} child`);
     for (const org of ["faalkaart", "failmap-uk"]) {
-      expect(child[`${mode} org-${org}`]).toMatchObject({ variables: { FAILMAP_ORGANISATION: org } });
+      for (const job of JOBS[mode]) {
+        expect(child[`${job} org-${org}`]).toMatchObject({ variables: { FAILMAP_ORGANISATION: org } });
+      }
     }
   });
 
-  test("deploys are manual, per organisation environment, one at a time per organisation", () => {
+  test("deploys are manual, per organisation environment, and apply the sealed plan of their plan job", () => {
     const child = parseStrict(renderChildPipeline("deploy", ["faalkaart"]), "deploy child");
+    const sealed = "reviewed-faalkaart.tfplan.enc";
+    expect(child["plan org-faalkaart"]).toMatchObject({
+      resource_group: "org-faalkaart",
+      artifacts: { paths: ["plan-summary.md", sealed], expire_in: "1 day" },
+    });
+    expect((child["plan org-faalkaart"] as Json).script).toContain(
+      `ops/ci/reviewed-plan.sh seal faalkaart ${sealed}`,
+    );
     expect(child["deploy org-faalkaart"]).toMatchObject({
       when: "manual",
       allow_failure: false,
+      needs: ["plan org-faalkaart"],
       environment: { name: "production/org-faalkaart" },
       resource_group: "org-faalkaart",
+      script: ["npx cdktf synth", `ops/ci/reviewed-plan.sh apply faalkaart ${sealed}`],
     });
   });
 });

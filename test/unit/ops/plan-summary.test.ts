@@ -1,68 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parsePlanJson, type PlanJson } from "../../../ops/plan-summary/parse-json";
-import { parsePlanText } from "../../../ops/plan-summary/parse-text";
 import { classifyScheduledPlan } from "../../../ops/plan-summary/renewal";
 import { renderSummary } from "../../../ops/plan-summary/render";
 
 const fixture = (name: string) =>
   fs.readFileSync(path.join(__dirname, "../../fixtures/ops/plan", name), "utf8");
 const planJson = (name: string) => JSON.parse(fixture(name)) as PlanJson;
-
-describe("plan summary from cdktf diff text", () => {
-  const plan = parsePlanText(fixture("cdktf-diff-replace.txt"));
-
-  test("takes the counts from the Plan line", () => {
-    expect(plan.counts).toEqual({ add: 3, change: 1, destroy: 3 });
-  });
-
-  test("finds every resource action, behind cdktf's stack prefix", () => {
-    expect(plan.changes.map((c) => [c.address, c.action])).toEqual([
-      ["docker_container.production_frontend_container_5E6F7A8B", "update"],
-      ["hcloud_server.main_server_9F8E7D6C", "replace"],
-      ["null_resource.main_bootstrap_run_3C4D5E6F", "replace"],
-      ["docker_container.staging_interactive_container_7B8C9D0E", "delete"],
-      ["docker_container.production_interactive_container_1A2B3C4D", "create"],
-    ]);
-  });
-
-  test("keeps drift apart from planned changes", () => {
-    expect(plan.drift).toEqual([{ address: "hcloud_firewall.main_firewall_0A1B2C3D", action: "update" }]);
-  });
-
-  test("flags a replacement loudly, with the attribute that forces it", () => {
-    const markdown = renderSummary("org-faalkaart", plan);
-    expect(markdown).toContain("### org-faalkaart: 3 to add, 1 to change, 3 to destroy");
-    expect(markdown).toContain("**⚠ REPLACES hcloud_server.main_server_9F8E7D6C** (forced by image)");
-    expect(markdown).toContain(
-      "**⚠ REPLACES null_resource.main_bootstrap_run_3C4D5E6F** (forced by triggers)",
-    );
-    // Replacements head the table, before destroys and creates.
-    const rows = markdown.split("\n").filter((l) => l.startsWith("| ") && l.includes("`"));
-    expect(rows[0]).toContain("hcloud_server.main_server_9F8E7D6C");
-    expect(rows[2]).toContain("| - | `docker_container.staging_interactive_container_7B8C9D0E` | destroy |");
-  });
-
-  test("reads a log that kept its colour codes", () => {
-    const coloured =
-      "\x1b[1m  # hcloud_server.main\x1b[0m will be created\n\x1b[1mPlan:\x1b[0m 1 to add, 0 to change, 0 to destroy.";
-    expect(parsePlanText(coloured).changes).toEqual([{ address: "hcloud_server.main", action: "create" }]);
-  });
-
-  test("says so when there is nothing to do", () => {
-    const quiet = parsePlanText(fixture("terraform-plan-no-changes.txt"));
-    expect(quiet.counts).toEqual({ add: 0, change: 0, destroy: 0 });
-    expect(renderSummary("org-x", quiet)).toContain(
-      "No changes: the infrastructure matches the configuration.",
-    );
-  });
-
-  test("says so when the output holds no plan because planning failed", () => {
-    const failed = parsePlanText(fixture("cdktf-diff-failed.txt"));
-    expect(failed.found).toBe(false);
-    expect(renderSummary("org-faalkaart", failed)).toContain("planning failed before it finished");
-  });
-});
 
 describe("plan summary from terraform show -json", () => {
   test("counts a replacement as one add and one destroy and names the forcing attribute", () => {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Plans one organisation's synthesized stack into a saved plan, <stack>/<name>.tfplan, writes the plan as
+# JSON beside it (<name>.json, from `terraform show -json`) and appends its summary to the summary file.
+# The saved plan is what gets applied: ops/ci/apply-reviewed.sh and ops/ci/scheduled-apply.sh apply exactly it.
+# Usage: ops/ci/plan.sh <organisation> <name> [summary-file]   (after `npx cdktf synth`)
+set -euo pipefail
+
+org="${1:?usage: plan.sh <organisation> <name> [summary-file]}"
+name="${2:?usage: plan.sh <organisation> <name> [summary-file]}"
+summary="${3:-/dev/stdout}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+stack="$root/cdktf.out/stacks/org-$org"
+# The CLI cdktf runs: TERRAFORM_BINARY_NAME (e.g. tofu), as in ops/state/terraform.ts.
+tf="${TERRAFORM_BINARY_NAME:-terraform}"
+
+if [ ! -f "$stack/cdk.tf.json" ]; then
+  echo "no synthesized stack at $stack: run npx cdktf synth first" >&2
+  exit 1
+fi
+cd "$stack"
+"$tf" init -input=false -no-color
+"$tf" plan -input=false -no-color -lock-timeout=10m -out="$name.tfplan"
+"$tf" show -json "$name.tfplan" >"$name.json"
+"$root/node_modules/.bin/tsx" "$root/scripts/operator/plan-summary.ts" --title "org-$org" "$name.json" >>"$summary"
