@@ -15,14 +15,15 @@ export interface HostBootstrapProps {
   readonly organisation: Organisation;
   /** The main host runs MariaDB, the backups and the admin tools; worker hosts run remote workers only. */
   readonly role: "main" | "worker";
-  /** The instances' databases and accounts (main only). */
+  /**
+   * The instances' databases and accounts (main only).
+   * @default - none
+   */
   readonly databases?: readonly DatabaseCredentials[];
   /**
-   * Where the node exporter listens. Default: 127.0.0.1:9100 on main (Prometheus runs there) and
-   * 0.0.0.0:9100 on workers, where the firewalls admit only the main host (add that inbound rule).
+   * The folder holding scripts/bootstrap and scripts/host.
+   * @default - this project's folder
    */
-  readonly nodeExporterListen?: string;
-  /** The folder holding scripts/bootstrap and scripts/host. Default: this project's folder. */
   readonly projectRoot?: string;
 }
 
@@ -44,15 +45,10 @@ export class HostBootstrap extends Construct {
         throw new Error(`HostBootstrap ${this.node.path}: database for unknown instance "${db.instance}"`);
       }
     }
+    // Prometheus runs on main, so its node exporter stays on loopback; a worker host's is scraped over the
+    // network, and its firewall admits only the main host (Monitoring adds that rule).
     const nodeExporterListen =
-      props.nodeExporterListen ??
-      (role === "main" ? loopback(PORTS.nodeExporter) : `0.0.0.0:${PORTS.nodeExporter}`);
-    if (!/^(\[[0-9a-fA-F:]+\]|[0-9.]+):\d{1,5}$/.test(nodeExporterListen)) {
-      throw new Error(
-        `HostBootstrap ${this.node.path}: nodeExporterListen "${nodeExporterListen}" is not address:port ` +
-          `(for example 127.0.0.1:9100 or [::1]:9100)`,
-      );
-    }
+      role === "main" ? loopback(PORTS.nodeExporter) : `0.0.0.0:${PORTS.nodeExporter}`;
     const root = props.projectRoot ?? repositoryRoot();
     const instances = role === "main" ? Object.keys(organisation.instances).sort() : [];
 

@@ -8,8 +8,12 @@ export interface ExistingHostProps {
   readonly address: string;
   /** The server's SSH host public key, as in /etc/ssh/ssh_host_ed25519_key.pub. */
   readonly hostPublicKey: string;
+  /** @default 22 */
   readonly sshPort?: number;
-  /** A and AAAA records for the FQDN and these names, when the zone is in Hetzner DNS. */
+  /**
+   * A and AAAA records for the FQDN and these names, when the zone is in Hetzner DNS.
+   * @default - no records: the names are managed elsewhere, and the stack waits until the FQDN resolves
+   */
   readonly dns?: HostDns;
 }
 

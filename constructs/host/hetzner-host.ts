@@ -21,13 +21,25 @@ export interface HetznerHostProps {
   /** The operators' keys: the deploy user's at first boot, and the server's Hetzner project keys. */
   readonly operatorKeys: HetznerProjectKeys;
   readonly sshAllowedNetworks: readonly string[];
-  /** Default: true. Daily Hetzner backups (+20% of the server price). */
+  /**
+   * Daily Hetzner backups (+20% of the server price).
+   * @default true
+   */
   readonly backups?: boolean;
-  /** Default: true. Hetzner delete and rebuild protection. */
+  /**
+   * Hetzner delete and rebuild protection, on the server and its addresses.
+   * @default true
+   */
   readonly protect?: boolean;
-  /** Default: main. */
+  /**
+   * The role label of the server and its resources.
+   * @default "main"
+   */
   readonly role?: string;
-  /** A and AAAA records for the FQDN and these names, when the zone is in Hetzner DNS. */
+  /**
+   * A and AAAA records for the FQDN and these names, when the zone is in Hetzner DNS.
+   * @default - no records: the names are managed elsewhere, and the stack waits until the FQDN resolves
+   */
   readonly dns?: HostDns;
 }
 

@@ -11,17 +11,30 @@ export interface HostFile {
   readonly path: string;
   /** The text; may hold tokens (certificates, rendered passwords), resolved by Terraform at apply. */
   readonly content: string;
-  /** Octal mode. Default 0644; use 0600 for keys and secrets. */
+  /**
+   * Octal mode; use 0600 for keys and secrets.
+   * @default "0644"
+   */
   readonly mode?: string;
-  /** owner:group. Default root:root. */
+  /**
+   * owner:group.
+   * @default "root:root"
+   */
   readonly owner?: string;
 }
 
 export interface HostFilesProps {
   readonly host: Host;
   readonly files: readonly HostFile[];
-  /** Shell commands run as root after the files are in place, e.g. a config test and a reload. */
+  /**
+   * Shell commands run as root after the files are in place, e.g. a config test and a reload.
+   * @default - none
+   */
   readonly then?: readonly string[];
+  /**
+   * What must exist before the files are placed, besides the host answering by name.
+   * @default - only host.reachable
+   */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 

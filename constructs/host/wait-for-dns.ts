@@ -20,7 +20,10 @@ export const WAIT_FOR_DNS_SCRIPT = [
 export interface WaitForDnsProps {
   readonly fqdn: string;
   readonly address: string;
-  /** The records that make the name resolve, when this stack manages them. */
+  /**
+   * The records that make the name resolve, when this stack manages them.
+   * @default - none: the name is managed outside the stack
+   */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 

@@ -34,13 +34,22 @@ export interface MonitoringProps {
   readonly organisation: Organisation;
   /** Runs Prometheus, Grafana, Alertmanager and the exporters; node-exporter comes from its bootstrap. */
   readonly mainHost: Host;
-  /** Extra worker hosts: their node-exporter (from their bootstrap) is scraped over the network. */
+  /**
+   * Extra worker hosts: their node-exporter (from their bootstrap) is scraped over the network.
+   * @default - none
+   */
   readonly workerHosts?: readonly Host[];
   /** Every instance's broker, for queue lengths. */
   readonly brokers: readonly BrokerTarget[];
-  /** Needed when the organisation sets monitoring.alertEmail; see smtpSettingsFromEnv. */
+  /**
+   * Needed when the organisation sets monitoring.alertEmail; see smtpSettingsFromEnv.
+   * @default - alerts are not mailed (the synth warns when alertEmail is set)
+   */
   readonly smtp?: SmtpSettings;
-  /** Needed when the organisation sets monitoring.alertWebhook: the URL is a secret (a token). */
+  /**
+   * Needed when the organisation sets monitoring.alertWebhook: the URL is a secret (a token).
+   * @default - no webhook
+   */
   readonly alertWebhookUrl?: string;
 }
 

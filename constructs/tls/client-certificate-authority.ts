@@ -28,9 +28,15 @@ export interface ClientCertificateHolders {
 
 export interface ClientCertificateAuthorityProps extends ClientCertificateHolders {
   readonly organisation: string;
-  /** Default 365. Renewed certificates keep their DN, so renewal never revokes. */
+  /**
+   * How long a client certificate is valid. Renewed certificates keep their DN, so renewal never revokes.
+   * @default 365
+   */
   readonly validityDays?: number;
-  /** Default 30: re-issued by the first apply this many days before expiry. */
+  /**
+   * Re-issued by the first apply this many days before expiry.
+   * @default 30
+   */
   readonly renewBeforeDays?: number;
 }
 

@@ -44,9 +44,15 @@ export interface WebserverProps {
   readonly clientCaPem: string;
   /** Subject DNs let into the admin sites, as renderClientDn() (constructs/tls/client-dn) writes them. */
   readonly allowedClientDns: readonly string[];
-  /** Host-wide services on every admin site, e.g. `/grafana/`. */
+  /**
+   * Host-wide services on every admin site, e.g. `/grafana/`.
+   * @default - none
+   */
   readonly adminExtraLocations?: readonly AdminExtraLocation[];
-  /** A second access log for the monitoring's log exporter; its directory is mounted from the host. */
+  /**
+   * A second access log for the monitoring's log exporter; its directory is mounted from the host.
+   * @default - no second log
+   */
   readonly metricsLog?: MetricsLog;
 }
 
