@@ -35,7 +35,10 @@ export class OrganisationStack extends TerraformStack {
   readonly main: Host;
   readonly workerHosts: readonly Host[];
   readonly instances: readonly FailmapInstance[];
-  private resolved?: { readonly constructs: number; readonly json: ReturnType<TerraformStack["toTerraform"]> };
+  private resolved?: {
+    readonly constructs: number;
+    readonly json: ReturnType<TerraformStack["toTerraform"]>;
+  };
 
   constructor(scope: Construct, props: OrganisationStackProps) {
     const org = props.organisation;

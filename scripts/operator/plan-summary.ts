@@ -11,8 +11,7 @@ function main(argv: string[]): void {
   const titleAt = argv.indexOf("--title");
   const title = titleAt >= 0 ? argv[titleAt + 1] : "Plan";
   const file = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--title")[0];
-  if (!file)
-    throw new Error("usage: plan-summary [--title <title>] <plan.json> | --classify <plan.json>");
+  if (!file) throw new Error("usage: plan-summary [--title <title>] <plan.json> | --classify <plan.json>");
 
   const text = fs.readFileSync(file, "utf8");
   const json = text.trimStart().startsWith("{") ? (JSON.parse(text) as unknown) : undefined;
