@@ -13,10 +13,21 @@ export const NFT_TABLE = "failmap";
 
 const WHOLE_INTERNET = new Set<string>(ANYWHERE);
 
+/** Docker's bridges: docker0, and br-<network id> for every user-defined network (the instances' own). */
+const DOCKER_BRIDGES = '{ "docker0", "br-*" }';
+/**
+ * The cloud's metadata service. It serves the server's user_data, which holds its SSH host private key
+ * (constructs/host/cloud-init.ts), and Hetzner cannot change user_data after the server is made.
+ */
+const METADATA_SERVICE = "169.254.169.254";
+
 /**
  * The host firewall: defence in depth behind the cloud firewall. It lives in its own table and replaces
  * only that table, so Docker's rules (iptables-nft, other tables) are never flushed. Published container
- * ports pass the forward hook, which this table leaves alone; it filters what reaches the host itself.
+ * ports pass the forward hook, where this table drops one thing only: containers' traffic to the metadata
+ * service (scanners fetch any URL they are given). Containers never reach the host's SSH port either, even
+ * when SSH is open to the whole internet, and on the host only root (cloud-init) reaches the metadata
+ * service: scanner workers on a worker host use the host's network, as uid 65534.
  */
 export function renderNftables(config: NftablesConfig): string {
   const rules: InboundRule[] = [
@@ -34,8 +45,18 @@ export function renderNftables(config: NftablesConfig): string {
     "    ct state established,related accept",
     "    ct state invalid drop",
     '    iifname "lo" accept',
+    `    iifname ${DOCKER_BRIDGES} tcp dport ${config.sshPort} drop comment "containers: not the host's SSH"`,
     "    meta l4proto { icmp, icmpv6 } accept",
     ...rules.flatMap(ruleLines),
+    "  }",
+    // Accept as policy: whatever Docker's own chains decide about forwarded traffic still holds.
+    "  chain forward {",
+    "    type filter hook forward priority filter; policy accept;",
+    `    iifname ${DOCKER_BRIDGES} ip daddr ${METADATA_SERVICE} drop comment "containers: not the metadata"`,
+    "  }",
+    "  chain output {",
+    "    type filter hook output priority filter; policy accept;",
+    `    ip daddr ${METADATA_SERVICE} meta skuid != 0 drop comment "the metadata: root (cloud-init) only"`,
     "  }",
     "}",
     "",

@@ -98,6 +98,17 @@ describe("renderNftables", () => {
     expect(text).toContain('ip6 saddr 2001:db8::/32 tcp dport 2222 accept comment "SSH"');
   });
 
+  test("keeps containers from the host's SSH port and the metadata service, whatever the SSH sources", () => {
+    const text = renderNftables({ ...base, sshPort: 2222, sshSources: ["0.0.0.0/0", "::/0"] });
+    const input = text.indexOf('iifname { "docker0", "br-*" } tcp dport 2222 drop');
+    expect(input).toBeGreaterThan(-1);
+    // Before any accept rule: a drop after an accept would never be reached.
+    expect(input).toBeLessThan(text.indexOf("accept comment"));
+    expect(text).toContain('iifname { "docker0", "br-*" } ip daddr 169.254.169.254 drop');
+    expect(text).toContain("type filter hook forward priority filter; policy accept;");
+    expect(text).toContain("ip daddr 169.254.169.254 meta skuid != 0 drop");
+  });
+
   test("a rule open to both 0.0.0.0/0 and ::/0 matches no source", () => {
     const text = renderNftables({
       ...base,
