@@ -153,11 +153,11 @@ function writeWrapperModule(dir: string, plugin: ProviderPlugin): void {
 
 /** The proxy's own answer when it refused a module; otherwise the end of the Go command's output. */
 export function explainFailure(plugin: ProviderPlugin, output: string): string {
-  const refused = output.match(/reading (\S+): (\d{3} [^\n]*)(?:\n\s*server response: ([^\n]*))?/);
+  const refused = output.match(/reading \S+: (\d{3} [^\n]*)(?:\n\s*server response: ([^\n]*))?/);
   const module = `${plugin.replacedBy ?? plugin.module}@${plugin.moduleVersion}`;
   if (refused) {
-    const answer = refused[3] ? `${refused[2]}: "${refused[3].trim()}"` : refused[2];
-    return `${module}: the Go module proxy answered ${answer} (for ${refused[1]})`;
+    const answer = refused[2] ? `${refused[1]}: "${refused[2].trim()}"` : refused[1];
+    return `${module}: the Go module proxy answered ${answer}`;
   }
   const tail = output.trim().split("\n").slice(-5).join(" | ");
   return `${module}: go build failed: ${tail}`;
