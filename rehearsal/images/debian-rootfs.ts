@@ -58,7 +58,9 @@ function debianMirror(): string {
       if (uri && !uri.includes("security")) return uri;
     }
   }
-  return "http://deb.debian.org/debian";
+  throw new Error(
+    `no Debian archive found in ${sources}: debootstrap needs the archive this machine installs from`,
+  );
 }
 
 /** The cache key of what goes into a tree: any change builds a new one. */
