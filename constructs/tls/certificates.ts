@@ -1,12 +1,13 @@
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
-import { Fn } from "cdktf";
+import { DataResource, Fn } from "cdktf";
 import { Construct } from "constructs";
 import { Certificate } from "../../.gen/providers/acme/certificate";
 import { AcmeProvider } from "../../.gen/providers/acme/provider";
 import { Registration } from "../../.gen/providers/acme/registration";
 import type { Organisation } from "../../config/schema";
 import type { Host } from "../host/host";
+import { resourceAddress } from "../host/resource-address";
 import type { TlsKeyPair } from "./key-pair";
 import { tlsKeyAlgorithm } from "./key-types";
 
@@ -74,11 +75,20 @@ export class Certificates extends Construct {
 
   private letsEncrypt(acme: Organisation["acme"]) {
     const provider = new AcmeProvider(this, "acme", { serverUrl: ACME_DIRECTORIES[acme.directory] });
-    const accountKey = new PrivateKey(this, "account-key", { algorithm: "ECDSA", ecdsaCurve: "P256" });
+    // A new e-mail replaces the registration (email_address forces it), and destroying a registration
+    // deactivates its account, after which RFC 8555 (7.3.6) refuses that account's key for good. So each
+    // e-mail gets a key of its own, and the new account exists before the old one is deactivated.
+    const email = new DataResource(this, "account-email", { triggersReplace: { email: acme.email } });
+    const accountKey = new PrivateKey(this, "account-key", {
+      algorithm: "ECDSA",
+      ecdsaCurve: "P256",
+      lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [resourceAddress(email)] },
+    });
     const account = new Registration(this, "account", {
       provider,
       accountKeyPem: accountKey.privateKeyPem,
       emailAddress: acme.email,
+      lifecycle: { createBeforeDestroy: true },
     });
     return (hostName: string, [commonName, ...alternatives]: string[]): TlsKeyPair => {
       const certificate = new Certificate(this, `certificate-${hostName}`, {
@@ -89,6 +99,11 @@ export class Certificates extends Construct {
         keyType: acme.keyType,
         minDaysRemaining: RENEW_DAYS_BEFORE_EXPIRY,
         dnsChallenge: [{ provider: acme.dnsProvider }],
+        // A new name (or account) replaces the certificate: nginx keeps serving the old one until the new
+        // one is issued, and the old one is left to expire rather than revoked (docs/operations.md says how
+        // to revoke on purpose).
+        revokeCertificateOnDestroy: false,
+        lifecycle: { createBeforeDestroy: true },
       });
       return {
         certificatePem: Fn.join("", [certificate.certificatePem, certificate.issuerPem]),

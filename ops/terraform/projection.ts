@@ -1,9 +1,9 @@
 /**
  * When some provider plugins cannot be had (see ops/providers), Terraform can still read the rest of a
  * stack: every resource and data source of a missing provider becomes a `terraform_data` resource (built
- * into Terraform, no plugin) that carries the same arguments, provisioners and dependencies. Terraform then
- * checks what needs no provider schema: that every expression parses, every function call is valid, every
- * reference points somewhere, and that the graph has no cycle. It cannot check the missing providers' own
+ * into Terraform, no plugin) that carries the same arguments, provisioners, dependencies and lifecycle
+ * rules. Terraform then checks what needs no provider schema: that every expression parses, every function
+ * call is valid, every reference points somewhere, and that the graph has no cycle. It cannot check the missing providers' own
  * argument names and types; the schema conformance test covers those against the committed schemas.
  */
 export type TerraformJson = Record<string, unknown> & {
@@ -36,12 +36,16 @@ export function providerOf(type: string, config: Record<string, unknown>): strin
   return explicit.split(/[._]/)[0];
 }
 
+/** terraform_data and the like belong to Terraform itself: there is no plugin to miss. */
+const BUILT_IN = "terraform";
+
 export function projectOntoProviders(stack: TerraformJson, available: ReadonlySet<string>): Projection {
   const renamed = new Map<string, string>();
   for (const kind of ["resource", "data"] as const) {
     for (const [type, blocks] of Object.entries(stack[kind] ?? {})) {
       for (const [name, config] of Object.entries(blocks)) {
-        if (available.has(providerOf(type, config))) continue;
+        const provider = providerOf(type, config);
+        if (provider === BUILT_IN || available.has(provider)) continue;
         const address = kind === "data" ? `data.${type}.${name}` : `${type}.${name}`;
         renamed.set(address, `terraform_data.${kind === "data" ? "data__" : ""}${type}__${name}`);
       }
@@ -68,7 +72,12 @@ export function projectOntoProviders(stack: TerraformJson, available: ReadonlySe
             .filter((k) => k in config)
             .map((k) => [k, config[k]]),
         );
-        standIns[target.slice("terraform_data.".length)] = rewrite({ ...kept, input: args });
+        const lifecycle = standInLifecycle(config.lifecycle);
+        standIns[target.slice("terraform_data.".length)] = rewrite({
+          ...kept,
+          ...(lifecycle ? { lifecycle } : {}),
+          input: args,
+        });
       }
     }
   }
@@ -87,6 +96,17 @@ export function projectOntoProviders(stack: TerraformJson, available: ReadonlySe
   else delete json.data;
   if (stack.output) json.output = rewrite(stack.output);
   return { json, projected: [...renamed.keys()] };
+}
+
+/**
+ * What a stand-in keeps of its block's lifecycle: the ordering and replacement rules Terraform acts on
+ * (create_before_destroy, replace_triggered_by, ...), so that plans of the projection show them. Not
+ * ignore_changes: it names the provider's attributes, which terraform_data does not have.
+ */
+function standInLifecycle(lifecycle: unknown): Record<string, unknown> | undefined {
+  if (!lifecycle || typeof lifecycle !== "object") return undefined;
+  const kept = Object.entries(lifecycle).filter(([k]) => k !== "ignore_changes");
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
 function keep<T>(entries: Record<string, T> | undefined, available: ReadonlySet<string>): Record<string, T> {

@@ -5,6 +5,7 @@ const stack = {
   provider: { hcloud: [{}], tls: [{}], docker: [{ alias: "main", host: "ssh://deploy@a.example.nl" }] },
   resource: {
     tls_private_key: { host_key: { algorithm: "ED25519" } },
+    terraform_data: { machine: { triggers_replace: { id: "${hcloud_server.main.id}" } } },
     hcloud_primary_ip: { ipv4: { name: "a-ipv4", type: "ipv4", lifecycle: { ignore_changes: ["labels"] } } },
     hcloud_server: {
       main: {
@@ -19,6 +20,11 @@ const stack = {
         provider: "docker.main",
         image: "${data.docker_registry_image.nginx.sha256_digest}",
         name: "web",
+        lifecycle: {
+          create_before_destroy: true,
+          ignore_changes: ["image"],
+          replace_triggered_by: ["hcloud_server.main.id"],
+        },
       },
     },
   },
@@ -34,6 +40,9 @@ describe("projecting a stack onto the providers that are there", () => {
     expect(json.terraform!.required_providers).toEqual({ tls: {} });
     expect(json.provider).toEqual({ tls: [{}] });
     expect(json.resource!.tls_private_key).toEqual(stack.resource.tls_private_key);
+    expect(standIns.machine).toEqual({
+      triggers_replace: { id: "${terraform_data.hcloud_server__main.id}" },
+    });
     expect(json.terraform!.backend).toEqual(stack.terraform.backend);
   });
 
@@ -49,6 +58,7 @@ describe("projecting a stack onto the providers that are there", () => {
       "docker_container__web",
       "hcloud_primary_ip__ipv4",
       "hcloud_server__main",
+      "machine",
     ]);
     expect(standIns.hcloud_primary_ip__ipv4).toEqual({ input: { name: "a-ipv4", type: "ipv4" } });
     expect(json.data).toBeUndefined();
@@ -63,6 +73,14 @@ describe("projecting a stack onto the providers that are there", () => {
       "${terraform_data.data__docker_registry_image__nginx.id}",
     );
     expect(json.output).toEqual({ address: { value: "${terraform_data.hcloud_primary_ip__ipv4.id}" } });
+  });
+
+  it("keeps the lifecycle Terraform itself acts on, without ignore_changes of the provider's attributes", () => {
+    expect(standIns.docker_container__web.lifecycle).toEqual({
+      create_before_destroy: true,
+      replace_triggered_by: ["terraform_data.hcloud_server__main.id"],
+    });
+    expect(standIns.hcloud_primary_ip__ipv4).not.toHaveProperty("lifecycle");
   });
 
   it("knows a block's provider by its provider argument or its type", () => {

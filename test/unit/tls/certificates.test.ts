@@ -64,6 +64,32 @@ describe("Certificates from Let's Encrypt", () => {
   });
 });
 
+describe("Certificates on day two", () => {
+  const { synthesized } = synthCertificates();
+  const [registration] = resources(synthesized, "acme_registration");
+  const [certificate] = resources(synthesized, "acme_certificate");
+  const [accountKey] = resources(synthesized, "tls_private_key");
+
+  it("gives a new e-mail a new account key, registered before the old account is deactivated", () => {
+    // email_address forces a new acme_registration, whose destroy deactivates the account; an account key
+    // that was deactivated can never register again (RFC 8555, 7.3.6). So the key follows the e-mail.
+    const [emailKeeper] = Object.entries(synthesized.resource.terraform_data ?? {}).filter(
+      ([, data]) => (data as Record<string, any>).triggers_replace?.email === "hostmaster@faalkaart.nl",
+    );
+    expect(emailKeeper).toBeDefined();
+    expect(accountKey.lifecycle).toEqual({
+      create_before_destroy: true,
+      replace_triggered_by: [`terraform_data.${emailKeeper[0]}`],
+    });
+    expect(registration.lifecycle).toEqual({ create_before_destroy: true });
+  });
+
+  it("issues a changed certificate before the old one goes, and never revokes on a routine replacement", () => {
+    expect(certificate.lifecycle).toEqual({ create_before_destroy: true });
+    expect(certificate.revoke_certificate_on_destroy).toBe(false);
+  });
+});
+
 describe("Certificates with other settings", () => {
   it("uses the staging directory, another lego DNS provider and an RSA key when the file says so", () => {
     const { synthesized } = synthCertificates((d) => {
