@@ -4,6 +4,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { Construct } from "constructs";
 import { appContainer, type InstanceContext } from "./app-container";
 import { redisHealthcheck } from "./healthchecks";
+import { replacedWithMachine } from "../host/machine-lifecycle";
 import { PinnedImage } from "../host/pinned-image";
 import { BROKER_PORT, loopback } from "./ports";
 import { renderRedisConfig } from "./redis-config";
@@ -52,6 +53,7 @@ export class Broker extends Construct {
       name: ctx.names.brokerVolume,
       labels: [{ label: "failmap.instance", value: ctx.instance }],
       dependsOn: [ctx.host.ready],
+      lifecycle: replacedWithMachine(ctx.host),
     });
     const image = new PinnedImage(this, "image", {
       host: ctx.host,

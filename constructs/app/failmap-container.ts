@@ -2,6 +2,7 @@ import { Container, type ContainerConfig } from "@cdktf/provider-docker/lib/cont
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { Host } from "../host/host";
+import { replacedWithMachine } from "../host/machine-lifecycle";
 
 /** The labels every container carries: host commands, dashboards and the container policy read them. */
 export const CONTAINER_LABELS = {
@@ -37,7 +38,8 @@ type PolicyArguments =
   | "stopTimeout"
   | "destroyGraceSeconds"
   | "labels"
-  | "dependsOn";
+  | "dependsOn"
+  | "lifecycle";
 
 /** `host` there is docker's extra /etc/hosts entries, which no container needs; here it is the Host. */
 export interface FailmapContainerProps extends Omit<ContainerConfig, PolicyArguments | "host"> {
@@ -66,7 +68,7 @@ const DEFAULT_LOG_ROTATION: LogRotation = { maxSizeMb: 20, files: 5 };
 /**
  * A docker_container that follows the stack's container policy: restarted unless an operator stopped it,
  * logs rotated (docker keeps json-file logs forever otherwise, until the disk is full), a memory limit,
- * failmap.* labels, and a stop grace. The grace is set twice on purpose: `stop_timeout` is what `docker stop`
+ * failmap.* labels, a stop grace, and a replacement with its host's machine (replacedWithMachine). The grace is set twice on purpose: `stop_timeout` is what `docker stop`
  * waits, and without `destroy_grace_seconds` the provider stops a container it replaces with a zero timeout,
  * killing uWSGI mid-request, a worker mid-task and redis before its last append-only write.
  * ContainerPolicy (stacks/rules/container-policy.ts) fails the synth on a container built any other way.
@@ -91,6 +93,7 @@ export class FailmapContainer extends Container {
         { label: CONTAINER_LABELS.role, value: identity.role },
       ],
       dependsOn: [host.ready, ...(dependsOn ?? [])],
+      lifecycle: replacedWithMachine(host),
     });
   }
 }

@@ -13,6 +13,7 @@ import { manageCommand } from "../host/image-ref";
 import { appEnvPath, instanceEnvPath, renderInstanceEnv } from "./instance-env";
 import { Migrations } from "./migrations";
 import type { InstanceNames } from "./names";
+import { replacedWithMachine } from "../host/machine-lifecycle";
 import { PinnedImage } from "../host/pinned-image";
 import { loopback, type InstancePorts } from "./ports";
 import { WebApps } from "./web-apps";
@@ -101,6 +102,7 @@ export class FailmapInstance extends Construct implements IFailmapInstance {
       name: this.names.network,
       labels: [{ label: "failmap.instance", value: name }],
       dependsOn: [host.ready],
+      lifecycle: replacedWithMachine(host),
     });
     const context: InstanceContext = {
       host,

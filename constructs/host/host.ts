@@ -1,5 +1,5 @@
 import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import type { ITerraformDependable, SSHProvisionerConnection } from "cdktf";
+import type { ITerraformDependable, SSHProvisionerConnection, TerraformResource } from "cdktf";
 
 /**
  * The account bootstrap and the docker provider log in as: created by cloud-init on Hetzner servers, by hand
@@ -38,6 +38,11 @@ export interface Host {
   readonly ipv6Address?: string;
   /** Changes when the machine is replaced, so that per-machine work (bootstrap) runs again. */
   readonly machineId: string;
+  /**
+   * A resource replaced with the machine, and with nothing else: what lifecycle.replace_triggered_by names
+   * (see replacedWithMachine), since it takes resources, not values.
+   */
+  readonly machine: TerraformResource;
   /** The sudo-capable user that bootstrap and the docker provider log in as. */
   readonly deployUser: string;
   readonly sshPort: number;

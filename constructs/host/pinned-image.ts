@@ -3,6 +3,7 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Host } from "./host";
+import { replacedWithMachine } from "./machine-lifecycle";
 import { parseImageRef, type ImageRef } from "./image-ref";
 import { mirroredReference, registryMirrorOf } from "./registry-mirror";
 
@@ -51,6 +52,7 @@ export class PinnedImage extends Construct {
       // Instances on one host share images: destroying one instance must not delete another's image.
       keepLocally: true,
       dependsOn: [props.host.ready, ...(props.dependsOn ?? [])],
+      lifecycle: replacedWithMachine(props.host),
     });
     this.id = this.image.imageId;
   }

@@ -1,5 +1,5 @@
 import type { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import type { ITerraformDependable, SSHProvisionerConnection } from "cdktf";
+import { DataResource, type ITerraformDependable, type SSHProvisionerConnection } from "cdktf";
 import { Construct } from "constructs";
 import { DnsRecords } from "./dns-records";
 import { hostNetworks, type Host, type InboundRule } from "./host";
@@ -24,6 +24,7 @@ export abstract class SshHost extends Construct implements Host {
   abstract readonly reachable: ITerraformDependable;
   private readonly rules: InboundRule[] = [];
   private docker?: DockerProvider;
+  private identity?: DataResource;
   private bootstrap?: ITerraformDependable;
 
   constructor(
@@ -77,6 +78,11 @@ export abstract class SshHost extends Construct implements Host {
 
   sshConnection(): SSHProvisionerConnection {
     return sshConnection(this);
+  }
+
+  get machine(): DataResource {
+    this.identity ??= new DataResource(this, "machine", { triggersReplace: { id: this.machineId } });
+    return this.identity;
   }
 
   dockerProvider(): DockerProvider {

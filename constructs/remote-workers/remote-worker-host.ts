@@ -6,6 +6,7 @@ import type { IFailmapInstance } from "../app/failmap-instance";
 import { WORKER_USER, Workers, type WorkerHostSite } from "../app/workers";
 import { HostFiles } from "../host/host-files";
 import type { Host } from "../host/host";
+import { replacedWithMachine } from "../host/machine-lifecycle";
 import { manageCommand, parseImageRef } from "../host/image-ref";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerUrl } from "./broker-url";
@@ -79,6 +80,7 @@ export class RemoteWorkerHost extends Construct {
           name: instance.image,
           keepLocally: true,
           dependsOn: [host.ready],
+          lifecycle: replacedWithMachine(host),
         });
       images.set(instance.image, image);
 
