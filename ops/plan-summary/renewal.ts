@@ -10,12 +10,16 @@ export interface Classification {
   readonly others: readonly string[];
 }
 
+/** The tls provider's certificates, which it renews by replacement (see isTlsRenewal). */
+const TLS_CERTIFICATES = new Set(["tls_self_signed_cert", "tls_locally_signed_cert"]);
+
 /**
  * Decides whether the scheduled job may apply a plan unattended. It may when the plan only renews
- * certificates: the ACME provider marks a certificate inside min_days_remaining for update, and every
- * HostFiles upload that carries it then changes a trigger whose new value is not known until apply.
- * An upload whose new content is already known was changed by a commit, not by a renewal, and needs a
- * reviewed deploy like any other change.
+ * certificates: the ACME provider marks a certificate inside min_days_remaining for update, the tls
+ * provider replaces one inside early_renewal_hours, and everything that carries a renewed certificate (a
+ * HostFiles upload, a certificate signed by a renewed CA) then changes to a value not known until apply.
+ * A change whose new value is already known was made by a commit, not by a renewal, and needs a reviewed
+ * deploy like any other change.
  */
 export function classifyScheduledPlan(plan: PlanJson): Classification {
   const renewals: string[] = [];
@@ -23,7 +27,8 @@ export function classifyScheduledPlan(plan: PlanJson): Classification {
   for (const rc of plan.resource_changes ?? []) {
     const action = actionOf(rc.change.actions);
     if (action === undefined || action === "read") continue;
-    (isRenewal(rc) || isDeliveryOfUnknownContent(rc) ? renewals : others).push(rc.address);
+    const followsRenewal = isDeliveryOfUnknownContent(rc) || isSignedByUnknownCa(rc);
+    (isRenewal(rc) || followsRenewal ? renewals : others).push(rc.address);
   }
   const certificates = (plan.resource_changes ?? []).filter(isRenewal).length;
   const verdict: Verdict =
@@ -37,7 +42,40 @@ export function classifyScheduledPlan(plan: PlanJson): Classification {
 
 function isRenewal(rc: PlannedChange): boolean {
   const action = actionOf(rc.change.actions);
-  return rc.type === "acme_certificate" && (action === "update" || action === "replace");
+  if (rc.type === "acme_certificate") return action === "update" || action === "replace";
+  return action === "replace" && isTlsRenewal(rc);
+}
+
+/**
+ * The tls provider renews a certificate only by replacing it: inside early_renewal_hours its read sets
+ * ready_for_renewal, and its plan makes that attribute force a replacement (terraform-provider-tls,
+ * internal/provider/common_cert.go, modifyPlanIfCertificateReadyForRenewal). A replacement forced by
+ * anything besides ready_for_renewal is a change of the certificate's own arguments.
+ */
+function isTlsRenewal(rc: PlannedChange): boolean {
+  const paths = rc.change.replace_paths ?? [];
+  return (
+    TLS_CERTIFICATES.has(rc.type) &&
+    paths.length > 0 &&
+    paths.every((p) => p.length === 1 && p[0] === "ready_for_renewal")
+  );
+}
+
+/**
+ * A certificate signed again because its CA is being replaced: its ca_cert_pem, which forces the
+ * replacement, is not known until the CA exists. It follows the CA: a renewal when the CA is renewed, and
+ * part of a reviewed change when a commit replaced the CA (which is then itself among the others).
+ */
+function isSignedByUnknownCa(rc: PlannedChange): boolean {
+  const paths = rc.change.replace_paths ?? [];
+  const unknown = rc.change.after_unknown as Record<string, unknown> | undefined;
+  return (
+    rc.type === "tls_locally_signed_cert" &&
+    actionOf(rc.change.actions) === "replace" &&
+    paths.length > 0 &&
+    paths.every((p) => p.length === 1 && p[0] === "ca_cert_pem") &&
+    unknown?.ca_cert_pem === true
+  );
 }
 
 function isDeliveryOfUnknownContent(rc: PlannedChange): boolean {

@@ -55,6 +55,57 @@ describe("what the scheduled job may apply unattended", () => {
     ]);
   });
 
+  test("a client certificate the tls provider renews by replacement, and the upload of the new one", () => {
+    // tls_locally_signed_cert inside early_renewal_hours: ready_for_renewal forces the replacement.
+    expect(classifyScheduledPlan(planJson("plan-client-certificate-renewal.json"))).toEqual({
+      verdict: "renewal",
+      renewals: [
+        "tls_locally_signed_cert.client-ca_client-scanners-1_certificate_23CDA26E",
+        "null_resource.remote-workers_scanners-1_tls_files_7580598A",
+      ],
+      others: [],
+    });
+  });
+
+  test("a renewed client CA, and the client certificates it signs again", () => {
+    // The CA is due; every client certificate is replaced because its ca_cert_pem is not known until then.
+    const result = classifyScheduledPlan(planJson("plan-client-ca-renewal.json"));
+    expect(result.others).toEqual([]);
+    expect(result.verdict).toBe("renewal");
+    expect(result.renewals).toEqual(
+      expect.arrayContaining([
+        "tls_self_signed_cert.client-ca_ADBB8378",
+        "tls_locally_signed_cert.client-ca_client-johan_certificate_1F4A7090",
+        "tls_locally_signed_cert.client-ca_client-scanners-1_certificate_23CDA26E",
+        "null_resource.webserver_files_335EA4C8",
+      ]),
+    );
+  });
+
+  test("not a tls certificate replaced by a change of its own arguments", () => {
+    const plan = planJson("plan-client-certificate-renewal.json");
+    const [certificate, ...rest] = plan.resource_changes ?? [];
+    const edited = {
+      ...certificate,
+      change: { ...certificate.change, replace_paths: [["validity_period_hours"], ["ready_for_renewal"]] },
+    };
+    const result = classifyScheduledPlan({ ...plan, resource_changes: [edited, ...rest] });
+    expect(result.verdict).toBe("changes");
+    expect(result.others).toEqual([certificate.address]);
+  });
+
+  test("not client certificates signed again by a CA that a commit changed", () => {
+    const plan = planJson("plan-client-ca-renewal.json");
+    const changes = (plan.resource_changes ?? []).map((rc) =>
+      rc.type === "tls_self_signed_cert"
+        ? { ...rc, change: { ...rc.change, replace_paths: [["subject", 0, "organization"]] } }
+        : rc,
+    );
+    const result = classifyScheduledPlan({ ...plan, resource_changes: changes });
+    expect(result.verdict).toBe("changes");
+    expect(result.others).toEqual(["tls_self_signed_cert.client-ca_ADBB8378"]);
+  });
+
   test("nothing to do when every change is a no-op", () => {
     expect(classifyScheduledPlan(planJson("plan-no-changes.json")).verdict).toBe("none");
   });
