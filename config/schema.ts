@@ -151,6 +151,12 @@ const hetznerServer = z.strictObject({
   image: z.enum(["debian-12", "debian-13"]).default("debian-12"),
   backups: z.boolean().default(true),
   protect: z.boolean().default(true).describe("Delete and rebuild protection on the server."),
+  keepDisk: z
+    .boolean()
+    .default(true)
+    .describe(
+      "On a server type change, keep the disk as it is, so that the type can be lowered again later. false grows the disk with the new type, which can never be undone.",
+    ),
 });
 
 const existingServer = z.strictObject({

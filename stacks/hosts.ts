@@ -32,6 +32,7 @@ export function createMainHost(
     image: server.image,
     backups: server.backups,
     protect: server.protect,
+    keepDisk: server.keepDisk,
     dns: siteDns(model),
   });
 }

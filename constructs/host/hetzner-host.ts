@@ -8,6 +8,7 @@ import { cloudFirewallRules } from "./firewall-rules";
 import { cloudInitConfig } from "./cloud-init";
 import type { HetznerProjectKeys } from "./hetzner-project-keys";
 import { DEPLOY_USER } from "./host";
+import { ServerTypeChange } from "./server-type-change";
 import { SshHost, type HostDns } from "./ssh-host";
 
 export interface HetznerHostProps {
@@ -31,6 +32,12 @@ export interface HetznerHostProps {
    * @default true
    */
   readonly protect?: boolean;
+  /**
+   * Keep the disk on a server type change (keep_disk), so that the type can be lowered again: a disk grown
+   * with a bigger type can never shrink.
+   * @default true
+   */
+  readonly keepDisk?: boolean;
   /**
    * The role label of the server and its resources.
    * @default "main"
@@ -92,9 +99,17 @@ export class HetznerHost extends SshHost {
       });
     this.ipv4 = primaryIp("ipv4");
     this.ipv6 = primaryIp("ipv6");
+    // Docker and MariaDB are stopped cleanly before the provider powers the server off to change its type.
+    const typeChange = new ServerTypeChange(this, "type-change", {
+      target: this,
+      address: this.ipv4.ipAddress,
+      assigneeId: Token.asString(this.ipv4.assigneeId),
+      serverType: props.serverType,
+    });
     this.server = new Server(this, "server", {
       name: props.fqdn,
       serverType: props.serverType,
+      keepDisk: props.keepDisk ?? true,
       location: props.location,
       image: props.image,
       backups: props.backups ?? true,
@@ -122,6 +137,7 @@ export class HetznerHost extends SshHost {
           publicOpenssh: this.hostKey.publicKeyOpenssh,
         },
       }),
+      dependsOn: [typeChange.resource],
       lifecycle: {
         // user_data and ssh_keys only matter at first boot, and changing either makes Hetzner replace the
         // server. After that, bootstrap owns users and keys: a new operator must never rebuild production.

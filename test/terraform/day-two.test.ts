@@ -1,11 +1,12 @@
 import { Resource } from "@cdktf/provider-null/lib/resource";
-import { DataResource, Testing, TerraformStack, type ITerraformDependable } from "cdktf";
+import { DataResource, Fn, Testing, TerraformStack, Token, type ITerraformDependable } from "cdktf";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { FailmapContainer } from "../../constructs/app/failmap-container";
 import type { Host } from "../../constructs/host/host";
 import { PinnedImage } from "../../constructs/host/pinned-image";
+import { ServerTypeChange } from "../../constructs/host/server-type-change";
 import { SshHost } from "../../constructs/host/ssh-host";
 import { Certificates } from "../../constructs/tls/certificates";
 import { prepareStack, terraformEnv, type StackCheck } from "../../ops/terraform/check-stack";
@@ -34,6 +35,11 @@ afterAll(() => {
   if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
+interface ApplyEvent {
+  readonly type: string;
+  readonly address: string;
+}
+
 interface PlannedChange {
   readonly address: string;
   readonly type: string;
@@ -45,7 +51,10 @@ interface PlannedChange {
 class SmallStack {
   private check?: StackCheck;
 
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    private readonly env: NodeJS.ProcessEnv = {},
+  ) {}
 
   /** Writes the stack as it is now into the folder, keeping the state that is there. */
   write(stack: TerraformStack): void {
@@ -61,14 +70,20 @@ class SmallStack {
 
   tf(...args: string[]): string {
     if (!this.check) throw new Error("write the stack first");
-    const run = runTerraform(args, this.check.workdir, terraformEnv());
+    const run = runTerraform(args, this.check.workdir, terraformEnv(this.env));
     if (run.status !== 0) throw new Error(failure(args, run));
     return run.stdout;
   }
 
-  apply(): void {
+  /** Applies, and returns the order Terraform reported its steps in (`apply -json`). */
+  apply(): ApplyEvent[] {
     this.tf("init", "-input=false", "-no-color");
-    this.tf("apply", "-input=false", "-no-color", "-auto-approve");
+    return this.tf("apply", "-input=false", "-no-color", "-auto-approve", "-json")
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { type: string; hook?: { resource?: { addr: string } } })
+      .filter((event) => event.hook?.resource)
+      .map((event) => ({ type: event.type, address: event.hook!.resource!.addr }));
   }
 
   /** `terraform plan` with extra arguments, as `terraform show -json` reports it. */
@@ -101,8 +116,8 @@ class SmallStack {
 
 /** State in the stack's folder, and no stand-in provisioners: they would connect to servers. */
 function local(json: TerraformJson): TerraformJson {
-  const standIns = json.resource?.terraform_data ?? {};
-  for (const block of Object.values(standIns)) {
+  const blocks = Object.entries(json.resource?.terraform_data ?? {});
+  for (const [, block] of blocks.filter(([name]) => name.includes("__"))) {
     delete block.provisioner;
     delete block.connection;
   }
@@ -150,6 +165,8 @@ describe("changing the ACME e-mail, or a certificate's names", () => {
   }, 60_000);
 });
 
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAYLB61MYixZi/K9yIcLjjgUW+4vvH4bazPVx1Pgau3o";
+
 /** A host whose machine is a terraform_data "server", so that a plan can replace it. */
 class StandInHost extends SshHost {
   readonly fqdn = "faalserver.faalkaart.nl";
@@ -157,7 +174,7 @@ class StandInHost extends SshHost {
   readonly ipv6Address = undefined;
   readonly deployUser = "deploy";
   readonly sshPort = 22;
-  readonly hostPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAYLB61MYixZi/K9yIcLjjgUW+4vvH4bazPVx1Pgau3o";
+  readonly hostPublicKey = HOST_KEY;
   readonly machineId: string;
   readonly reachable: ITerraformDependable;
 
@@ -206,4 +223,61 @@ describe("a replaced server", () => {
     expect(actionsOf(changes, small.standIn("docker_container"))).toBe("no-op");
     expect(actionsOf(changes, small.standIn("docker_image"))).toBe("no-op");
   }, 60_000);
+});
+
+describe("a server type change", () => {
+  // An ssh that only logs its arguments: the step's script runs for real, against no server.
+  const bin = () => path.join(root, "bin");
+  const sshLog = () => path.join(root, "ssh.log");
+  const small = new SmallStack("type-change", {
+    get PATH() {
+      return `${bin()}:${process.env.PATH}`;
+    },
+  });
+  const synthServer = (serverType: string, assigneeId: number) => {
+    const stack = new TerraformStack(Testing.app(), "type-change");
+    // The primary IPv4, whose assignee_id is the id of the server holding it (0: none yet).
+    const primary = new DataResource(stack, "primary", { input: { assignee_id: assigneeId } });
+    const step = new ServerTypeChange(stack, "type-change", {
+      target: { fqdn: "faalserver.faalkaart.nl", deployUser: "deploy", sshPort: 22, hostPublicKey: HOST_KEY },
+      address: "203.0.113.7",
+      assigneeId: Token.asString(Fn.lookup(primary.output, "assignee_id", 0)),
+      serverType,
+    });
+    // As HetznerHost wires it: the server waits for the step.
+    new DataResource(stack, "server", { input: { server_type: serverType }, dependsOn: [step.resource] });
+    return stack;
+  };
+  const order = (events: readonly ApplyEvent[], type: string, address: string) =>
+    events.findIndex((e) => e.type === type && e.address === address);
+
+  beforeAll(() => {
+    fs.mkdirSync(bin(), { recursive: true });
+    fs.writeFileSync(path.join(bin(), "ssh"), `#!/bin/sh\necho "$@" >>${sshLog()}\n`, { mode: 0o755 });
+  });
+
+  it("logs in nowhere before the first server exists", () => {
+    small.write(synthServer("cx32", 0));
+    small.apply();
+    expect(fs.existsSync(sshLog())).toBe(false);
+  }, 120_000);
+
+  it("stops the services, and only then lets the server change", () => {
+    small.write(synthServer("cx42", 4711));
+    const events = small.apply();
+    const [stepAddress] = events.map((e) => e.address).filter((a) => a.includes("stop-services"));
+    expect(order(events, "apply_complete", stepAddress)).toBeGreaterThanOrEqual(0);
+    expect(order(events, "apply_complete", stepAddress)).toBeLessThan(
+      order(events, "apply_start", "terraform_data.server"),
+    );
+    expect(fs.readFileSync(sshLog(), "utf8")).toMatch(/deploy@203\.0\.113\.7 .*systemctl stop/);
+  }, 120_000);
+
+  it("does not run again while the type stays", () => {
+    fs.rmSync(sshLog(), { force: true });
+    small.write(synthServer("cx42", 4711));
+    const events = small.apply();
+    expect(events.filter((e) => e.type === "apply_start").map((e) => e.address)).toEqual([]);
+    expect(fs.existsSync(sshLog())).toBe(false);
+  }, 120_000);
 });
