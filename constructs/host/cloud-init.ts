@@ -2,7 +2,10 @@ export interface CloudInitInput {
   readonly hostname: string;
   readonly fqdn: string;
   readonly deployUser: string;
-  /** Operators' SSH public keys: the deploy user's authorized_keys until bootstrap manages users. */
+  /**
+   * Operators' SSH public keys: the deploy user's authorized_keys for the first bootstrap. user_data is read
+   * once, so from then on the bootstrap keeps them equal to the sudo users' keys (scripts/bootstrap/users.sh).
+   */
   readonly deployKeys: readonly string[];
   /** The pre-generated host key, so the stack can pin it before the server ever boots. */
   readonly hostKey: { readonly privateOpenssh: string; readonly publicOpenssh: string };

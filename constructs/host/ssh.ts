@@ -25,6 +25,10 @@ export function sshConnection(target: SshTarget): SSHProvisionerConnection {
 /**
  * The docker provider talks to the engine through `ssh`. The host key is pinned with KnownHostsCommand,
  * which prints the expected key, so no known_hosts file has to exist on the machine that runs the plan.
+ * One ssh process per docker connection, not multiplexed: sshd is sized for that instead (MaxStartups in
+ * constructs/bootstrap/sshd-config.ts). A ControlMaster carries at most sshd's MaxSessions (10) sessions;
+ * ssh opens a connection of its own for each one beyond (OpenSSH 9.2, seen), which is the load again, and
+ * ControlPersist leaves the master running after Terraform exits.
  */
 export function sshDockerProvider(scope: Construct, alias: string, target: SshTarget): DockerProvider {
   const port = target.sshPort === 22 ? "" : `:${target.sshPort}`;

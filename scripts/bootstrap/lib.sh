@@ -53,15 +53,23 @@ systemd_running() { [[ -d /run/systemd/system ]]; }
 # put_file SRC DEST MODE [OWNER:GROUP] installs SRC as DEST when its content, mode or owner differ. It
 # succeeds whether or not DEST was right already, and sets FILE_CHANGED to true or false for callers that
 # must act on a change: `put_file ...; if $FILE_CHANGED; then <reload>; fi`. Not in a pipeline's subshell.
+# The new file is written next to DEST and renamed over it, so sshd, sudo and the rest read the old file or
+# the new one, never a half-written one. The temporary name (a leading dot, a random suffix) is one that no
+# *.conf, *.nft or sudoers.d pattern takes.
 put_file() {
-  local src=$1 dest=$2 mode=$3 owner=${4:-root:root} wanted
+  local src=$1 dest=$2 mode=$3 owner=${4:-root:root} wanted tmp
   wanted="$(printf '%o' "$((8#$mode))") $owner" # as stat prints it: "600 root:root"
   if [[ -f $dest ]] && cmp -s "$src" "$dest" && [[ $(stat -c '%a %U:%G' "$dest") == "$wanted" ]]; then
     FILE_CHANGED=false
     ok "$dest"
     return
   fi
-  install -D -m "$mode" -o "${owner%%:*}" -g "${owner#*:}" "$src" "$dest" || fail "cannot install $dest"
+  mkdir -p "$(dirname "$dest")"
+  tmp=$(mktemp "$(dirname "$dest")/.${dest##*/}.XXXXXX") || fail "cannot write next to $dest"
+  if ! install -m "$mode" -o "${owner%%:*}" -g "${owner#*:}" "$src" "$tmp" || ! mv -f "$tmp" "$dest"; then
+    rm -f "$tmp"
+    fail "cannot install $dest"
+  fi
   FILE_CHANGED=true
   changed "$dest"
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # shellcheck source-path=SCRIPTDIR
 # People: accounts, SSH keys, sudo and docker rights. A user dropped from the config is locked, not deleted,
-# so their files stay for whoever takes over. The deploy user (made by cloud-init) keeps working.
+# so their files stay for whoever takes over. The deploy user (made by cloud-init, or by hand on an existing
+# server) keeps working, with the keys of the current sudo users: cloud-init set them once, at first boot.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -9,6 +10,11 @@ set -euo pipefail
 USERS_FILE=$CONFIG/users
 MANAGED=$FAILMAP_USERS_GROUP # everyone this script has created, so a dropped user can be found again
 SSH_GROUP=$FAILMAP_SSH_GROUP # the only group sshd lets in
+
+deploy_keys() { awk '$1 == "deploy-key" { sub(/^deploy-key /, ""); print }' "$USERS_FILE"; }
+# Before any change: Terraform logs in as the deploy user, so no keys would lock every operator out.
+[[ -n $(deploy_keys) ]] ||
+  fail "$USERS_FILE lists no keys for $FAILMAP_DEPLOY_USER; refusing to leave it without any"
 
 ensure_packages sudo passwd
 
@@ -52,6 +58,16 @@ user_keys() {
   ' "$USERS_FILE"
 }
 
+# install_keys USER < keys: USER's authorized_keys hold exactly these keys (put_file replaces it atomically,
+# so sshd never reads an empty or half-written file).
+install_keys() {
+  local group home
+  group=$(id -gn "$1")
+  home=$(getent passwd "$1" | cut -d: -f6)
+  install -d -m 0700 -o "$1" -g "$group" "$home/.ssh"
+  write_file "$home/.ssh/authorized_keys" 0600 "$1:$group"
+}
+
 ensure_group "$MANAGED"
 ensure_group "$SSH_GROUP"
 ensure_group docker --system
@@ -60,6 +76,7 @@ id -u "$FAILMAP_DEPLOY_USER" >/dev/null 2>&1 ||
   fail "the deploy user $FAILMAP_DEPLOY_USER does not exist; cloud-init (or you) must create it, with sudo"
 join_group "$FAILMAP_DEPLOY_USER" "$SSH_GROUP"
 join_group "$FAILMAP_DEPLOY_USER" docker
+install_keys "$FAILMAP_DEPLOY_USER" < <(deploy_keys)
 
 mapfile -t wanted < <(configured_users)
 sudoers=$(mktemp)
@@ -98,10 +115,7 @@ for user in "${wanted[@]}"; do
     leave_group "$user" sudo
     leave_group "$user" docker
   fi
-  group=$(id -gn "$user")
-  home=$(getent passwd "$user" | cut -d: -f6)
-  install -d -m 0700 -o "$user" -g "$group" "$home/.ssh"
-  user_keys "$user" | write_file "$home/.ssh/authorized_keys" 0600 "$user:$group"
+  install_keys "$user" < <(user_keys "$user")
 done
 
 # Members of the docker group are root in all but name, so passwordless sudo adds no power, and

@@ -7,6 +7,7 @@ import { renderInstanceEnv } from "../../../constructs/app/instance-env";
 import { instanceNames } from "../../../constructs/app/names";
 import { BUNDLE_DIR, bootstrapBundle, type BootstrapBundleInput } from "../../../constructs/bootstrap/bundle";
 import { renderBootstrapEnv, renderDatabaseEnv } from "../../../constructs/bootstrap/env-file";
+import { SSHD_DROPIN } from "../../../constructs/bootstrap/host-constants";
 import { MARIADB_SOCKET, MARIADB_SOCKET_DIR } from "../../../constructs/bootstrap/mariadb-socket";
 import { NFT_TABLE, renderNftables } from "../../../constructs/bootstrap/nftables";
 import { readScriptFolder, repositoryRoot } from "../../../constructs/bootstrap/script-files";
@@ -115,7 +116,10 @@ describe.each([
 ])("bootstrap on Debian $version ($suite)", ({ suite }) => {
   let scratch: ScratchRoot;
   let mariadb: ChildProcess | undefined;
-  /** The bootstrap runs: the first, the second with bob removed and MariaDB up, and the same again. */
+  /**
+   * The bootstrap runs: the first, the second with MariaDB up, bob and dave removed and carol added, and the
+   * same again.
+   */
   const runs: { status: number | null; output: string }[] = [];
 
   const bootstrap = (users: BootstrapBundleInput["users"]): void => {
@@ -181,8 +185,12 @@ describe.each([
     );
   };
 
+  // Operators (sudo) deploy as deploy with their own keys; bob is not one. dave leaves and carol joins after
+  // the server was made, so cloud-init gave deploy the keys of alice and dave.
   const alice = { name: "alice", sudo: true, shell: "/bin/bash", keys: [key("alice").pub] };
   const bob = { name: "bob", sudo: false, shell: "/bin/sh", keys: [key("bob").pub] };
+  const carol = { name: "carol", sudo: true, shell: "/bin/bash", keys: [key("carol").pub] };
+  const dave = { name: "dave", sudo: true, shell: "/bin/bash", keys: [key("dave").pub] };
 
   beforeAll(async () => {
     for (const [tool, pkg] of [
@@ -197,7 +205,7 @@ describe.each([
     const lower = cachedRootfs(suite, bootstrapPackages(path.join(ROOT, "scripts/bootstrap")));
     scratch = new ScratchRoot(lower);
 
-    // What cloud-init leaves on a new server: the deploy user with a key and passwordless sudo.
+    // What cloud-init leaves on a new server: the deploy user with the operators' keys and passwordless sudo.
     // Its password field is "!" (locked), as cloud-init leaves it: key logins must work all the same.
     scratch.chroot(["useradd", "--create-home", "--shell", "/bin/bash", "deploy"]);
     fs.mkdirSync(scratch.file("/etc/sudoers.d"), { recursive: true });
@@ -205,7 +213,10 @@ describe.each([
       mode: 0o440,
     });
     fs.mkdirSync(scratch.file("/home/deploy/.ssh"), { recursive: true });
-    fs.writeFileSync(scratch.file("/home/deploy/.ssh/authorized_keys"), `${key("deploy").pub}\n`);
+    fs.writeFileSync(
+      scratch.file("/home/deploy/.ssh/authorized_keys"),
+      `${alice.keys[0]}\n${dave.keys[0]}\n`,
+    );
     scratch.chroot(["chown", "-R", "deploy:deploy", "/home/deploy/.ssh"]);
     // cloud-init's SSH stopgap until the bootstrap's drop-in is in place (constructs/host/cloud-init.ts).
     fs.mkdirSync(scratch.file("/etc/ssh/sshd_config.d"), { recursive: true });
@@ -214,7 +225,7 @@ describe.each([
       "PermitRootLogin no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n",
     );
 
-    bootstrap([alice, bob]);
+    bootstrap([alice, bob, dave]);
 
     // No systemd here, so the test starts the MariaDB that the bootstrap installed, as systemd would.
     fs.mkdirSync(scratch.file("/run/mysqld"), { recursive: true });
@@ -237,8 +248,8 @@ describe.each([
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
-    bootstrap([alice]);
-    bootstrap([alice]);
+    bootstrap([alice, carol]);
+    bootstrap([alice, carol]);
   });
 
   afterAll(async () => {
@@ -260,12 +271,43 @@ describe.each([
   test("the second run applies the grants and locks the removed user, and a third run changes nothing", () => {
     expect(exitStatus(runs[1])).toBe(0);
     expect(changes(runs[1].output)).toEqual(
-      expect.arrayContaining(["changed: databases and accounts", "changed: user bob locked"]),
+      expect.arrayContaining([
+        "changed: databases and accounts",
+        "changed: user bob locked",
+        "changed: user dave locked",
+        "changed: user carol created",
+      ]),
     );
     // Every file is right already: each step says ok and succeeds.
     expect(exitStatus(runs[2])).toBe(0);
     expect(changes(runs[2].output)).toEqual([]);
     expect(runs[2].output).toContain("ok: user bob locked");
+  });
+
+  test("the deploy user's keys are the current operators' (sudo users') keys, whatever cloud-init gave it", () => {
+    expect(fs.readFileSync(scratch.file("/home/deploy/.ssh/authorized_keys"), "utf8")).toBe(
+      `${alice.keys[0]}\n${carol.keys[0]}\n`,
+    );
+    expect(fs.statSync(scratch.file("/home/deploy/.ssh/authorized_keys")).mode & 0o777).toBe(0o600);
+    // Written next to it and renamed over it: nothing else is left in the folder.
+    expect(fs.readdirSync(scratch.file("/home/deploy/.ssh"))).toEqual(["authorized_keys"]);
+  });
+
+  test("with no deploy keys in its file, the users step refuses to run and changes nothing", () => {
+    const usersFile = scratch.file(`${BUNDLE_DIR}/config/users`);
+    const rendered = fs.readFileSync(usersFile, "utf8");
+    const deployKeys = scratch.file("/home/deploy/.ssh/authorized_keys");
+    const before = fs.readFileSync(deployKeys, "utf8");
+    // A bundle from a renderer that left the deploy keys out: the users, with no deploy-key lines.
+    fs.writeFileSync(usersFile, rendered.replace(/^deploy-key .*\n/gm, ""));
+    try {
+      expect(() => scratch.chroot(["bash", `${BUNDLE_DIR}/users.sh`])).toThrow(
+        /lists no keys for deploy; refusing to leave it without any/,
+      );
+      expect(fs.readFileSync(deployKeys, "utf8")).toBe(before);
+    } finally {
+      fs.writeFileSync(usersFile, rendered);
+    }
   });
 
   test("users get their keys and rights; a removed user is locked, not deleted", () => {
@@ -594,40 +636,42 @@ describe.each([
 
   describe("SSH login over a network namespace", () => {
     const ns = `fmbs-ssh-${suite}-${process.pid}`;
-    let sshd: ChildProcess | undefined;
-    let sshdLog = "";
+    const daemons: { process: ChildProcess; log: string }[] = [];
 
+    /** ssh in the namespace to 127.0.0.1:port, with one key from a file (or none) and no agent. */
+    const sshArgs = (user: string, keyName: string | undefined, command: string, extra: string[] = []) => [
+      ...["netns", "exec", ns, "ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "IdentityAgent=none"],
+      ...["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10"],
+      ...(keyName ? ["-o", "IdentitiesOnly=yes", "-i", key(keyName).file] : []),
+      ...extra,
+      `${user}@127.0.0.1`,
+      command,
+    ];
     const ssh = (user: string, keyName: string | undefined, command: string, extra: string[] = []) =>
-      run(
-        "ip",
-        [
-          ...[
-            "netns",
-            "exec",
-            ns,
-            "ssh",
-            "-F",
-            "/dev/null",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "IdentityAgent=none",
-          ],
-          ...[
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "ConnectTimeout=5",
-          ],
-          ...(keyName ? ["-o", "IdentitiesOnly=yes", "-i", key(keyName).file] : []),
-          ...extra,
-          `${user}@127.0.0.1`,
-          command,
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
+      run("ip", sshArgs(user, keyName, command, extra), { stdio: ["ignore", "pipe", "pipe"] });
+
+    /**
+     * The bootstrapped sshd, in the namespace and in its own UTS namespace (so the host is called by its FQDN
+     * there, as on the server), listening on 127.0.0.1:port, with its configuration or another file.
+     */
+    const startSshd = async (port: number, config?: string) => {
+      const args = [`ListenAddress=127.0.0.1:${port}`, "PidFile=none"].map((o) => `-o ${o}`);
+      if (config) args.push(`-f ${config}`);
+      const start = `hostname ${FQDN} && exec chroot ${scratch.root} /usr/sbin/sshd -D -e ${args.join(" ")}`;
+      const daemon = {
+        process: spawn("ip", ["netns", "exec", ns, "unshare", "--uts", "sh", "-c", start], {
+          stdio: ["ignore", "ignore", "pipe"],
+        }),
+        log: "",
+      };
+      daemons.push(daemon);
+      daemon.process.stderr?.on("data", (chunk) => (daemon.log += chunk));
+      for (let i = 0; !daemon.log.includes("Server listening"); i++) {
+        if (i > 100 || daemon.process.exitCode !== null)
+          throw new Error(`sshd did not start:\n${daemon.log}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
 
     beforeAll(async () => {
       requireProgram("ssh", "openssh-client");
@@ -635,30 +679,31 @@ describe.each([
       run("ip", ["netns", "exec", ns, "ip", "link", "set", "lo", "up"]);
       // root has a valid key too: only sshd's configuration may refuse it.
       fs.mkdirSync(scratch.file("/root/.ssh"), { recursive: true, mode: 0o700 });
-      fs.writeFileSync(scratch.file("/root/.ssh/authorized_keys"), `${key("deploy").pub}\n`, { mode: 0o600 });
-      // Its own UTS namespace too, so the host is called by its FQDN there, as on the server.
-      const start = `hostname ${FQDN} && exec chroot ${scratch.root} /usr/sbin/sshd -D -e -o ListenAddress=127.0.0.1`;
-      sshd = spawn("ip", ["netns", "exec", ns, "unshare", "--uts", "sh", "-c", start], {
-        stdio: ["ignore", "ignore", "pipe"],
-      });
-      sshd.stderr?.on("data", (chunk) => (sshdLog += chunk));
-      for (let i = 0; !sshdLog.includes("Server listening"); i++) {
-        if (i > 100 || sshd.exitCode !== null) throw new Error(`sshd did not start:\n${sshdLog}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      fs.writeFileSync(scratch.file("/root/.ssh/authorized_keys"), `${alice.keys[0]}\n`, { mode: 0o600 });
+      await startSshd(22);
     });
 
     afterAll(async () => {
-      if (sshd?.exitCode === null) {
-        const exited = new Promise((resolve) => sshd?.once("exit", resolve));
-        sshd.kill("SIGTERM");
+      for (const { process: daemon } of daemons) {
+        if (daemon.exitCode !== null) continue;
+        const exited = new Promise((resolve) => daemon.once("exit", resolve));
+        daemon.kill("SIGTERM");
         await exited;
       }
       run("ip", ["netns", "delete", ns]);
     });
 
-    test("the deploy user logs in with its key and has passwordless sudo", () => {
-      expect(ssh("deploy", "deploy", "sudo -n true && echo sudo-works")).toContain("sudo-works");
+    test("an operator logs in as deploy with their own key, and has passwordless sudo", () => {
+      expect(ssh("deploy", "alice", "sudo -n true && echo sudo-works")).toContain("sudo-works");
+    });
+
+    test("an operator added after the server was made logs in as deploy", () => {
+      expect(ssh("deploy", "carol", "id -un").trim()).toBe("deploy");
+    });
+
+    test("a removed operator's key opens no account: neither their own nor deploy's", () => {
+      expect(() => ssh("dave", "dave", "true")).toThrow(/Permission denied/);
+      expect(() => ssh("deploy", "dave", "true")).toThrow(/Permission denied/);
     });
 
     test("a managed user logs in with their key and has sudo", () => {
@@ -666,7 +711,7 @@ describe.each([
     });
 
     test("root is refused, even with a valid key", () => {
-      expect(() => ssh("root", "deploy", "true")).toThrow(/Permission denied/);
+      expect(() => ssh("root", "alice", "true")).toThrow(/Permission denied/);
     });
 
     test("a removed user is refused, even with their key", () => {
@@ -677,6 +722,97 @@ describe.each([
       expect(() =>
         ssh("deploy", undefined, "true", ["-o", "PreferredAuthentications=password,keyboard-interactive"]),
       ).toThrow(/Permission denied \(publickey\)/);
+    });
+
+    /*
+     * The docker provider runs one `ssh deploy@host docker system dial-stdio` per connection, beside up to 10
+     * provisioners. sshd drops a new connection at random (30% rising to 100%) once MaxStartups' first number
+     * of connections are still before authentication. To make that certain rather than likely, HELD
+     * connections are held before authentication (they read sshd's banner and say nothing), then LOGINS
+     * logins start at once: with sshd's default 10:30:100 each of them is dropped with a chance of at least
+     * 30% (all 30 get in with a chance below 0.7^30, 2e-5); with the rendered drop-in none may be dropped.
+     */
+    describe("many connections at once, as the docker provider makes them", () => {
+      const HELD = 10;
+      const LOGINS = 30;
+
+      /** Connections that stay before authentication until killed. */
+      const holdPreAuth = async (port: number): Promise<ChildProcess[]> => {
+        const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && head -c 4 <&3 && exec sleep 120`;
+        const held = Array.from({ length: HELD }, () =>
+          spawn("ip", ["netns", "exec", ns, "chroot", scratch.root, "bash", "-c", script], {
+            stdio: ["ignore", "pipe", "ignore"],
+          }),
+        );
+        await Promise.all(
+          held.map(
+            (connection) =>
+              new Promise<void>((resolve, reject) => {
+                connection.stdout?.once("data", (banner) =>
+                  String(banner) === "SSH-" ? resolve() : reject(new Error(`not an SSH banner: ${banner}`)),
+                );
+                connection.once("exit", () => reject(new Error("a held connection was closed")));
+              }),
+          ),
+        );
+        return held;
+      };
+
+      /** How many of LOGINS simultaneous logins as deploy reach the shell; the others' errors. */
+      const loginAtOnce = async (port: number) => {
+        const results = await Promise.all(
+          Array.from(
+            { length: LOGINS },
+            () =>
+              new Promise<{ ok: boolean; stderr: string }>((resolve) => {
+                const login = spawn("ip", sshArgs("deploy", "alice", "echo in", ["-p", String(port)]));
+                let stdout = "";
+                let stderr = "";
+                login.stdout.on("data", (chunk) => (stdout += chunk));
+                login.stderr.on("data", (chunk) => (stderr += chunk));
+                login.once("close", (code) => resolve({ ok: code === 0 && stdout === "in\n", stderr }));
+              }),
+          ),
+        );
+        return {
+          in: results.filter((r) => r.ok).length,
+          errors: results.filter((r) => !r.ok).map((r) => r.stderr.trim()),
+        };
+      };
+
+      const underLoad = async (port: number, config?: string) => {
+        await startSshd(port, config);
+        const held = await holdPreAuth(port);
+        try {
+          return await loginAtOnce(port);
+        } finally {
+          for (const connection of held) connection.kill("SIGTERM");
+        }
+      };
+
+      test("with the rendered drop-in, every login gets in", async () => {
+        const result = await underLoad(2201);
+        expect(result.errors).toEqual([]);
+        expect(result.in).toBe(LOGINS);
+      });
+
+      test("with sshd's default MaxStartups, some are reset before the key exchange", async () => {
+        // The same configuration without the drop-in's MaxStartups line. sshd keeps the last MaxStartups it
+        // reads, unlike most settings, so an -o on its command line would not win over the drop-in's.
+        const dropIn = fs.readFileSync(scratch.file(SSHD_DROPIN), "utf8");
+        const main = fs.readFileSync(scratch.file("/etc/ssh/sshd_config"), "utf8");
+        const config = "/tmp/sshd-default-max-startups.conf";
+        fs.writeFileSync(
+          scratch.file(config),
+          dropIn.replace(/^MaxStartups .*\n/m, "") + main.replace(/^Include .*\n/m, ""),
+        );
+        expect(scratch.chroot(["sshd", "-T", "-f", config])).toMatch(/^maxstartups 10:30:100$/m);
+        const result = await underLoad(2202, config);
+        expect(result.in).toBeLessThan(LOGINS);
+        for (const error of result.errors) {
+          expect(error).toMatch(/kex_exchange_identification: .*Connection (closed|reset)/);
+        }
+      });
     });
   });
 });

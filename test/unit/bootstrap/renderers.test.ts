@@ -41,8 +41,25 @@ describe("renderUsersFile", () => {
       `key ${key}`,
       "user guest - /bin/sh",
       `key ${key}`,
+      `deploy-key ${key}`,
       "",
     ]);
+  });
+
+  test("gives the deploy user the keys of the sudo users, and refuses a file where nobody could deploy", () => {
+    const other = key.replace("johan@laptop", "johan@desktop");
+    const text = renderUsersFile([
+      { name: "johan", sudo: true, shell: "/bin/bash", keys: [key, other] },
+      { name: "elger", sudo: true, shell: "/bin/bash", keys: [key] },
+      { name: "guest", sudo: false, shell: "/bin/sh", keys: ["ssh-ed25519 AAAAguest guest@laptop"] },
+    ]);
+    expect(text.split("\n").filter((line) => line.startsWith("deploy-key "))).toEqual([
+      `deploy-key ${key}`,
+      `deploy-key ${other}`,
+    ]);
+    expect(() => renderUsersFile([{ name: "guest", sudo: false, shell: "/bin/sh", keys: [key] }])).toThrow(
+      /no user has sudo: true, so nobody could deploy/,
+    );
   });
 
   test("refuses a user listed twice", () => {
