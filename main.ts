@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import path from "node:path";
 import { OrganisationConfigError } from "./config/errors";
 import { loadOrganisations } from "./config/load";
+import { freezeImageLookups } from "./constructs/host/pinned-image";
 import { pickOrganisation } from "./ops/organisations/select";
 import { shareOf, synthesizeInParts, synthPart, workerCount } from "./ops/synth/parallel";
 import { OrganisationStack } from "./stacks/organisation-stack";
@@ -59,6 +60,8 @@ function main(): void {
   }
 
   const app = new App();
+  // The scheduled renewal job (ops/ci/scheduled-apply.sh) plans with images held at the digests in state.
+  if (process.env.FAILMAP_FREEZE_IMAGES === "1") freezeImageLookups(app);
   for (const { file, organisation } of part ? shareOf(organisations, part) : organisations) {
     try {
       const stack = new OrganisationStack(app, { organisation });

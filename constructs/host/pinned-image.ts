@@ -1,11 +1,18 @@
 import { DataDockerRegistryImage } from "@cdktf/provider-docker/lib/data-docker-registry-image";
 import { Image } from "@cdktf/provider-docker/lib/image";
-import type { ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
+import { Fn, Token, type ITerraformDependable } from "cdktf";
+import { Construct, type IConstruct } from "constructs";
 import type { Host } from "./host";
 import { replacedWithMachine } from "./machine-lifecycle";
 import { parseImageRef, type ImageRef } from "./image-ref";
 import { mirroredReference, registryMirrorOf } from "./registry-mirror";
+
+const FROZEN_CONTEXT_KEY = "failmap:freezeImageLookups";
+
+/** Every image below `scope` keeps the digest in state (see PinnedImage); set before anything is added. */
+export function freezeImageLookups(scope: IConstruct): void {
+  scope.node.setContext(FROZEN_CONTEXT_KEY, true);
+}
 
 export interface PinnedImageProps {
   readonly host: Host;
@@ -25,6 +32,11 @@ export interface PinnedImageProps {
  * An image on a host, pulled by digest. A tag is resolved at plan time, so a new image upstream shows as a
  * change in the plan (and replaces the containers that use it) instead of arriving silently on some later
  * restart. Every image of the stack comes through here, so none is pulled before the host's Docker exists.
+ *
+ * Frozen (freezeImageLookups, which the scheduled renewal job sets through FAILMAP_FREEZE_IMAGES), a
+ * looked-up image keeps the digest in state: its name and pull trigger ignore the registry's answer, and
+ * everything that names it reads those. A push upstream then never turns a renewal plan into "changes";
+ * it is deployed, like any other change, through a reviewed plan.
  */
 export class PinnedImage extends Construct {
   readonly ref: ImageRef;
@@ -41,19 +53,28 @@ export class PinnedImage extends Construct {
     this.ref = parseImageRef(reference);
     // No dependsOn here: the lookup talks to the registry, not the host, and a data source that waits on a
     // changing resource is read only at apply, which would show every container as replaced.
-    const digest =
-      this.ref.digest ??
-      new DataDockerRegistryImage(this, "registry", { provider, name: reference }).sha256Digest;
-    this.pinned = `${this.ref.repository}@${digest}`;
+    const lookup =
+      this.ref.digest === undefined
+        ? new DataDockerRegistryImage(this, "registry", { provider, name: reference })
+        : undefined;
+    const digest = lookup?.sha256Digest ?? this.ref.digest;
+    const frozen = lookup !== undefined && this.node.tryGetContext(FROZEN_CONTEXT_KEY) === true;
     this.image = new Image(this, "image", {
       provider,
-      name: this.pinned,
-      pullTriggers: [digest],
+      name: `${this.ref.repository}@${digest}`,
+      pullTriggers: [`${digest}`],
       // Instances on one host share images: destroying one instance must not delete another's image.
       keepLocally: true,
       dependsOn: [props.host.ready, ...(props.dependsOn ?? [])],
-      lifecycle: replacedWithMachine(props.host),
+      lifecycle: {
+        ...replacedWithMachine(props.host),
+        ...(frozen ? { ignoreChanges: ["name", "pull_triggers"] } : {}),
+      },
     });
+    // Host commands and env files read a looked-up digest from the image's pull trigger, never straight from
+    // the registry, so that a frozen image (above) freezes everything that names it.
+    const held = lookup ? Token.asString(Fn.one(this.image.pullTriggers)) : digest;
+    this.pinned = `${this.ref.repository}@${held}`;
     this.id = this.image.imageId;
   }
 }

@@ -3,7 +3,9 @@
 # It applies the plan only when every change in it is a certificate renewal (plus the uploads that deliver
 # the new certificates). Anything else, drift or a change on main that nobody deployed yet, is summarised
 # and the job fails, so that a person looks at it and deploys it through the reviewed path.
-# Usage: ops/ci/scheduled-apply.sh <organisation> [summary-file]   (after `npx cdktf synth`)
+# It synthesizes the stack itself, with FAILMAP_FREEZE_IMAGES=1: images looked up by tag stay at the digests
+# in state, so that a push upstream (a deploy, reviewed like any other) never stops a renewal.
+# Usage: ops/ci/scheduled-apply.sh <organisation> [summary-file]
 set -euo pipefail
 
 org="${1:?usage: scheduled-apply.sh <organisation> [summary-file]}"
@@ -13,6 +15,7 @@ stack="$root/cdktf.out/stacks/org-$org"
 tf="${TERRAFORM_BINARY_NAME:-terraform}"
 summarise() { "$root/node_modules/.bin/tsx" "$root/scripts/operator/plan-summary.ts" "$@"; }
 
+(cd "$root" && FAILMAP_ORGANISATION="$org" FAILMAP_FREEZE_IMAGES=1 "$root/node_modules/.bin/cdktf" synth)
 "$root/ops/ci/plan.sh" "$org" scheduled "$summary"
 cd "$stack"
 verdict="$(summarise --classify scheduled.json)"

@@ -40,14 +40,17 @@ export function providerOf(type: string, config: Record<string, unknown>): strin
 const BUILT_IN = "terraform";
 
 export function projectOntoProviders(stack: TerraformJson, available: ReadonlySet<string>): Projection {
-  const renamed = new Map<string, string>();
+  const renamed = new Map<string, StandIn>();
   for (const kind of ["resource", "data"] as const) {
     for (const [type, blocks] of Object.entries(stack[kind] ?? {})) {
       for (const [name, config] of Object.entries(blocks)) {
         const provider = providerOf(type, config);
         if (provider === BUILT_IN || available.has(provider)) continue;
         const address = kind === "data" ? `data.${type}.${name}` : `${type}.${name}`;
-        renamed.set(address, `terraform_data.${kind === "data" ? "data__" : ""}${type}__${name}`);
+        renamed.set(address, {
+          address: `terraform_data.${kind === "data" ? "data__" : ""}${type}__${name}`,
+          args: new Set(Object.keys(config).filter((k) => !META.has(k))),
+        });
       }
     }
   }
@@ -60,7 +63,7 @@ export function projectOntoProviders(stack: TerraformJson, available: ReadonlySe
     for (const [type, blocks] of Object.entries(stack[kind] ?? {})) {
       for (const [name, config] of Object.entries(blocks)) {
         const address = kind === "data" ? `data.${type}.${name}` : `${type}.${name}`;
-        const target = renamed.get(address);
+        const target = renamed.get(address)?.address;
         if (!target) {
           const into = kind === "data" ? data : resource;
           into[type] = { ...(into[type] as object), [name]: rewrite(config) };
@@ -98,6 +101,12 @@ export function projectOntoProviders(stack: TerraformJson, available: ReadonlySe
   return { json, projected: [...renamed.keys()] };
 }
 
+/** A projected block's stand-in, and the arguments its input holds. */
+interface StandIn {
+  readonly address: string;
+  readonly args: ReadonlySet<string>;
+}
+
 /**
  * What a stand-in keeps of its block's lifecycle: the ordering and replacement rules Terraform acts on
  * (create_before_destroy, replace_triggered_by, ...), so that plans of the projection show them. Not
@@ -114,17 +123,21 @@ function keep<T>(entries: Record<string, T> | undefined, available: ReadonlySet<
 }
 
 /**
- * References to a projected block point at its stand-in: an attribute (`hcloud_server.x.ipv4_address`,
- * `...network[0].ip`) becomes the stand-in's `id`, a bare address (depends_on) the stand-in itself.
+ * References to a projected block point at its stand-in: an argument of the block (`docker_image.x.name`)
+ * at the same value in the stand-in's input, keeping its type; any other attribute
+ * (`hcloud_server.x.ipv4_address`, `...network[0].ip`) becomes the stand-in's `id`; a bare address
+ * (depends_on) the stand-in itself.
  */
-function rewriteReferences(value: unknown, renamed: ReadonlyMap<string, string>): unknown {
+function rewriteReferences(value: unknown, renamed: ReadonlyMap<string, StandIn>): unknown {
   if (typeof value === "string") {
     return value.replace(
       /(?<![\w.-])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*)/g,
       (match, address: string, attribute: string) => {
         const target = renamed.get(address);
         if (!target) return match;
-        return attribute ? `${target}.id` : target;
+        if (!attribute) return target.address;
+        const [, first] = /^\.([A-Za-z_][\w-]*)/.exec(attribute) ?? [];
+        return target.args.has(first) ? `${target.address}.input${attribute}` : `${target.address}.id`;
       },
     );
   }

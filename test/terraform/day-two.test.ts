@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { FailmapContainer } from "../../constructs/app/failmap-container";
 import type { Host } from "../../constructs/host/host";
-import { PinnedImage } from "../../constructs/host/pinned-image";
+import { HostFiles } from "../../constructs/host/host-files";
+import { freezeImageLookups, PinnedImage } from "../../constructs/host/pinned-image";
 import { ServerTypeChange } from "../../constructs/host/server-type-change";
 import { SshHost } from "../../constructs/host/ssh-host";
 import { Certificates } from "../../constructs/tls/certificates";
@@ -57,11 +58,13 @@ class SmallStack {
   ) {}
 
   /** Writes the stack as it is now into the folder, keeping the state that is there. */
-  write(stack: TerraformStack): void {
+  write(stack: TerraformStack, adjust: (json: TerraformJson) => TerraformJson = (json) => json): void {
     const synthDir = path.join(root, `${this.name}-synth`);
     fs.mkdirSync(synthDir, { recursive: true });
     fs.writeFileSync(path.join(synthDir, "cdk.tf.json"), Testing.synth(stack));
-    const projected = prepareStack(synthDir, path.join(root, `${this.name}-projection`), undefined, local);
+    const projected = prepareStack(synthDir, path.join(root, `${this.name}-projection`), undefined, (json) =>
+      adjust(local(json)),
+    );
     const workdir = path.join(root, this.name);
     fs.mkdirSync(workdir, { recursive: true });
     fs.copyFileSync(path.join(projected.workdir, "cdk.tf.json"), path.join(workdir, "cdk.tf.json"));
@@ -96,9 +99,11 @@ class SmallStack {
   }
 
   /** The stand-in address of a block of a missing provider, e.g. terraform_data.acme_registration__x. */
-  standIn(type: string): string {
+  standIn(type: string, nameContains = ""): string {
     const json = this.json();
-    const [name] = Object.keys(json.resource?.terraform_data ?? {}).filter((n) => n.startsWith(`${type}__`));
+    const [name] = Object.keys(json.resource?.terraform_data ?? {}).filter(
+      (n) => n.startsWith(`${type}__`) && n.includes(nameContains),
+    );
     if (!name) throw new Error(`no stand-in of a ${type} in ${this.name}`);
     return `terraform_data.${name}`;
   }
@@ -216,7 +221,7 @@ describe("a replaced server", () => {
 
   it("keeps them when only the bootstrap runs again", () => {
     small.write(synthHost("bundle-2"));
-    const bootstrap = small.standIn("null_resource");
+    const bootstrap = small.standIn("null_resource", "bootstrap");
     // A new bundle replaces the bootstrap's null_resource (its triggers force it).
     const changes = small.plan(`-replace=${bootstrap}`);
     expect(actionsOf(changes, bootstrap)).toBe("delete,create");
@@ -279,5 +284,49 @@ describe("a server type change", () => {
     const events = small.apply();
     expect(events.filter((e) => e.type === "apply_start").map((e) => e.address)).toEqual([]);
     expect(fs.existsSync(sshLog())).toBe(false);
+  }, 120_000);
+});
+
+describe("a new image upstream, planned by the scheduled renewal job", () => {
+  const synthImage = (frozen: boolean) => {
+    const app = Testing.app();
+    if (frozen) freezeImageLookups(app);
+    const stack = new TerraformStack(app, "image");
+    configureProviders(stack, { hcloud: false });
+    const host = new StandInHost(stack);
+    host.markReady(new Resource(stack, "bootstrap", { triggers: { machine: host.machineId } }));
+    const image = new PinnedImage(stack, "image", { host, reference: "websecmap/websecmap:latest" });
+    new HostFiles(stack, "env", {
+      host,
+      files: [{ path: "/etc/failmap/production/instance.env", content: `FAILMAP_IMAGE=${image.pinned}\n` }],
+    });
+    return stack;
+  };
+  /** The stand-in of docker_image ignores its input as the image ignores name and pull_triggers. */
+  const asFrozenImage = (json: TerraformJson): TerraformJson => {
+    for (const [name, block] of Object.entries(json.resource?.terraform_data ?? {})) {
+      if (name.startsWith("docker_image__")) {
+        block.lifecycle = { ...(block.lifecycle as object), ignore_changes: ["input"] };
+      }
+    }
+    return json;
+  };
+
+  it("changes the image and the files that name it in a reviewed plan, and nothing when frozen", () => {
+    const small = new SmallStack("image");
+    small.write(synthImage(false));
+    small.apply();
+    const lookup = small.standIn("data__docker_registry_image");
+    const image = small.standIn("docker_image");
+    const files = small.standIn("null_resource", "env_files");
+    // The registry answers with a new digest: the lookup's stand-in gets a new id.
+    const reviewed = small.plan(`-replace=${lookup}`);
+    expect(actionsOf(reviewed, image)).toBe("update");
+    expect(actionsOf(reviewed, files)).toBe("update");
+
+    small.write(synthImage(true), asFrozenImage);
+    const frozen = small.plan(`-replace=${lookup}`);
+    expect(actionsOf(frozen, image)).toBe("no-op");
+    expect(actionsOf(frozen, files)).toBe("no-op");
   }, 120_000);
 });

@@ -29,7 +29,10 @@ const stack = {
     },
   },
   data: { docker_registry_image: { nginx: { provider: "docker.main", name: "nginx:1" } } },
-  output: { address: { value: "${hcloud_primary_ip.ipv4.ip_address}" } },
+  output: {
+    address: { value: "${hcloud_primary_ip.ipv4.ip_address}" },
+    container: { value: "${docker_container.web.ip_address}:${docker_container.web.name}" },
+  },
 };
 
 describe("projecting a stack onto the providers that are there", () => {
@@ -72,7 +75,13 @@ describe("projecting a stack onto the providers that are there", () => {
     expect(standIns.docker_container__web.input.image).toBe(
       "${terraform_data.data__docker_registry_image__nginx.id}",
     );
-    expect(json.output).toEqual({ address: { value: "${terraform_data.hcloud_primary_ip__ipv4.id}" } });
+    expect(json.output).toEqual({
+      address: { value: "${terraform_data.hcloud_primary_ip__ipv4.id}" },
+      container: {
+        value:
+          "${terraform_data.docker_container__web.id}:${terraform_data.docker_container__web.input.name}",
+      },
+    });
   });
 
   it("keeps the lifecycle Terraform itself acts on, without ignore_changes of the provider's attributes", () => {

@@ -40,6 +40,21 @@ describe("the cdktf app", () => {
     expect(run.stdout).toContain("org-faalkaart: no state bucket");
   });
 
+  it("holds looked-up images at the digests in state with FAILMAP_FREEZE_IMAGES=1, as the renewal job does", () => {
+    const images = (env: NodeJS.ProcessEnv) => {
+      const run = runApp({ "faalkaart.yaml": exampleText() }, env);
+      expect(run.status).toBe(0);
+      const stack = run.contents[path.join("stacks", "org-faalkaart", "cdk.tf.json")];
+      return Object.values<{ lifecycle: { ignore_changes?: string[] } }>(stack.resource.docker_image);
+    };
+    expect(images({ FAILMAP_FREEZE_IMAGES: "1" })).toContainEqual(
+      expect.objectContaining({
+        lifecycle: expect.objectContaining({ ignore_changes: ["name", "pull_triggers"] }),
+      }),
+    );
+    expect(images({}).filter((image) => image.lifecycle.ignore_changes)).toEqual([]);
+  });
+
   it("synthesizes nothing when one file is bad, and names the file and field", () => {
     const run = runApp({
       "faalkaart.yaml": exampleText(),
