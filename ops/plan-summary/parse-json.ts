@@ -1,4 +1,5 @@
 import { countChanges, type Action, type PlanSummary, type ResourceChange } from "./model";
+import { isFoundDue } from "./tls-certificates";
 
 /** The parts of `terraform show -json <planfile>` that a summary needs. */
 export interface PlanJson {
@@ -46,5 +47,6 @@ export function parsePlanJson(plan: PlanJson): PlanSummary {
       ];
     });
   const changes = summarise(plan.resource_changes);
-  return { changes, drift: summarise(plan.resource_drift), counts: countChanges(changes) };
+  const drift = summarise((plan.resource_drift ?? []).filter((rc) => !isFoundDue(rc)));
+  return { changes, drift, counts: countChanges(changes) };
 }

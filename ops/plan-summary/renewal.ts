@@ -1,4 +1,5 @@
 import { actionOf, type PlanJson, type PlannedChange } from "./parse-json";
+import { TLS_CERTIFICATES } from "./tls-certificates";
 
 export type Verdict = "none" | "renewal" | "changes";
 
@@ -9,9 +10,6 @@ export interface Classification {
   /** Everything else the plan would do: drift to undo, or a change on main that nobody deployed yet. */
   readonly others: readonly string[];
 }
-
-/** The tls provider's certificates, which it renews by replacement (see isTlsRenewal). */
-const TLS_CERTIFICATES = new Set(["tls_self_signed_cert", "tls_locally_signed_cert"]);
 
 /**
  * Decides whether the scheduled job may apply a plan unattended. It may when the plan only renews

@@ -31,6 +31,12 @@ describe("plan summary from terraform show -json", () => {
     expect(plan.changes).toContainEqual({ address: "data.hcloud_zone.zone", action: "read" });
     expect(plan.counts).toEqual({ add: 1, change: 1, destroy: 1 });
   });
+  test("a certificate the tls provider found due is a renewal, not drift", () => {
+    // Its read sets ready_for_renewal in state, which terraform reports in resource_drift.
+    const plan = parsePlanJson(planJson("plan-client-certificate-renewal.json"));
+    expect(plan.drift).toEqual([]);
+    expect(renderSummary("org-faalkaart", plan)).not.toContain("Drift");
+  });
 });
 
 describe("what the scheduled job may apply unattended", () => {
