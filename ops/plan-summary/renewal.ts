@@ -40,8 +40,18 @@ export function classifyScheduledPlan(plan: PlanJson): Classification {
 
 function isRenewal(rc: PlannedChange): boolean {
   const action = actionOf(rc.change.actions);
-  if (rc.type === "acme_certificate") return action === "update" || action === "replace";
+  if (rc.type === "acme_certificate") return action === "update" && isAcmeRenewal(rc);
   return action === "replace" && isTlsRenewal(rc);
+}
+
+/**
+ * The ACME provider renews in place: inside min_days_remaining its plan marks certificate_pem (and the
+ * rest of the issued certificate) as unknown (terraform-provider-acme 2.48.1, resource_acme_certificate.go,
+ * resourceACMECertificateCustomizeDiff). An update that leaves certificate_pem known changes only the
+ * resource's own arguments; a replacement is a new name, key type or account, which a commit made.
+ */
+function isAcmeRenewal(rc: PlannedChange): boolean {
+  return (rc.change.after_unknown as Record<string, unknown> | undefined)?.certificate_pem === true;
 }
 
 /**

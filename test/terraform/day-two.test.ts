@@ -219,6 +219,27 @@ describe("a replaced server", () => {
     expect(actionsOf(changes, small.standIn("docker_image"))).toBe("delete,create");
   }, 120_000);
 
+  it("are not replaced by the deploy that introduces the machine identity", () => {
+    // A stack deployed before the identity existed: Terraform creates it, and a resource that names a
+    // newly created one in replace_triggered_by is not replaced.
+    const before = new SmallStack("machine-upgrade");
+    const withoutIdentity = (json: TerraformJson): TerraformJson => {
+      const blocks = json.resource?.terraform_data ?? {};
+      for (const [name, block] of Object.entries(blocks)) {
+        if (name.includes("machine")) delete blocks[name];
+        else delete block.lifecycle;
+      }
+      return json;
+    };
+    before.write(synthHost("bundle-1"), withoutIdentity);
+    before.apply();
+    before.write(synthHost("bundle-1"));
+    const changes = before.plan();
+    expect(changes.filter((c) => c.change.actions.join() !== "no-op").map((c) => c.change.actions)).toEqual([
+      ["create"],
+    ]);
+  }, 120_000);
+
   it("keeps them when only the bootstrap runs again", () => {
     small.write(synthHost("bundle-2"));
     const bootstrap = small.standIn("null_resource", "bootstrap");

@@ -112,6 +112,23 @@ describe("what the scheduled job may apply unattended", () => {
     expect(result.others).toEqual(["tls_self_signed_cert.client-ca_ADBB8378"]);
   });
 
+  test("not an ACME certificate whose arguments a commit changed, in place or by replacement", () => {
+    const plan = planJson("plan-renewal.json");
+    const [certificate, ...rest] = plan.resource_changes ?? [];
+    const withCertificate = (change: object) =>
+      classifyScheduledPlan({
+        ...plan,
+        resource_changes: [{ ...certificate, change: { ...certificate.change, ...change } }, ...rest],
+      });
+    // revoke_certificate_on_destroy changed: an update, but the certificate stays (certificate_pem known).
+    expect(withCertificate({ after_unknown: {} }).verdict).toBe("changes");
+    // A new name: the provider replaces the certificate (subject_alternative_names is ForceNew).
+    expect(
+      withCertificate({ actions: ["create", "delete"], replace_paths: [["subject_alternative_names"]] })
+        .verdict,
+    ).toBe("changes");
+  });
+
   test("nothing to do when every change is a no-op", () => {
     expect(classifyScheduledPlan(planJson("plan-no-changes.json")).verdict).toBe("none");
   });
