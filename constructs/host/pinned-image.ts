@@ -53,16 +53,17 @@ export class PinnedImage extends Construct {
     this.ref = parseImageRef(reference);
     // No dependsOn here: the lookup talks to the registry, not the host, and a data source that waits on a
     // changing resource is read only at apply, which would show every container as replaced.
-    const lookup =
-      this.ref.digest === undefined
-        ? new DataDockerRegistryImage(this, "registry", { provider, name: reference })
-        : undefined;
-    const digest = lookup?.sha256Digest ?? this.ref.digest;
+    let digest = this.ref.digest;
+    let lookup: DataDockerRegistryImage | undefined;
+    if (digest === undefined) {
+      lookup = new DataDockerRegistryImage(this, "registry", { provider, name: reference });
+      digest = lookup.sha256Digest;
+    }
     const frozen = lookup !== undefined && this.node.tryGetContext(FROZEN_CONTEXT_KEY) === true;
     this.image = new Image(this, "image", {
       provider,
       name: `${this.ref.repository}@${digest}`,
-      pullTriggers: [`${digest}`],
+      pullTriggers: [digest],
       // Instances on one host share images: destroying one instance must not delete another's image.
       keepLocally: true,
       dependsOn: [props.host.ready, ...(props.dependsOn ?? [])],
