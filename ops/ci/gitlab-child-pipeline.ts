@@ -60,7 +60,8 @@ function jobsFor(mode: PipelineMode, org: string): Record<string, Record<string,
           stage: "renew",
           variables,
           resource_group: stack,
-          script: [preflight, "npx cdktf synth", `ops/ci/scheduled-apply.sh ${org} ${SUMMARY}`],
+          // It synthesizes the stack itself, with the images frozen at the digests in state.
+          script: [preflight, `ops/ci/scheduled-apply.sh ${org} ${SUMMARY}`],
           artifacts: { when: "always", expose_as: `renew ${stack}`, paths: [SUMMARY] },
         },
       };
