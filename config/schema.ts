@@ -145,8 +145,8 @@ const hetznerServer = z.strictObject({
   fqdn: domain,
   type: z
     .string()
-    .regex(/^[a-z]+[0-9]+$/, { error: "is not a Hetzner server type (e.g. cx32)" })
-    .default("cx32"),
+    .regex(/^[a-z]+[0-9]+$/, { error: "is not a Hetzner server type (e.g. cx33)" })
+    .default("cx33"),
   location: z.enum(HETZNER_LOCATIONS).default("nbg1"),
   image: z.enum(["debian-12", "debian-13"]).default("debian-12"),
   backups: z.boolean().default(true),
@@ -194,7 +194,7 @@ const remoteWorkerHost = z.strictObject({
   type: z
     .string()
     .regex(/^[a-z]+[0-9]+$/)
-    .default("cx22"),
+    .default("cx23"),
   location: z.enum(HETZNER_LOCATIONS).default("nbg1"),
   roles: z.record(z.string(), z.array(worker)).describe("Worker roles per instance name."),
 });

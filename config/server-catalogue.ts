@@ -9,6 +9,8 @@ export const SERVER_CATALOGUE_FILE = "ops/cost/prices.json";
 export const HETZNER_LOCATIONS = table.locations as [string, ...string[]];
 
 const SOLD_IN: Readonly<Record<string, readonly string[]>> = table.serverTypeLocations;
+/** Types Hetzner no longer sells, with their successors (the table says where that comes from). */
+const REPLACED_BY: Readonly<Record<string, string>> = table.replacedServerTypes;
 
 /** Why a server of `type` cannot be ordered in `location`, naming the field to change; or undefined. */
 export function serverTypeProblem(
@@ -16,6 +18,13 @@ export function serverTypeProblem(
   location: string,
 ): { field: "type" | "location"; message: string } | undefined {
   const locations = SOLD_IN[type];
+  const successor = REPLACED_BY[type];
+  if (successor) {
+    return {
+      field: "type",
+      message: `'${type}' is no longer sold by Hetzner; its successor is ${successor} (${SERVER_CATALOGUE_FILE}: replacedServerTypes). A server that exists keeps its type; write ${successor} for a new one`,
+    };
+  }
   if (!locations) {
     return {
       field: "type",

@@ -1,5 +1,4 @@
 import type { LoadedOrganisation } from "../../config/load";
-import { formatProblem } from "../../config/errors";
 import type { PriceTable } from "./price-table";
 
 /** Something the stack makes Hetzner bill for, with the organisation file field that asks for it. */
@@ -19,13 +18,17 @@ export type Billable =
 export interface CostLine {
   readonly item: string;
   readonly detail: string;
-  readonly monthly: number;
+  /** EUR a month; undefined when the prices at hand have none for it. */
+  readonly monthly?: number;
 }
 
 export interface Estimate {
   readonly organisation: string;
   readonly lines: readonly CostLine[];
+  /** The sum of the lines that have a price. */
   readonly total: number;
+  /** False when some line has no price: the total is then a lower bound. */
+  readonly complete: boolean;
 }
 
 /**
@@ -70,12 +73,17 @@ export function billablesOf({ organisation: org }: LoadedOrganisation): Billable
 }
 
 export function estimate(loaded: LoadedOrganisation, prices: PriceTable): Estimate {
-  const lines = billablesOf(loaded).flatMap((b) => priceOf(b, prices, loaded.file));
-  const total = round(lines.reduce((sum, l) => sum + l.monthly, 0));
-  return { organisation: loaded.organisation.name, lines, total };
+  const lines = billablesOf(loaded).flatMap((b) => priceOf(b, prices));
+  const total = round(lines.reduce((sum, l) => sum + (l.monthly ?? 0), 0));
+  return {
+    organisation: loaded.organisation.name,
+    lines,
+    total,
+    complete: lines.every((l) => l.monthly !== undefined),
+  };
 }
 
-export function priceOf(billable: Billable, prices: PriceTable, file: string): CostLine[] {
+export function priceOf(billable: Billable, prices: PriceTable): CostLine[] {
   switch (billable.kind) {
     case "unmanaged":
       return [{ item: billable.label, detail: billable.note, monthly: 0 }];
@@ -90,12 +98,18 @@ export function priceOf(billable: Billable, prices: PriceTable, file: string): C
     case "server": {
       const { type, location, count } = billable;
       const each = prices.serverTypesMonthly[type]?.[location];
-      if (each === undefined) {
-        const message = `server type '${type}' has no price in ${location} (${prices.origin}); check the type at https://www.hetzner.com/cloud/ or set HCLOUD_TOKEN for live prices`;
-        throw new Error(formatProblem({ file, path: billable.field, message }));
-      }
       const times = count > 1 ? `${count} × ` : "";
       const ipv4 = prices.primaryIpv4Monthly[location] ?? 0;
+      if (each === undefined) {
+        // A type the catalogue sells (config/server-catalogue.ts) that the prices at hand do not list.
+        return [
+          { item: billable.label, detail: `${times}${type} in ${location}: no price in this table` },
+          ...(billable.backups
+            ? [{ item: "  backups", detail: `${prices.backupPercentage}% of the server price` }]
+            : []),
+          { item: "  primary IPv4", detail: `${times}one address`, monthly: round(count * ipv4) },
+        ];
+      }
       const lines: CostLine[] = [
         { item: billable.label, detail: `${times}${type} in ${location}`, monthly: round(count * each) },
       ];
@@ -115,7 +129,7 @@ export function priceOf(billable: Billable, prices: PriceTable, file: string): C
 const round = (euros: number) => Math.round(euros * 100) / 100;
 
 export function renderEstimates(estimates: readonly Estimate[], prices: PriceTable): string {
-  const euros = (n: number) => n.toFixed(2).padStart(8);
+  const euros = (n: number | undefined) => (n === undefined ? "?" : n.toFixed(2)).padStart(8);
   const out = [`Monthly cost in EUR excluding VAT (${prices.origin})`];
   if (prices.caveat) out.push(`Note: ${prices.caveat}`);
   out.push("");
@@ -125,7 +139,10 @@ export function renderEstimates(estimates: readonly Estimate[], prices: PriceTab
     out.push(`org-${e.organisation}`);
     for (const l of e.lines)
       out.push(`  ${l.item.padEnd(width)}${l.detail.padEnd(detailWidth)}${euros(l.monthly)}`);
-    out.push(`  ${"total".padEnd(width + detailWidth)}${euros(e.total)}`, "");
+    const total = e.complete
+      ? "total"
+      : "total, without the lines marked ? (set HCLOUD_TOKEN for today's prices)";
+    out.push(`  ${total.padEnd(width + detailWidth)}${euros(e.total)}`, "");
   }
   if (estimates.length > 1)
     out.push(`All organisations: ${euros(round(estimates.reduce((s, e) => s + e.total, 0))).trim()}`, "");

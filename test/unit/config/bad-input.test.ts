@@ -408,7 +408,12 @@ const cases: [string, { file: string; text: string }[], RegExp][] = [
   [
     "a server type not sold in its location",
     single(edited((d) => (d.server.location = "ash"))),
-    /server\.location: 'cx32' is not sold in ash \(ops\/cost\/prices\.json: only in fsn1, nbg1, hel1\)/,
+    /server\.location: 'cx33' is not sold in ash \(ops\/cost\/prices\.json: only in fsn1, nbg1, hel1\)/,
+  ],
+  [
+    "a server type Hetzner no longer sells",
+    single(edited((d) => (d.server.type = "cx32"))),
+    /server\.type: 'cx32' is no longer sold by Hetzner; its successor is cx33 .*write cx33 for a new one/,
   ],
   [
     "a worker host type not sold in its location",

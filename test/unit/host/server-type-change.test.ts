@@ -30,7 +30,7 @@ describe("a server type change", () => {
       .map((d) => stops[d.slice("terraform_data.".length)])
       .find((block) => block?.triggers_replace?.server_type !== undefined);
     expect(stop).toBeDefined();
-    expect(stop!.triggers_replace).toEqual({ server_type: "cx32" });
+    expect(stop!.triggers_replace).toEqual({ server_type: "cx33" });
     const [provisioner] = stop!.provisioner;
     expect(provisioner["local-exec"].environment).toEqual({
       ADDRESS: expect.stringMatching(/^\$\{hcloud_primary_ip\.main_ipv4_[\w]+\.ip_address\}$/),
@@ -40,7 +40,7 @@ describe("a server type change", () => {
       HOST_KEY: expect.stringMatching(
         /^\$\{trimspace\(tls_private_key\.main_host-key_\w+\.public_key_openssh\)\}$/,
       ),
-      SERVER_TYPE: "cx32",
+      SERVER_TYPE: "cx33",
     });
   });
 });

@@ -18,7 +18,7 @@ describe("org-faalkaart on Hetzner", () => {
 
   it("creates the server from the file, protected and backed up", () => {
     expect(mainServer).toMatchObject({
-      server_type: "cx32",
+      server_type: "cx33",
       location: "nbg1",
       image: "debian-12",
       backups: true,
