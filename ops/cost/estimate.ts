@@ -1,17 +1,10 @@
 import type { LoadedOrganisation } from "../../config/load";
+import { resolveOrganisation, type BillableServer } from "../../config/model/organisation-model";
 import type { PriceTable } from "./price-table";
 
 /** Something the stack makes Hetzner bill for, with the organisation file field that asks for it. */
 export type Billable =
-  | {
-      readonly kind: "server";
-      readonly label: string;
-      readonly field: string;
-      readonly type: string;
-      readonly location: string;
-      readonly count: number;
-      readonly backups: boolean;
-    }
+  | ({ readonly kind: "server" } & BillableServer)
   | { readonly kind: "volume"; readonly label: string; readonly field: string; readonly sizeGb: number }
   | { readonly kind: "unmanaged"; readonly label: string; readonly note: string };
 
@@ -37,39 +30,16 @@ export interface Estimate {
  * no volumes yet.
  */
 export function billablesOf({ organisation: org }: LoadedOrganisation): Billable[] {
-  const server = org.server;
-  const billables: Billable[] =
-    server.provider === "hetzner"
-      ? [
-          {
-            kind: "server",
-            label: `server ${server.fqdn}`,
-            field: "server.type",
-            type: server.type,
-            location: server.location,
-            count: 1,
-            backups: server.backups,
-          },
-        ]
-      : [
-          {
-            kind: "unmanaged",
-            label: `server ${server.fqdn}`,
-            note: "existing server: not managed or billed through this stack",
-          },
-        ];
-  for (const [group, hosts] of Object.entries(org.remoteWorkers?.hosts ?? {})) {
-    billables.push({
-      kind: "server",
-      label: `worker hosts ${group}`,
-      field: `remoteWorkers.hosts.${group}.type`,
-      type: hosts.type,
-      location: hosts.location,
-      count: hosts.count,
-      backups: false,
-    });
-  }
-  return billables;
+  const servers = resolveOrganisation(org).billableServers.map((s): Billable => ({ kind: "server", ...s }));
+  if (org.server.provider === "hetzner") return servers;
+  return [
+    {
+      kind: "unmanaged",
+      label: `server ${org.server.fqdn}`,
+      note: "existing server: not managed or billed through this stack",
+    },
+    ...servers,
+  ];
 }
 
 export function estimate(loaded: LoadedOrganisation, prices: PriceTable): Estimate {

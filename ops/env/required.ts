@@ -1,5 +1,6 @@
 import type { Organisation } from "../../config/schema";
 import { backendSettings } from "../../stacks/backend-settings";
+import { resolveOrganisation } from "../../config/model/organisation-model";
 
 /** One credential a deploy of an organisation needs from the environment; any one of `names` will do. */
 export interface RequiredVariable {
@@ -29,9 +30,9 @@ export function requiredVariables(
   env: NodeJS.ProcessEnv = process.env,
 ): RequiredVariable[] {
   const required: RequiredVariable[] = [];
-  const hetznerServers =
-    org.server.provider === "hetzner" || Object.keys(org.remoteWorkers?.hosts ?? {}).length > 0;
-  if (hetznerServers || org.dnsZone) {
+  const model = resolveOrganisation(org);
+  const hetznerServers = model.billableServers.length > 0;
+  if (model.needsHcloud) {
     const uses = [
       hetznerServers && "Hetzner servers",
       org.dnsZone && `records in the DNS zone ${org.dnsZone}`,

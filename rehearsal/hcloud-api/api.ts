@@ -11,6 +11,7 @@ import { Views } from "./http/views";
 import { zoneRoutes } from "./http/zones";
 import { ApiError } from "./state/errors";
 import { HcloudState, type StateOptions } from "./state/state";
+import { listeningAt, readBody } from "../http/server-basics";
 
 /** A token of the length the provider insists on (64 characters); it guards nothing but mistakes. */
 export const REHEARSAL_TOKEN = "local-hetzner-cloud-api-token-for-rehearsals-and-tests-000000000";
@@ -54,7 +55,7 @@ export function createHcloudApi(options: HcloudApiOptions = {}): HcloudApi {
 
   const server = http.createServer((request, response) => {
     readBody(request)
-      .then((text) => answer(request, text))
+      .then((body) => answer(request, body.toString("utf8")))
       .catch((error: unknown) => errorReplyOf(error))
       .then((reply) => {
         const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
@@ -101,21 +102,9 @@ export function createHcloudApi(options: HcloudApiOptions = {}): HcloudApi {
     state,
     token,
     endpoint() {
-      const address = server.address();
-      if (!address || typeof address === "string") throw new Error("the local Hetzner API is not listening");
-      const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-      return `http://${host}:${address.port}/v1`;
+      return `http://${listeningAt(server, "the local Hetzner API")}/v1`;
     },
   };
-}
-
-function readBody(request: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
 }
 
 function errorReplyOf(error: unknown): Reply {

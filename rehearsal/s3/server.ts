@@ -5,6 +5,7 @@ import { S3Error } from "./errors";
 import { ObjectStore } from "./objects";
 import { errorReply, handle, type S3Reply } from "./operations";
 import { verifySignature, type Credentials } from "./signature";
+import { listeningAt, readBody } from "../http/server-basics";
 
 /*
  * A local S3 for Terraform state that, unlike s3rver, honours conditional writes, so the s3 backend's
@@ -112,10 +113,7 @@ export function createS3Server(options: S3ServerOptions): S3Server {
     server,
     store,
     endpoint() {
-      const address = server.address();
-      if (!address || typeof address === "string") throw new Error("the local S3 is not listening");
-      const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-      return `${options.tls ? "https" : "http"}://${host}:${address.port}`;
+      return `${options.tls ? "https" : "http"}://${listeningAt(server, "the local S3")}`;
     },
   };
 }
@@ -151,13 +149,4 @@ function send(response: http.ServerResponse, reply: S3Reply, requestId: string, 
   });
   response.end(isHead ? undefined : reply.body);
   return reply;
-}
-
-function readBody(request: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
