@@ -5,7 +5,7 @@ import { stringify } from "yaml";
 import { formatProblem, OrganisationConfigError } from "../../../config/errors";
 import { loadFiles, loadOrganisations } from "../../../config/load";
 import { exampleData, exampleText } from "../../support/organisations";
-import { runApp, runAppOnEach, type AppRun } from "./run-app";
+import { runApp, runAppOnEach, type AppRun } from "../../support/run-app";
 import { keyLine, rsaKey } from "./ssh-key-fixtures";
 
 type Data = Record<string, any>;

@@ -1,35 +1,14 @@
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { exampleText } from "../../support/organisations";
-
-const ROOT = path.resolve(__dirname, "../../..");
-
-/** Runs the cdktf app as `cdktf synth` does, on a folder of organisation files. */
-function runApp(files: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-app-"));
-  const organisations = path.join(dir, "organisations");
-  fs.mkdirSync(organisations);
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(organisations, name), text);
-  const outdir = path.join(dir, "out");
-  const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/operator/run-app.mjs")], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, FAILMAP_ORGANISATIONS_DIR: organisations, CDKTF_OUTDIR: outdir, ...env },
-  });
-  const written = fs.existsSync(outdir) ? fs.readdirSync(outdir, { recursive: true }).map(String).sort() : [];
-  // The scratch folder's name differs between runs; the local state path holds it.
-  const read = (file: string) =>
-    JSON.parse(fs.readFileSync(path.join(outdir, file), "utf8").replaceAll(dir, "<dir>"));
-  const contents = Object.fromEntries(written.filter((f) => f.endsWith(".json")).map((f) => [f, read(f)]));
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { ...result, written, contents };
-}
+import { runApp } from "../../support/run-app";
 
 describe("the cdktf app", () => {
-  it("synthesizes one stack per organisation file", () => {
-    const run = runApp({ "faalkaart.yaml": exampleText(), "failmap-uk.yaml": exampleText("failmap-uk") });
+  it("synthesizes one stack per organisation file", async () => {
+    const run = await runApp({
+      "faalkaart.yaml": exampleText(),
+      "failmap-uk.yaml": exampleText("failmap-uk"),
+    });
     expect(run.status).toBe(0);
     expect(run.written).toEqual(
       expect.arrayContaining([
@@ -40,23 +19,25 @@ describe("the cdktf app", () => {
     expect(run.stdout).toContain("org-faalkaart: no state bucket");
   });
 
-  it("holds looked-up images at the digests in state with FAILMAP_FREEZE_IMAGES=1, as the renewal job does", () => {
-    const images = (env: NodeJS.ProcessEnv) => {
-      const run = runApp({ "faalkaart.yaml": exampleText() }, env);
+  it("holds looked-up images at the digests in state with FAILMAP_FREEZE_IMAGES=1, as the renewal job does", async () => {
+    const images = async (env: NodeJS.ProcessEnv) => {
+      const run = await runApp({ "faalkaart.yaml": exampleText() }, env);
       expect(run.status).toBe(0);
-      const stack = run.contents[path.join("stacks", "org-faalkaart", "cdk.tf.json")];
-      return Object.values<{ lifecycle: { ignore_changes?: string[] } }>(stack.resource.docker_image);
+      const stack = run.contents[path.join("stacks", "org-faalkaart", "cdk.tf.json")] as {
+        resource: { docker_image: Record<string, { lifecycle: { ignore_changes?: string[] } }> };
+      };
+      return Object.values(stack.resource.docker_image);
     };
-    expect(images({ FAILMAP_FREEZE_IMAGES: "1" })).toContainEqual(
+    expect(await images({ FAILMAP_FREEZE_IMAGES: "1" })).toContainEqual(
       expect.objectContaining({
         lifecycle: expect.objectContaining({ ignore_changes: ["name", "pull_triggers"] }),
       }),
     );
-    expect(images({}).filter((image) => image.lifecycle.ignore_changes)).toEqual([]);
+    expect((await images({})).filter((image) => image.lifecycle.ignore_changes)).toEqual([]);
   });
 
-  it("synthesizes nothing when one file is bad, and names the file and field", () => {
-    const run = runApp({
+  it("synthesizes nothing when one file is bad, and names the file and field", async () => {
+    const run = await runApp({
       "faalkaart.yaml": exampleText(),
       "failmap-uk.yaml": exampleText("failmap-uk").replace("ops@failmap.co.uk", "not-an-address"),
     });
@@ -66,8 +47,8 @@ describe("the cdktf app", () => {
     expect(run.written).toEqual([]);
   });
 
-  it("prints a bad file's problems once, with the path as the operator sees it from the project", () => {
-    const run = runApp({ "faalkaart.yaml": `${exampleText()}\nbogus: 1\n` });
+  it("prints a bad file's problems once, with the path as the operator sees it from the project", async () => {
+    const run = await runApp({ "faalkaart.yaml": `${exampleText()}\nbogus: 1\n` });
     expect(run.status).toBe(1);
     expect(run.stderr.match(/bogus/g)).toHaveLength(1);
     expect(run.stderr).toMatch(/^ {2}- organisations\/faalkaart\.yaml:\d+: bogus: /m);
@@ -78,24 +59,24 @@ describe("the cdktf app", () => {
 describe("FAILMAP_ORGANISATION: one stack out of many", () => {
   const files = { "faalkaart.yaml": exampleText(), "failmap-uk.yaml": exampleText("failmap-uk") };
 
-  it("synthesizes only the named organisation's stack", () => {
-    const run = runApp(files, { FAILMAP_ORGANISATION: "failmap-uk" });
+  it("synthesizes only the named organisation's stack", async () => {
+    const run = await runApp(files, { FAILMAP_ORGANISATION: "failmap-uk" });
     expect(run.status).toBe(0);
     expect(run.written).toContain(path.join("stacks", "org-failmap-uk", "cdk.tf.json"));
     expect(run.written.filter((f) => String(f).startsWith(path.join("stacks", "org-faalkaart")))).toEqual([]);
     expect(run.stdout).not.toContain("org-faalkaart");
   });
 
-  it("still validates every file: a bad other file stops it", () => {
+  it("still validates every file: a bad other file stops it", async () => {
     const bad = { ...files, "faalkaart.yaml": exampleText().replace("hostmaster@faalkaart.nl", "nope") };
-    const run = runApp(bad, { FAILMAP_ORGANISATION: "failmap-uk" });
+    const run = await runApp(bad, { FAILMAP_ORGANISATION: "failmap-uk" });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/faalkaart\.yaml:\d+: acme\.email: /);
     expect(run.written).toEqual([]);
   });
 
-  it("names the known organisations when the name is unknown", () => {
-    const run = runApp(files, { FAILMAP_ORGANISATION: "faalkart" });
+  it("names the known organisations when the name is unknown", async () => {
+    const run = await runApp(files, { FAILMAP_ORGANISATION: "faalkart" });
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(
       "FAILMAP_ORGANISATION: No organisation 'faalkart' in organisations (known: faalkaart, failmap-uk); " +
@@ -110,9 +91,9 @@ describe("many organisations: split over worker processes", () => {
     Array.from({ length: 8 }, (_, i) => [`org${i}.yaml`, exampleText().replaceAll("faalkaart", `org${i}`)]),
   );
 
-  it("writes the same stacks, manifest and messages as one process", () => {
-    const split = runApp(files, { FAILMAP_SYNTH_WORKERS: "2" });
-    const single = runApp(files, { FAILMAP_SYNTH_WORKERS: "1" });
+  it("writes the same stacks, manifest and messages as one process", async () => {
+    const split = await runApp(files, { FAILMAP_SYNTH_WORKERS: "2" });
+    const single = await runApp(files, { FAILMAP_SYNTH_WORKERS: "1" });
     expect(split.status).toBe(0);
     expect(split.written).toContain(path.join("stacks", "org-org7", "cdk.tf.json"));
     expect(split.contents).toEqual(single.contents);
