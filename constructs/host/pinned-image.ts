@@ -31,7 +31,8 @@ export interface PinnedImageProps {
 /**
  * An image on a host, pulled by digest. A tag is resolved at plan time, so a new image upstream shows as a
  * change in the plan (and replaces the containers that use it) instead of arriving silently on some later
- * restart. Every image of the stack comes through here, so none is pulled before the host's Docker exists.
+ * restart. Every image a host pulls by name comes through here (worker hosts pull the digest their main host
+ * pinned), so none is pulled before the host's Docker exists.
  *
  * Frozen (freezeImageLookups, which the scheduled renewal job sets through FAILMAP_FREEZE_IMAGES), a
  * looked-up image keeps the digest in state: its name and pull trigger ignore the registry's answer, and

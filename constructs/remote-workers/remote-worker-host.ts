@@ -74,7 +74,8 @@ export class RemoteWorkerHost extends Construct {
     for (const instance of placedHere) {
       const image =
         images.get(instance.image) ??
-        new Image(this, `image-${images.size + 1}`, {
+        // Named after the first instance that runs it, never a position, so removing one keeps the others.
+        new Image(this, `image-${instance.name}`, {
           provider: host.dockerProvider(),
           // Already pinned by digest on the main host (FailmapInstance.image), so workers run the same build.
           name: instance.image,

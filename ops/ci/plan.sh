@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Plans one organisation's synthesized stack into a saved plan, <stack>/<name>.tfplan, writes the plan as
 # JSON beside it (<name>.json, from `terraform show -json`) and appends its summary to the summary file.
-# The saved plan is what gets applied: ops/ci/apply-reviewed.sh and ops/ci/scheduled-apply.sh apply exactly it.
+# The saved plan is what gets applied: `ops/ci/reviewed-plan.sh apply` and ops/ci/scheduled-apply.sh apply
+# exactly it. Both files hold every generated secret in clear: the callers remove them when they are done.
 # Usage: ops/ci/plan.sh <organisation> <name> [summary-file]   (after `npx cdktf synth`)
 set -euo pipefail
 

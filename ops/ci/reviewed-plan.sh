@@ -20,8 +20,11 @@ crypt() { openssl enc -aes-256-cbc -pbkdf2 -iter 200000 -pass env:FAILMAP_PLAN_K
 case "$command" in
   seal)
     crypt -e -in "$stack/reviewed.tfplan" -out "$artifact"
+    # Only the sealed copy leaves this job; the clear ones must not outlive it on a reused runner.
+    rm -f "$stack/reviewed.tfplan" "$stack/reviewed.json"
     ;;
   apply)
+    trap 'rm -f "$stack/reviewed.tfplan"' EXIT
     crypt -d -in "$artifact" -out "$stack/reviewed.tfplan"
     cd "$stack"
     "$tf" init -input=false -no-color

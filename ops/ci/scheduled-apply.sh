@@ -16,6 +16,7 @@ tf="${TERRAFORM_BINARY_NAME:-terraform}"
 summarise() { "$root/node_modules/.bin/tsx" "$root/scripts/operator/plan-summary.ts" "$@"; }
 
 (cd "$root" && FAILMAP_ORGANISATION="$org" FAILMAP_FREEZE_IMAGES=1 "$root/node_modules/.bin/cdktf" synth)
+trap 'rm -f "$stack/scheduled.tfplan" "$stack/scheduled.json"' EXIT
 "$root/ops/ci/plan.sh" "$org" scheduled "$summary"
 cd "$stack"
 verdict="$(summarise --classify scheduled.json)"

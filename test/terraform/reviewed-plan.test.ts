@@ -44,7 +44,8 @@ function reviewedPlan(input: string): { sealed: string; summary: string } {
   expect(run("plan.sh", [ORG, "reviewed", summary])).toMatchObject({ status: 0 });
   const sealed = path.join(work, `reviewed-${input}.tfplan.enc`);
   expect(run("reviewed-plan.sh", ["seal", ORG, sealed])).toMatchObject({ status: 0 });
-  fs.rmSync(path.join(STACK, "reviewed.tfplan"));
+  // The clear plan and its JSON hold every secret: only the sealed copy is left.
+  expect(fs.readdirSync(STACK).filter((f) => f.startsWith("reviewed."))).toEqual([]);
   return { sealed, summary: fs.readFileSync(summary, "utf8") };
 }
 
@@ -63,6 +64,7 @@ test("the deploy job applies the sealed plan it was given, as summarised for rev
   writeStack("two");
   expect(run("reviewed-plan.sh", ["apply", ORG, sealed])).toMatchObject({ status: 0 });
   expect(stateInput()).toBe("one");
+  expect(fs.existsSync(path.join(STACK, "reviewed.tfplan"))).toBe(false);
   // The sealed artifact gives nothing away.
   expect(fs.readFileSync(sealed).includes(Buffer.from("terraform_data"))).toBe(false);
 }, 120_000);
