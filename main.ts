@@ -2,7 +2,7 @@ import { App } from "cdktf";
 import path from "node:path";
 import { OrganisationConfigError } from "./config/errors";
 import { loadOrganisations } from "./config/load";
-import { freezeImageLookups } from "./constructs/host/pinned-image";
+import { freezeImageLookups } from "./constructs/host/image-lookup";
 import { pickOrganisation } from "./ops/organisations/select";
 import { shareOf, synthesizeInParts, synthPart, workerCount } from "./ops/synth/parallel";
 import { OrganisationStack } from "./stacks/organisation-stack";

@@ -6,7 +6,7 @@ import { FailmapInstance } from "../constructs/app/failmap-instance";
 import { HostBootstrap } from "../constructs/bootstrap/host-bootstrap";
 import { InstanceDatabase } from "../constructs/bootstrap/instance-database";
 import type { Host } from "../constructs/host/host";
-import { useRegistryMirror } from "../constructs/host/registry-mirror";
+import { useRegistryMirror } from "../constructs/host/image-lookup";
 import { Monitoring } from "../constructs/monitoring/monitoring";
 import { RemoteWorkers } from "../constructs/remote-workers/remote-workers";
 import { Certificates } from "../constructs/tls/certificates";

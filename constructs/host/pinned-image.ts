@@ -1,18 +1,11 @@
 import { DataDockerRegistryImage } from "@cdktf/provider-docker/lib/data-docker-registry-image";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Fn, Token, type ITerraformDependable } from "cdktf";
-import { Construct, type IConstruct } from "constructs";
+import { Construct } from "constructs";
 import type { Host } from "./host";
 import { replacedWithMachine } from "./machine-lifecycle";
 import { parseImageRef, type ImageRef } from "./image-ref";
-import { mirroredReference, registryMirrorOf } from "./registry-mirror";
-
-const FROZEN_CONTEXT_KEY = "failmap:freezeImageLookups";
-
-/** Every image below `scope` keeps the digest in state (see PinnedImage); set before anything is added. */
-export function freezeImageLookups(scope: IConstruct): void {
-  scope.node.setContext(FROZEN_CONTEXT_KEY, true);
-}
+import { imageLookupOf, mirroredReference } from "./image-lookup";
 
 export interface PinnedImageProps {
   readonly host: Host;
@@ -50,7 +43,8 @@ export class PinnedImage extends Construct {
   constructor(scope: Construct, id: string, props: PinnedImageProps) {
     super(scope, id);
     const provider = props.host.dockerProvider();
-    const reference = mirroredReference(props.reference, registryMirrorOf(this));
+    const settings = imageLookupOf(this);
+    const reference = mirroredReference(props.reference, settings.mirror);
     this.ref = parseImageRef(reference);
     // No dependsOn here: the lookup talks to the registry, not the host, and a data source that waits on a
     // changing resource is read only at apply, which would show every container as replaced.
@@ -60,7 +54,7 @@ export class PinnedImage extends Construct {
       lookup = new DataDockerRegistryImage(this, "registry", { provider, name: reference });
       digest = lookup.sha256Digest;
     }
-    const frozen = lookup !== undefined && this.node.tryGetContext(FROZEN_CONTEXT_KEY) === true;
+    const frozen = lookup !== undefined && settings.frozen;
     this.image = new Image(this, "image", {
       provider,
       name: `${this.ref.repository}@${digest}`,

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { mirroredReference } from "../../constructs/host/registry-mirror";
+import { mirroredReference } from "../../constructs/host/image-lookup";
 import { BROKER_IMAGE } from "../../constructs/app/broker";
 import { MONITORING_IMAGES } from "../../constructs/monitoring/images";
 import { NGINX_IMAGE } from "../../constructs/webserver/webserver";

@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { freezeImageLookups } from "../../../constructs/host/pinned-image";
+import { freezeImageLookups } from "../../../constructs/host/image-lookup";
 import { OrganisationStack } from "../../../stacks/organisation-stack";
 import { loadExample } from "../../support/organisations";
 

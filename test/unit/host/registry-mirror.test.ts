@@ -1,4 +1,4 @@
-import { mirroredReference } from "../../../constructs/host/registry-mirror";
+import { mirroredReference } from "../../../constructs/host/image-lookup";
 import { loadExample, synthOrganisation } from "../../support/organisations";
 
 describe("a registry mirror", () => {
