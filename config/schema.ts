@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { acmeDirectoryProblem } from "./acme-directory";
 import { hasHostBits, networkOf } from "./cidr";
 import { systemNameProblem } from "./debian-system-names";
 import { INSTANCE_SLOTS } from "./model/slots";
+import { nameserverProblem } from "./nameservers";
 import { HETZNER_LOCATIONS } from "./server-catalogue";
 import { shellProblem } from "./shells";
 import { sshKeyProblem } from "./ssh-keys";
@@ -178,14 +180,40 @@ const system = z.strictObject({
   backupRetention: DURATION_DAYS.default(7),
 });
 
+export const acmeDirectory = z
+  .string()
+  .superRefine(rule(acmeDirectoryProblem))
+  .default("production")
+  .describe(
+    "production or staging (Let's Encrypt), or the https:// URL of another ACME CA's directory " +
+      "(ZeroSSL, Google Trust Services, an own step-ca).",
+  );
+
 const acme = z.strictObject({
   email: z.email({ error: "is not an e-mail address" }),
   mode: z.enum(["acme", "self-signed"]).default("acme"),
-  directory: z.enum(["production", "staging"]).default("production"),
+  directory: acmeDirectory,
   dnsProvider: z
     .string()
-    .regex(/^[a-z0-9]+$/, { error: "is not a lego DNS provider code (e.g. hetzner, cloudflare)" })
-    .default("hetzner"),
+    .regex(/^[a-z0-9]+$/, { error: "is not a lego DNS provider code (e.g. hetzner, cloudflare, exec)" })
+    .default("hetzner")
+    .describe(
+      "lego's DNS provider for DNS-01; its credentials come from the environment (lego's variables).",
+    ),
+  recursiveNameservers: z
+    .array(z.string().superRefine(rule(nameserverProblem)))
+    .min(1, { error: "needs at least one nameserver, or remove recursiveNameservers" })
+    .optional()
+    .describe(
+      "The resolvers (host:port) lego asks whether the DNS-01 record is there, instead of the system's.",
+    ),
+  disableCompletePropagation: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Skip lego's check that every authoritative nameserver of a name has the DNS-01 record before the CA " +
+        "is asked to look (for DNS servers that answer no SOA, such as pebble-challtestsrv). The CA still checks.",
+    ),
   keyType: z.enum(["P256", "P384", "2048", "4096"]).default("P256"),
 });
 

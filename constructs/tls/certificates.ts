@@ -5,16 +5,12 @@ import { Construct } from "constructs";
 import { Certificate } from "../../.gen/providers/acme/certificate";
 import { AcmeProvider } from "../../.gen/providers/acme/provider";
 import { Registration } from "../../.gen/providers/acme/registration";
+import { acmeDirectoryUrl } from "../../config/acme-directory";
 import type { Organisation } from "../../config/schema";
 import type { Host } from "../host/host";
 import { resourceAddress } from "../host/resource-address";
 import type { TlsKeyPair } from "./key-pair";
 import { tlsKeyAlgorithm } from "./key-types";
-
-export const ACME_DIRECTORIES = {
-  production: "https://acme-v02.api.letsencrypt.org/directory",
-  staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
-} as const;
 
 /** Renew (ACME) or re-issue (self-signed) once fewer days than this remain. */
 export const RENEW_DAYS_BEFORE_EXPIRY = 30;
@@ -32,13 +28,14 @@ export interface CertificatesProps {
 }
 
 /**
- * One server certificate per host, covering every name it serves. Let's Encrypt through DNS-01 (so hosts
- * need no port 80 for validation, and certificates exist before DNS points at a new server), or
- * self-signed for test organisations without a DNS API.
+ * One server certificate per host, covering every name it serves. From an ACME CA (Let's Encrypt, or any
+ * other by its directory URL) through DNS-01 (so hosts need no port 80 for validation, and certificates
+ * exist before DNS points at a new server), or self-signed for test organisations without a DNS API.
  *
  * The ACME provider renews only when a plan/apply runs within RENEW_DAYS_BEFORE_EXPIRY days of expiry,
  * so a scheduled apply is part of running this. The DNS provider's credentials come from the
- * environment of that apply (for `hetzner`: HETZNER_API_TOKEN), never from the stack.
+ * environment of that apply (for `hetzner`: HETZNER_API_TOKEN; for `exec`: EXEC_PATH), never from the
+ * stack; so does the root of a private CA (LEGO_CA_CERTIFICATES, docs/operations.md).
  */
 export class Certificates extends Construct {
   private readonly pairs = new Map<Host, TlsKeyPair>();
@@ -48,7 +45,7 @@ export class Certificates extends Construct {
     super(scope, id);
     if (props.sites.length === 0) throw new Error(`Certificates ${this.node.path}: give at least one host`);
     this.selfSignedMode = props.acme.mode === "self-signed";
-    const issue = props.acme.mode === "acme" ? this.letsEncrypt(props.acme) : this.selfSigned(props.acme);
+    const issue = props.acme.mode === "acme" ? this.fromAcme(props.acme) : this.selfSigned(props.acme);
     for (const site of props.sites) {
       const names = [site.host.fqdn, ...site.names.filter((n) => n !== site.host.fqdn)];
       this.pairs.set(site.host, issue(site.host.name, [...new Set(names)]));
@@ -67,14 +64,14 @@ export class Certificates extends Construct {
 
   /**
    * What a client (a remote worker) must trust to verify `host`, when the system's trust store is not
-   * enough: the self-signed certificate itself. Undefined for Let's Encrypt certificates.
+   * enough: the self-signed certificate itself. Undefined for ACME certificates.
    */
   trustAnchorFor(host: Host): string | undefined {
     return this.selfSignedMode ? this.certificateFor(host).certificatePem : undefined;
   }
 
-  private letsEncrypt(acme: Organisation["acme"]) {
-    const provider = new AcmeProvider(this, "acme", { serverUrl: ACME_DIRECTORIES[acme.directory] });
+  private fromAcme(acme: Organisation["acme"]) {
+    const provider = new AcmeProvider(this, "acme", { serverUrl: acmeDirectoryUrl(acme.directory) });
     // A new e-mail replaces the registration (email_address forces it), and destroying a registration
     // deactivates its account, after which RFC 8555 (7.3.6) refuses that account's key for good. So each
     // e-mail gets a key of its own, and the new account exists before the old one is deactivated.
@@ -99,6 +96,8 @@ export class Certificates extends Construct {
         keyType: acme.keyType,
         minDaysRemaining: RENEW_DAYS_BEFORE_EXPIRY,
         dnsChallenge: [{ provider: acme.dnsProvider }],
+        recursiveNameservers: acme.recursiveNameservers,
+        disableCompletePropagation: acme.disableCompletePropagation,
         // A new name (or account) replaces the certificate: nginx keeps serving the old one until the new
         // one is issued, and the old one is left to expire rather than revoked (docs/operations.md says how
         // to revoke on purpose).

@@ -350,6 +350,38 @@ const cases: [string, { file: string; text: string }[], RegExp][] = [
     /state\.endpoint: is ftp:\/\/ to files\.faalkaart\.nl/,
   ],
 
+  // The ACME CA: Let's Encrypt by name, any other by an https URL; resolvers as host:port.
+  [
+    "a plaintext http:// ACME directory",
+    single(edited((d) => (d.acme.directory = "http://pebble.rehearsal.test:14000/dir"))),
+    /faalkaart\.yaml:\d+: acme\.directory: is http:\/\/ to pebble\.rehearsal\.test:14000: ACME runs over https only .*write https:\/\/pebble\.rehearsal\.test:14000\/dir/,
+  ],
+  [
+    "an ACME directory that is neither a name nor a URL",
+    single(edited((d) => (d.acme.directory = "letsencrypt"))),
+    /faalkaart\.yaml:\d+: acme\.directory: is neither production, staging \(Let's Encrypt\) nor the URL of an ACME directory; write one of those, e\.g\. https:\/\//,
+  ],
+  [
+    "an ACME directory URL with a password",
+    single(edited((d) => (d.acme.directory = "https://eab:secret@ca.example.org/acme/directory"))),
+    /acme\.directory: holds a user name or password: .*remove it from the URL/,
+  ],
+  [
+    "a recursive nameserver without a port",
+    single(edited((d) => (d.acme.recursiveNameservers = ["9.9.9.9:53", "2620:fe::fe"]))),
+    /faalkaart\.yaml:\d+: acme\.recursiveNameservers\.1: is not host:port; write host:port, e\.g\. 9\.9\.9\.9:53, \[2620:fe::fe\]:53/,
+  ],
+  [
+    "a recursive nameserver with a port out of range",
+    single(edited((d) => (d.acme.recursiveNameservers = ["ns1.example.org:65536"]))),
+    /acme\.recursiveNameservers\.0: has port 65536; a port is 1-65535/,
+  ],
+  [
+    "a recursive nameserver in brackets that is not IPv6",
+    single(edited((d) => (d.acme.recursiveNameservers = ["[10.0.0.1]:53"]))),
+    /acme\.recursiveNameservers\.0: has '10\.0\.0\.1' in brackets, which is not an IPv6 address/,
+  ],
+
   // What the server must have: a time zone, a shell, account names of its own.
   [
     "a time zone that does not exist",

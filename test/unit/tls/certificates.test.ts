@@ -103,6 +103,29 @@ describe("Certificates with other settings", () => {
     expect(certificate.key_type).toBe("2048");
   });
 
+  it("uses another ACME CA by its directory URL, with lego's exec DNS provider and the resolvers named", () => {
+    const { synthesized } = synthCertificates((d) => {
+      d.acme = {
+        email: "ops@example.org",
+        directory: "https://pebble.rehearsal.test:14000/dir",
+        dnsProvider: "exec",
+        recursiveNameservers: ["10.53.0.2:8053", "[fd00::53]:53"],
+        disableCompletePropagation: true,
+      };
+    });
+    const [certificate] = resources(synthesized, "acme_certificate");
+    expect(synthesized.provider.acme).toEqual([{ server_url: "https://pebble.rehearsal.test:14000/dir" }]);
+    expect(certificate.dns_challenge).toEqual([{ provider: "exec" }]);
+    expect(certificate.recursive_nameservers).toEqual(["10.53.0.2:8053", "[fd00::53]:53"]);
+    expect(certificate.disable_complete_propagation).toBe(true);
+  });
+
+  it("keeps lego's own resolvers and its complete-propagation check unless the file says otherwise", () => {
+    const [certificate] = resources(synthCertificates().synthesized, "acme_certificate");
+    expect(certificate).not.toHaveProperty("recursive_nameservers");
+    expect(certificate.disable_complete_propagation).toBe(false);
+  });
+
   it("self-signs the same names without any ACME provider in self-signed mode", () => {
     const { synthesized, certificates, host } = synthCertificates((d) => {
       d.acme.mode = "self-signed";
