@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { organisationJsonSchema } from "../../../config/json-schema";
 import { exampleData, ORGANISATIONS_DIR } from "../../support/organisations";
 
@@ -13,7 +14,7 @@ describe("the editor JSON Schema", () => {
     expect(committed).toEqual(organisationJsonSchema());
   });
 
-  const validate = new Ajv2020({ strict: false, allErrors: true, validateFormats: false }).compile(committed);
+  const validate = addFormats(new Ajv2020({ strict: false, allErrors: true })).compile(committed);
 
   it.each(["faalkaart", "failmap-uk"])("accepts organisations/%s.yaml", (name) => {
     expect(validate(exampleData(name)) ? [] : validate.errors).toEqual([]);
@@ -21,5 +22,12 @@ describe("the editor JSON Schema", () => {
 
   it("flags a misspelt key, as the editor would", () => {
     expect(validate({ ...exampleData(), sever: {} })).toBe(false);
+  });
+
+  it("flags a state endpoint that is not a URI, as the editor would", () => {
+    expect(validate({ ...exampleData(), state: { endpoint: "s3 at 127.0.0.1" } })).toBe(false);
+    expect(validate.errors).toEqual([
+      expect.objectContaining({ instancePath: "/state/endpoint", keyword: "format" }),
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import Ajv from "ajv";
+import addFormats from "ajv-formats";
 import { parse } from "yaml";
 import { DASHBOARDS } from "../../../constructs/monitoring/grafana/dashboards";
 import {
@@ -13,8 +14,8 @@ import {
   datasourceProvisioningSchema,
 } from "./grafana-schemas";
 
-// strict: false lets `format` pass through without ajv-formats; every other keyword is checked.
-const ajv = new Ajv({ allErrors: true, strict: false });
+// strict: false allows the schemas' annotation keywords (description, examples); ajv-formats checks `format`.
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
 
 function expectValid(schema: object, document: unknown) {
   const validate = ajv.compile(schema);
@@ -47,6 +48,13 @@ describe("Grafana provisioning", () => {
     const dashboard = structuredClone(DASHBOARDS["host.json"]) as { panels: { targets: unknown[] }[] };
     dashboard.panels[0].targets = [];
     expect(ajv.validate(dashboardSchema(PROMETHEUS_DATASOURCE_UID), dashboard)).toBe(false);
+  });
+
+  it("the data source schema refuses a url that is not a URI", () => {
+    const datasources = parse(renderDatasourceProvisioning());
+    datasources.datasources[0].url = "127.0.0.1:9090 (prometheus)";
+    expect(ajv.validate(datasourceProvisioningSchema, datasources)).toBe(false);
+    expect(ajv.errors).toEqual([expect.objectContaining({ keyword: "format", params: { format: "uri" } })]);
   });
 });
 
