@@ -1,6 +1,7 @@
-// Three projects: fast unit tests on synthesized JSON and pure renderers; system tests that run real
-// programs (nginx, redis, mariadb, sshd, a debootstrapped Debian) and may take minutes; and Terraform tests
-// that init and plan the synthesized stacks with the real provider plugins against local stand-ins.
+// Four projects: fast unit tests on synthesized JSON and pure renderers; system tests that run real
+// programs (nginx, redis, mariadb, sshd, a debootstrapped Debian) and may take minutes; Terraform tests
+// that init and plan the synthesized stacks with the real provider plugins against local stand-ins; and the
+// end-to-end test, which deploys test organisations into the rehearsal's local cloud (npm run test:e2e).
 const transform = { "^.+\\.ts$": ["@swc/jest"] };
 
 module.exports = {
@@ -21,6 +22,12 @@ module.exports = {
     {
       displayName: "terraform",
       testMatch: ["<rootDir>/test/terraform/**/*.test.ts"],
+      transform,
+      testEnvironment: "node",
+    },
+    {
+      displayName: "e2e",
+      testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
       transform,
       testEnvironment: "node",
     },

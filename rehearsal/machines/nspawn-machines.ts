@@ -32,10 +32,13 @@ export interface NspawnMachinesProps {
   readonly machinesDir?: string;
   /** Progress lines. @default nothing */
   readonly log?: (line: string) => void;
+  /**
+   * How long a machine gets to halt after SIGTERM before it is killed; a clean-up that throws the machine
+   * away anyway need not wait for its services to stop.
+   * @default 60_000
+   */
+  readonly haltTimeoutMs?: number;
 }
-
-/** How long a machine gets to halt after SIGTERM before it is killed. */
-const HALT_TIMEOUT_MS = 60_000;
 
 /**
  * Servers as booted Debian 12 machines: a directory copy of the server image, cloud-init's NoCloud seed from
@@ -50,6 +53,7 @@ export class NspawnMachines implements MachineBackend {
   private readonly bootTimeoutMs: number;
   private readonly machinesDir: string;
   private readonly log: (line: string) => void;
+  private readonly haltTimeoutMs: number;
 
   constructor(props: NspawnMachinesProps) {
     requireProgram("systemd-nspawn", "systemd-container");
@@ -60,6 +64,7 @@ export class NspawnMachines implements MachineBackend {
     this.bootTimeoutMs = props.bootTimeoutMs ?? 180_000;
     this.machinesDir = props.machinesDir ?? path.join(REHEARSAL_CACHE, "machines");
     this.log = props.log ?? (() => {});
+    this.haltTimeoutMs = props.haltTimeoutMs ?? 60_000;
   }
 
   async create(spec: ServerMachineSpec): Promise<void> {
@@ -186,7 +191,7 @@ export class NspawnMachines implements MachineBackend {
     const pid = machine.pid();
     if (pid !== undefined) {
       process.kill(pid, "SIGTERM");
-      const deadline = Date.now() + HALT_TIMEOUT_MS;
+      const deadline = Date.now() + this.haltTimeoutMs;
       while (machine.pid() !== undefined && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -6,6 +6,8 @@
 #
 #   rehearsal-net.sh up                          the bridge with the gateway addresses
 #   rehearsal-net.sh attach NS IPV4/LEN IPV6/LEN  namespace NS, its eth0 on the bridge with these addresses
+#   rehearsal-net.sh route NS IPV4               an address outside the bridge's network (IPV4/32 on NS's eth0,
+#                                                e.g. an existing server's public address): routed over the bridge
 #   rehearsal-net.sh nameservers NS ADDRESS...   the resolver of commands run with `ip netns exec NS`
 #   rehearsal-net.sh detach NS                   the namespace, its veth and what still runs in it
 #   rehearsal-net.sh down                        every namespace of the rehearsal, then the bridge
@@ -82,10 +84,24 @@ stop_processes() {
   done
 }
 
+# route NS IPV4: this machine reaches IPV4 over the bridge, and NS reaches the gateway on its link.
+route() {
+  local ns=$1 address=$2
+  netns_exists "$ns" || fail "no namespace $ns"
+  ip route replace "$address/32" dev "$BRIDGE" src "${GATEWAY4%/*}"
+  ip -n "$ns" route replace "${GATEWAY4%/*}/32" dev eth0
+}
+
 detach() {
-  local ns=$1
+  local ns=$1 address
   [[ $ns == "$PREFIX"-* ]] || fail "namespace $ns is not named $PREFIX-*"
-  netns_exists "$ns" && stop_processes "$ns"
+  # Host routes to the namespace's /32 addresses (route) go with it.
+  if netns_exists "$ns"; then
+    for address in $(ip -n "$ns" -4 -o addr show dev eth0 2>/dev/null | awk '$4 ~ /\/32$/ {print $4}'); do
+      ip route del "$address" dev "$BRIDGE" 2>/dev/null || true
+    done
+    stop_processes "$ns"
+  fi
   # The veth first: deleting one end deletes both at once, while a deleted namespace lets go of its
   # devices a little later.
   if link_exists "$ns"; then ip link del "$ns"; fi
@@ -115,10 +131,11 @@ nameservers() {
   mv "$file.new" "$file"
 }
 
-usage="usage: $0 up | attach NS IPV4/LEN IPV6/LEN | nameservers NS ADDRESS... | detach NS | down"
+usage="usage: $0 up | attach NS IPV4/LEN IPV6/LEN | route NS IPV4 | nameservers NS ADDRESS... | detach NS | down"
 case ${1-}:$# in
   up:1) up ;;
   attach:4) attach "$2" "$3" "$4" ;;
+  route:3) route "$2" "$3" ;;
   nameservers:[3-9]) nameservers "${@:2}" ;;
   detach:2) detach "$2" ;;
   down:1) down ;;

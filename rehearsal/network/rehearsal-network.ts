@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { networkOf } from "../../config/cidr";
 
 const SCRIPT = path.join(__dirname, "rehearsal-net.sh");
 
@@ -60,9 +61,22 @@ export class RehearsalNetwork {
     this.script("up");
   }
 
-  /** A namespace on the bridge whose eth0 holds these addresses (no prefix length: the bridge's is used). */
+  /**
+   * A namespace on the bridge whose eth0 holds these addresses (no prefix length: the bridge's is used). An
+   * IPv4 address outside the bridge's network (an existing server's public address, as its organisation file
+   * names it) is routed over the bridge instead.
+   */
   attach(namespace: string, ipv4: string, ipv6: string): void {
-    this.script("attach", namespace, `${ipv4}/${this.gateway4.length}`, `${ipv6}/${this.gateway6.length}`);
+    const onBridge = this.isOnBridge(ipv4);
+    const length = onBridge ? this.gateway4.length : 32;
+    this.script("attach", namespace, `${ipv4}/${length}`, `${ipv6}/${this.gateway6.length}`);
+    if (!onBridge) this.script("route", namespace, ipv4);
+  }
+
+  /** True when the IPv4 address lies in the network of the bridge's gateway address. */
+  isOnBridge(ipv4: string): boolean {
+    const bridge = networkOf(`${this.gateway4.address}/${this.gateway4.length}`);
+    return networkOf(`${ipv4}/${this.gateway4.length}`) === bridge;
   }
 
   /** The resolver of commands run with `ip netns exec <namespace>`. */
