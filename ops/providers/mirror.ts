@@ -3,12 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import os from "node:os";
 import path from "node:path";
 import { repositoryRoot } from "../../constructs/bootstrap/script-files";
-import { PROVIDER_PLUGINS, registryAddress, type ProviderPlugin } from "./catalogue";
+import { PROVIDER_PLUGINS, type GoModule, type ProviderPlugin } from "./catalogue";
+import { unpackedPluginPath } from "./plugin-dirs";
 
-/** Git-ignored: the built plugins in Terraform's unpacked mirror layout, and the CLI config that uses them. */
+/** Git-ignored: the plugins built here, in Terraform's unpacked mirror layout, and the CLI config. */
 export const PROVIDERS_DIR = path.join(repositoryRoot(), ".terraform-providers");
 export const MIRROR_DIR = path.join(PROVIDERS_DIR, "mirror");
-export const CLI_CONFIG = path.join(PROVIDERS_DIR, "terraform.rc");
 
 export interface Unavailable {
   readonly plugin: ProviderPlugin;
@@ -16,50 +16,36 @@ export interface Unavailable {
   readonly reason: string;
 }
 
-export interface MirrorReport {
+export interface BuildReport {
   readonly built: readonly ProviderPlugin[];
   readonly cached: readonly ProviderPlugin[];
   readonly unavailable: readonly Unavailable[];
 }
 
-const PLATFORM = `${process.platform}_${{ x64: "amd64", arm64: "arm64" }[process.arch as string] ?? process.arch}`;
+/** A plugin that has a Go module to build it from, with that module. */
+type Buildable = ProviderPlugin & { readonly goModule: GoModule };
 
-/** Where Terraform looks for a plugin in an unpacked filesystem mirror. */
-export function pluginPath(plugin: ProviderPlugin): string {
-  return path.join(
-    MIRROR_DIR,
-    registryAddress(plugin),
-    plugin.version,
-    PLATFORM,
-    `terraform-provider-${plugin.type}_v${plugin.version}`,
-  );
-}
-
-/** The plugins that are in the mirror, built from the module version the catalogue names today. */
-export function mirroredPlugins(plugins = PROVIDER_PLUGINS): ProviderPlugin[] {
-  return plugins.filter((p) => isCurrent(p));
-}
+export const isBuildable = (plugin: ProviderPlugin): plugin is Buildable => plugin.goModule !== undefined;
 
 /**
- * Builds every plugin that is not in the mirror yet (or was built from another module version) and writes
- * the CLI config. A plugin whose module the proxy refuses is reported, not replaced by anything else.
+ * Builds every plugin of the catalogue that has a Go module and is not in the mirror yet (or was built from
+ * another module version).
  */
-export function buildMirror(
+export function buildPlugins(
   plugins = PROVIDER_PLUGINS,
   log: (line: string) => void = () => {},
-): MirrorReport {
-  requireGo();
+): BuildReport {
+  const buildable = plugins.filter(isBuildable);
+  if (buildable.length > 0) requireGo();
   const built: ProviderPlugin[] = [];
   const cached: ProviderPlugin[] = [];
   const unavailable: Unavailable[] = [];
-  for (const plugin of plugins) {
+  for (const plugin of buildable) {
     if (isCurrent(plugin)) {
       cached.push(plugin);
       continue;
     }
-    log(
-      `building ${plugin.type} ${plugin.version} from ${plugin.replacedBy ?? plugin.module}@${plugin.moduleVersion}`,
-    );
+    log(`building ${plugin.type} ${plugin.version} from ${plugin.goModule.path}@${plugin.goModule.version}`);
     const started = Date.now();
     const failure = build(plugin);
     if (failure) unavailable.push({ plugin, reason: failure });
@@ -68,63 +54,41 @@ export function buildMirror(
       log(`  built in ${Math.round((Date.now() - started) / 1000)} s`);
     }
   }
-  writeCliConfig();
   return { built, cached, unavailable };
 }
 
-/**
- * Installs only from the mirror: with no `direct {}` block nothing goes to a registry, so a plugin that is
- * not in the mirror fails `terraform init` instead of being fetched from somewhere.
- */
-export function renderCliConfig(mirror: string): string {
-  return [
-    "# Written by `npm run providers`: Terraform installs plugins only from the local mirror.",
-    "disable_checkpoint = true",
-    "provider_installation {",
-    "  filesystem_mirror {",
-    `    path    = ${JSON.stringify(mirror)}`,
-    '    include = ["registry.terraform.io/*/*"]',
-    "  }",
-    "}",
-    "",
-  ].join("\n");
-}
+const stampOf = (plugin: Buildable) => `${unpackedPluginPath(MIRROR_DIR, plugin)}.source`;
+const sourceOf = (plugin: Buildable) => `${plugin.goModule.path}@${plugin.goModule.version}\n`;
 
-function writeCliConfig(): void {
-  mkdirSync(MIRROR_DIR, { recursive: true });
-  writeFileSync(CLI_CONFIG, renderCliConfig(MIRROR_DIR));
-}
-
-const stampOf = (plugin: ProviderPlugin) => `${pluginPath(plugin)}.source`;
-const sourceOf = (plugin: ProviderPlugin) =>
-  `${plugin.replacedBy ?? plugin.module}@${plugin.moduleVersion}\n`;
-
-function isCurrent(plugin: ProviderPlugin): boolean {
+function isCurrent(plugin: Buildable): boolean {
   const stamp = stampOf(plugin);
   return (
-    existsSync(pluginPath(plugin)) && existsSync(stamp) && readFileSync(stamp, "utf8") === sourceOf(plugin)
+    existsSync(unpackedPluginPath(MIRROR_DIR, plugin)) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, "utf8") === sourceOf(plugin)
   );
 }
 
 /** Builds one plugin into the mirror; returns why it could not, or undefined. */
-function build(plugin: ProviderPlugin): string | undefined {
+function build(plugin: Buildable): string | undefined {
   const work = mkdtempSync(path.join(os.tmpdir(), `failmap-provider-${plugin.type}-`));
   try {
     const output = path.join(work, "plugin");
+    const { goModule } = plugin;
     const env = {
       ...process.env,
       CGO_ENABLED: "0",
       GOFLAGS: "-mod=mod",
-      ...(plugin.noChecksumDatabase ? { GONOSUMDB: plugin.module } : {}),
+      ...(goModule.noChecksumDatabase ? { GONOSUMDB: goModule.path } : {}),
     };
-    writeWrapperModule(work, plugin);
-    const run = spawnSync("go", ["build", "-trimpath", "-o", output, plugin.module], {
+    writeWrapperModule(work, goModule);
+    const run = spawnSync("go", ["build", "-trimpath", "-o", output, goModule.path], {
       cwd: work,
       env,
       encoding: "utf8",
     });
-    if (run.status !== 0) return explainFailure(plugin, `${run.stderr}${run.stdout}`);
-    const destination = pluginPath(plugin);
+    if (run.status !== 0) return explainFailure(goModule, `${run.stderr}${run.stdout}`);
+    const destination = unpackedPluginPath(MIRROR_DIR, plugin);
     mkdirSync(path.dirname(destination), { recursive: true });
     renameSync(output, destination);
     writeFileSync(stampOf(plugin), sourceOf(plugin));
@@ -138,23 +102,21 @@ function build(plugin: ProviderPlugin): string | undefined {
  * A throwaway module that requires the plugin, so `go build <package>` builds its main package with the
  * plugin's own go.mod deciding every dependency version.
  */
-function writeWrapperModule(dir: string, plugin: ProviderPlugin): void {
+function writeWrapperModule(dir: string, goModule: GoModule): void {
   const lines = [
     "module failmap.invalid/provider-build",
     "",
     "go 1.24",
     "",
-    `require ${plugin.module} ${plugin.replacedBy ? "v0.0.0" : plugin.moduleVersion}`,
+    `require ${goModule.path} ${goModule.version}`,
   ];
-  if (plugin.replacedBy)
-    lines.push(`replace ${plugin.module} => ${plugin.replacedBy} ${plugin.moduleVersion}`);
   writeFileSync(path.join(dir, "go.mod"), `${lines.join("\n")}\n`);
 }
 
 /** The proxy's own answer when it refused a module; otherwise the end of the Go command's output. */
-export function explainFailure(plugin: ProviderPlugin, output: string): string {
+export function explainFailure(goModule: GoModule, output: string): string {
   const refused = output.match(/reading \S+: (\d{3} [^\n]*)(?:\n\s*server response: ([^\n]*))?/);
-  const module = `${plugin.replacedBy ?? plugin.module}@${plugin.moduleVersion}`;
+  const module = `${goModule.path}@${goModule.version}`;
   if (refused) {
     const answer = refused[2] ? `${refused[1]}: "${refused[2].trim()}"` : refused[1];
     return `${module}: the Go module proxy answered ${answer}`;

@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { PROVIDER_PLUGINS } from "../providers/catalogue";
-import { CLI_CONFIG, mirroredPlugins } from "../providers/mirror";
+import { PROVIDER_PLUGINS, pluginName } from "../providers/catalogue";
+import { CLI_CONFIG } from "../providers/installation";
 import { failure, runTerraform } from "../state/terraform";
 import { projectOntoProviders, type TerraformJson } from "./projection";
+import { validationProblems } from "./validation";
 
 export interface StackCheck {
   readonly stack: string;
@@ -14,19 +15,14 @@ export interface StackCheck {
   readonly projected: readonly string[];
 }
 
-/** Local provider names (hcloud, tls, ...) whose plugins are in the mirror. */
-export function availableProviders(): Set<string> {
-  return new Set(mirroredPlugins().map((p) => p.type));
-}
-
 /**
- * Lays out a synthesized stack for terraform in `workdir`: as it is when every plugin it needs is in the
- * mirror, else projected onto the ones that are (see projection.ts).
+ * Lays out a synthesized stack for terraform in `workdir`: as it is when every plugin it needs is `available`
+ * (local provider names: hcloud, tls, ...), else projected onto the ones that are (see projection.ts).
  */
 export function prepareStack(
   stackDir: string,
   workdir: string,
-  available = availableProviders(),
+  available: ReadonlySet<string>,
   adjust: (json: TerraformJson) => TerraformJson = (json) => json,
 ): StackCheck {
   const stack = JSON.parse(readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as TerraformJson;
@@ -40,27 +36,34 @@ export function prepareStack(
   return { stack: path.basename(stackDir), workdir, missingProviders, projected };
 }
 
-/** The environment every terraform run here gets: plugins from the mirror only, no prompts. */
+/** The environment every terraform run here gets: plugins as `npm run providers` found them, no prompts. */
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, TF_CLI_CONFIG_FILE: CLI_CONFIG, TF_INPUT: "0", ...extra };
 }
 
-/** `terraform init` (without the backend) and `terraform validate`; throws with terraform's own words. */
+/**
+ * `terraform init` (without the backend) and `terraform validate`; throws with terraform's own words on an
+ * error, and on a warning too: each named with the stack, the block's address and its construct path.
+ */
 export function validateStack(check: StackCheck): void {
   const env = terraformEnv();
-  for (const args of [
-    ["init", "-backend=false", "-input=false", "-no-color"],
-    ["validate", "-no-color"],
-  ]) {
-    const run = runTerraform(args, check.workdir, env);
-    if (run.status !== 0) throw new Error(`${check.stack}: ${failure(args, run)}`);
+  const init = ["init", "-backend=false", "-input=false", "-no-color"];
+  const run = runTerraform(init, check.workdir, env);
+  if (run.status !== 0) throw new Error(`${check.stack}: ${failure(init, run)}`);
+  const validate = ["validate", "-json", "-no-color"];
+  const result = runTerraform(validate, check.workdir, env);
+  const stack = JSON.parse(readFileSync(path.join(check.workdir, "cdk.tf.json"), "utf8")) as TerraformJson;
+  const problems = validationProblems(result.stdout, stack);
+  if (problems === undefined) throw new Error(`${check.stack}: ${failure(validate, result)}`);
+  if (problems.length > 0) {
+    throw new Error(problems.map((problem) => `${check.stack}: ${problem}`).join("\n"));
   }
 }
 
-/** The catalogue entry for each missing provider, to say what could not be checked. */
-export function describeMissing(check: StackCheck): string {
+/** The projected providers, named with their pinned versions, to say what could not be checked. */
+export function describeProjected(check: StackCheck): string {
   return check.missingProviders
     .map((name) => PROVIDER_PLUGINS.find((p) => p.type === name))
-    .map((p) => (p ? `${p.namespace}/${p.type} ${p.version}` : "?"))
+    .map((p) => (p ? pluginName(p) : "?"))
     .join(", ");
 }

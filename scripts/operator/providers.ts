@@ -1,24 +1,30 @@
-// Builds the six pinned Terraform provider plugins from their Go modules into a local filesystem mirror,
-// and writes the CLI config that makes Terraform install from it and from nowhere else:
+// Builds tls and random from their Go modules, finds the other provider plugins where Terraform looks for
+// them (FAILMAP_PROVIDER_MIRROR, then Terraform's implied local mirror directories), and writes the CLI config
+// that installs each found plugin from its directory and the rest from the Terraform registry:
 //   npm run providers
 //   export TF_CLI_CONFIG_FILE=$PWD/.terraform-providers/terraform.rc
-import { buildMirror, CLI_CONFIG, MIRROR_DIR } from "../../ops/providers/mirror";
+// With --check, prints one line and exits 0 when all six plugins are on this machine, 3 when one is not:
+//   npm run --silent providers -- --check
+import { pluginName } from "../../ops/providers/catalogue";
+import { CLI_CONFIG, describeMissing, preparePlugins } from "../../ops/providers/installation";
 
-const report = buildMirror(undefined, (line) => console.error(line));
-const names = (list: readonly { type: string; version: string }[]) =>
-  list.map((p) => `${p.type} ${p.version}`).join(", ") || "none";
-console.log(`mirror: ${MIRROR_DIR}`);
-console.log(`built: ${names(report.built)}; already there: ${names(report.cached)}`);
-console.log(`Terraform CLI config: ${CLI_CONFIG}`);
-console.log(`  export TF_CLI_CONFIG_FILE=${CLI_CONFIG}`);
-if (report.unavailable.length > 0) {
-  console.error(`\n${report.unavailable.length} provider plugin(s) could not be built:`);
-  for (const { plugin, reason } of report.unavailable) {
-    console.error(`  ${plugin.namespace}/${plugin.type} ${plugin.version}: ${reason}`);
-  }
-  console.error(
-    "Terraform cannot init a stack that needs them. Where the Terraform registry is reachable, `terraform " +
-      "init` without TF_CLI_CONFIG_FILE installs the published plugins instead.",
-  );
-  process.exitCode = 1;
+const CHECK = process.argv.includes("--check");
+/** --check's exit status when a plugin is missing: not a failure, a reason to skip what needs them all. */
+const MISSING = 3;
+
+const installation = preparePlugins((line) => console.error(line));
+for (const { plugin, reason } of installation.build.unavailable) {
+  console.error(`${pluginName(plugin)} could not be built: ${reason}`);
+}
+const missing = describeMissing(installation);
+
+if (CHECK) {
+  console.log(missing ?? `all ${installation.found.length} provider plugins found (${CLI_CONFIG})`);
+  process.exitCode = missing ? MISSING : 0;
+} else {
+  for (const { plugin, dir } of installation.found) console.log(`${pluginName(plugin)}: ${dir.path}`);
+  if (missing) console.log(missing);
+  console.log(`Terraform CLI config: ${CLI_CONFIG}`);
+  console.log(`  export TF_CLI_CONFIG_FILE=${CLI_CONFIG}`);
+  process.exitCode = installation.build.unavailable.length > 0 ? 1 : 0;
 }

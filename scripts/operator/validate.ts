@@ -1,37 +1,43 @@
 // Synthesizes every organisation, then runs `terraform init` and `terraform validate` on each stack in
-// cdktf.out/stacks/ with the provider plugins from `npm run providers`:
+// cdktf.out/stacks/ with the provider plugins `npm run providers` builds and finds. Errors and warnings fail it:
 //   npm run validate
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../ops/organisations/select";
-import { buildMirror } from "../../ops/providers/mirror";
-import { describeMissing, prepareStack, validateStack } from "../../ops/terraform/check-stack";
+import { describeMissing, foundTypes, preparePlugins } from "../../ops/providers/installation";
+import {
+  describeProjected,
+  prepareStack,
+  terraformEnv,
+  validateStack,
+} from "../../ops/terraform/check-stack";
 
-const report = buildMirror(undefined, (line) => console.error(line));
-for (const { plugin, reason } of report.unavailable) {
-  console.error(`provider ${plugin.namespace}/${plugin.type} ${plugin.version} is missing: ${reason}`);
-}
+const installation = preparePlugins((line) => console.error(line));
+const missing = describeMissing(installation);
+if (missing) console.error(`${missing}; their blocks are checked as terraform_data (PARTIAL below)`);
 
 const synth = spawnSync("npx", ["cdktf", "synth"], {
   cwd: PROJECT_ROOT,
-  env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  env: terraformEnv({ CHECKPOINT_DISABLE: "1" }),
   stdio: ["ignore", "ignore", "inherit"],
 });
 if (synth.status !== 0) process.exit(synth.status ?? 1);
 
 const stacksDir = path.join(PROJECT_ROOT, "cdktf.out", "stacks");
+const available = foundTypes(installation);
 let failed = 0;
 for (const stack of readdirSync(stacksDir).sort()) {
   const check = prepareStack(
     path.join(stacksDir, stack),
     path.join(PROJECT_ROOT, "cdktf.out", "validate", stack),
+    available,
   );
   try {
     validateStack(check);
     const partial =
       check.missingProviders.length > 0
-        ? ` — PARTIAL: ${describeMissing(check)} missing, so ${check.projected.length} of their blocks were ` +
+        ? ` — PARTIAL: ${describeProjected(check)} missing, so ${check.projected.length} of their blocks were ` +
           "checked as terraform_data (expressions, references, cycles; not their provider's own rules)"
         : "";
     console.log(`${stack}: valid${partial}`);

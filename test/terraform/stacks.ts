@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadOrganisations } from "../../config/load";
 import type { Organisation } from "../../config/schema";
-import { buildMirror } from "../../ops/providers/mirror";
+import { foundTypes, preparePlugins } from "../../ops/providers/installation";
 import { ORGANISATIONS_DIR, synthOrganisation } from "../support/organisations";
 
 /** The example organisations, as the terraform tests run them. */
@@ -11,9 +11,12 @@ export const EXAMPLES = loadOrganisations(ORGANISATIONS_DIR).map(
   (o) => [o.organisation.name, o.organisation] as const,
 );
 
-/** Builds the plugins that can be built (cached by version); a machine without Go fails here, loudly. */
-export function ensureMirror(): void {
-  buildMirror();
+/**
+ * Builds the plugins that can be built (cached by version), finds the others, writes the CLI config, and
+ * returns the local names of the providers whose plugins are here. A machine without Go fails here, loudly.
+ */
+export function ensureMirror(): Set<string> {
+  return foundTypes(preparePlugins());
 }
 
 /** Synthesizes one organisation into a fresh stack folder, as `cdktf synth` lays it out. */

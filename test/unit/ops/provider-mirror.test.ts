@@ -1,30 +1,27 @@
 import { PROVIDER_PLUGINS } from "../../../ops/providers/catalogue";
-import { explainFailure, renderCliConfig } from "../../../ops/providers/mirror";
+import { explainFailure } from "../../../ops/providers/mirror";
 
-const hcloud = PROVIDER_PLUGINS.find((p) => p.type === "hcloud")!;
+const tls = PROVIDER_PLUGINS.find((p) => p.type === "tls")!.goModule!;
 
-describe("the provider mirror", () => {
+describe("building a plugin from its Go module", () => {
   it("names the module and the proxy's own answer when the proxy refuses it", () => {
     const output =
-      "go: github.com/hetznercloud/terraform-provider-hcloud@v1.64.0: reading " +
-      "https://proxy.example/github.com/hetznercloud/terraform-provider-hcloud/@v/v1.64.0.zip: 403 Forbidden\n" +
+      `go: ${tls.path}@${tls.version}: reading ` +
+      `https://proxy.example/${tls.path}/@v/${tls.version}.zip: 403 Forbidden\n` +
       "\tserver response: This module version is not available.\n";
-    expect(explainFailure(hcloud, output)).toBe(
-      "github.com/hetznercloud/terraform-provider-hcloud@v1.64.0: the Go module proxy answered 403 Forbidden: " +
+    expect(explainFailure(tls, output)).toBe(
+      `${tls.path}@${tls.version}: the Go module proxy answered 403 Forbidden: ` +
         '"This module version is not available."',
     );
   });
 
   it("keeps the end of the Go command's output for any other failure", () => {
-    expect(explainFailure(hcloud, "a\nb\n./main.go:3: undefined: x\n")).toMatch(
+    expect(explainFailure(tls, "a\nb\n./main.go:3: undefined: x\n")).toMatch(
       /go build failed: .*undefined: x$/,
     );
   });
 
-  it("lets Terraform install from the mirror and from nowhere else", () => {
-    const config = renderCliConfig("/srv/mirror");
-    expect(config).toContain('path    = "/srv/mirror"');
-    expect(config).toContain('include = ["registry.terraform.io/*/*"]');
-    expect(config).not.toMatch(/direct\s*\{/);
+  it("is done only for tls and random: the other four come from where Terraform looks, or its registry", () => {
+    expect(PROVIDER_PLUGINS.filter((p) => p.goModule).map((p) => p.type)).toEqual(["random", "tls"]);
   });
 });
