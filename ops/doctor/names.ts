@@ -1,3 +1,4 @@
+import { isLetsEncrypt } from "../../config/acme-directory";
 import type { Organisation } from "../../config/schema";
 import { inZone } from "../../config/name-checks";
 import { siteNamesOf } from "../../config/model/site-names";
@@ -7,8 +8,17 @@ import { ok, problem, warning, type Finding } from "./finding";
 export type Resolver = (name: string) => Promise<string[]>;
 
 /**
- * Certificates (DNS-01 aside), bootstrap and the docker provider all reach the server by name. Names in
- * dnsZone get their records from the stack; the rest must point at the server already, or soon.
+ * Whether the organisation's sites are public: with Let's Encrypt they are, and a name that does not point at
+ * the server is a site nobody reaches. Self-signed certificates, or a CA of one's own (a directory URL), mean
+ * a test or private organisation, whose names may resolve only where its users are (or nowhere yet).
+ */
+const sitesArePublic = (org: Organisation): boolean =>
+  org.acme.mode === "acme" && isLetsEncrypt(org.acme.directory);
+
+/**
+ * Bootstrap and the docker provider reach the server by its FQDN, so that name must resolve here. Names in
+ * dnsZone get their records from the stack; the instances' other names must point at the server already,
+ * or soon, when the sites are public; otherwise a name that does not is worth a warning, not a stop.
  */
 export async function checkNames(org: Organisation, resolve: Resolver): Promise<Finding[]> {
   const server = org.server;
@@ -23,13 +33,14 @@ export async function checkNames(org: Organisation, resolve: Resolver): Promise<
   for (const name of names.filter((n) => !managed.includes(n))) {
     const addresses = await resolve(name);
     if (server.provider === "existing") {
+      const needed = name === server.fqdn || sitesArePublic(org) ? problem : privateSite;
       if (addresses.includes(server.address))
         findings.push(ok(`${name} resolves to the server (${server.address})`));
       else if (addresses.length === 0) {
-        findings.push(problem(`${name} does not resolve`, `create a DNS record ${name} → ${server.address}`));
+        findings.push(needed(`${name} does not resolve`, `create a DNS record ${name} → ${server.address}`));
       } else {
         findings.push(
-          problem(
+          needed(
             `${name} resolves to ${addresses.join(", ")}, not to the server (${server.address})`,
             `point ${name} at ${server.address}`,
           ),
@@ -48,3 +59,10 @@ export async function checkNames(org: Organisation, resolve: Resolver): Promise<
   }
   return findings;
 }
+
+/** A site name of a private or test organisation: the deploy does not need it, only the site's users do. */
+const privateSite = (message: string, fix: string): Finding =>
+  warning(
+    `${message}; the deploy does not need it (no public CA)`,
+    `${fix} where the site's users resolve it`,
+  );

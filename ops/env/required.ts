@@ -1,3 +1,4 @@
+import { isLetsEncrypt } from "../../config/acme-directory";
 import type { Organisation } from "../../config/schema";
 import { backendSettings } from "../../stacks/backend-settings";
 import { resolveOrganisation } from "../../config/model/organisation-model";
@@ -22,6 +23,8 @@ export const DNS_PROVIDER_VARIABLES: Readonly<Record<string, readonly string[]>>
   hetzner: ["HETZNER_API_TOKEN"],
   cloudflare: ["CLOUDFLARE_DNS_API_TOKEN", "CF_DNS_API_TOKEN"],
   digitalocean: ["DO_AUTH_TOKEN"],
+  // The program that creates and removes the TXT records (a private DNS, the rehearsal's pebble-challtestsrv).
+  exec: ["EXEC_PATH"],
 };
 
 /** The single list of secrets a deploy needs, derived from the organisation file (CI and doctor use it). */
@@ -57,7 +60,7 @@ export function requiredVariables(
   if (org.acme.mode === "acme" && dnsVariables) {
     required.push({
       names: dnsVariables,
-      why: `Let's Encrypt DNS-01 challenges go through lego's '${dns}' DNS provider`,
+      why: `${isLetsEncrypt(org.acme.directory) ? "Let's Encrypt" : "the ACME CA's"} DNS-01 challenges go through lego's '${dns}' DNS provider`,
       fix: `export ${dnsVariables[0]}=...: ${dns === "hetzner" ? HETZNER_TOKEN_FIX : `see https://go-acme.github.io/lego/dns/${dns}/`}`,
       acceptsFile: true,
     });

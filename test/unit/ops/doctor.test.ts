@@ -79,8 +79,8 @@ describe("npm run doctor", () => {
     );
   });
 
-  test("names of an existing server must already point at it", async () => {
-    const env = { ...world().env, FAILMAP_STATE_BUCKET: undefined };
+  describe("names of an existing server", () => {
+    const env = { ...world().env, FAILMAP_STATE_BUCKET: undefined, EXEC_PATH: "/usr/local/bin/dns-hook" };
     const resolve = async (name: string) =>
       name === "admin.failmap.co.uk"
         ? []
@@ -89,19 +89,66 @@ describe("npm run doctor", () => {
           : ["203.0.113.10"];
     const alice = failmapUk.organisation.users[0].keys[0];
     const agentKeys = async () => ({ kind: "keys" as const, keys: [alice] });
-    const found = await problems(failmapUk, world({ env, resolve, agentKeys }));
-    expect(found).toEqual([
-      {
-        level: "problem",
-        message: "www.failmap.co.uk resolves to 198.51.100.7, not to the server (203.0.113.10)",
-        fix: "point www.failmap.co.uk at 203.0.113.10",
-      },
-      {
-        level: "problem",
-        message: "admin.failmap.co.uk does not resolve",
-        fix: "create a DNS record admin.failmap.co.uk → 203.0.113.10",
-      },
-    ]);
+    const withAcme = (acme: Record<string, unknown>) => {
+      const data: Record<string, any> = exampleData("failmap-uk");
+      data.acme = { email: "ops@failmap.co.uk", ...acme };
+      return loadFiles([{ file: "organisations/failmap-uk.yaml", text: stringify(data) }])[0];
+    };
+    const namesFound = async (org: LoadedOrganisation, lookup = resolve) =>
+      (await runDoctor(org, world({ env, resolve: lookup, agentKeys }))).filter(
+        (f) => f.level !== "ok" && /resolve/.test(f.message),
+      );
+
+    test("must already point at it when Let's Encrypt certifies public sites", async () => {
+      expect(await namesFound(withAcme({ directory: "staging", dnsProvider: "cloudflare" }))).toEqual([
+        {
+          level: "problem",
+          message: "www.failmap.co.uk resolves to 198.51.100.7, not to the server (203.0.113.10)",
+          fix: "point www.failmap.co.uk at 203.0.113.10",
+        },
+        {
+          level: "problem",
+          message: "admin.failmap.co.uk does not resolve",
+          fix: "create a DNS record admin.failmap.co.uk → 203.0.113.10",
+        },
+      ]);
+    });
+
+    test.each([
+      ["self-signed certificates", failmapUk],
+      [
+        "a CA of its own",
+        withAcme({ directory: "https://ca.failmap.test/acme/acme/directory", dnsProvider: "exec" }),
+      ],
+    ])("are only a warning with %s, which a deploy does not need them for", async (_kind, org) => {
+      expect(await namesFound(org)).toEqual([
+        {
+          level: "warning",
+          message:
+            "www.failmap.co.uk resolves to 198.51.100.7, not to the server (203.0.113.10); the deploy does not need it (no public CA)",
+          fix: "point www.failmap.co.uk at 203.0.113.10 where the site's users resolve it",
+        },
+        {
+          level: "warning",
+          message: "admin.failmap.co.uk does not resolve; the deploy does not need it (no public CA)",
+          fix: "create a DNS record admin.failmap.co.uk → 203.0.113.10 where the site's users resolve it",
+        },
+      ]);
+      const ready = renderFindings(org, await runDoctor(org, world({ env, resolve, agentKeys })));
+      expect(ready).toMatch(/Ready to deploy \(\d+ warning\(s\)\)\./);
+    });
+
+    test("always needs the server's FQDN, which the deploy connects to", async () => {
+      const fqdn = failmapUk.organisation.server.fqdn;
+      const found = await namesFound(failmapUk, async (name) => (name === fqdn ? [] : ["203.0.113.10"]));
+      expect(found).toEqual([
+        {
+          level: "problem",
+          message: `${fqdn} does not resolve`,
+          fix: `create a DNS record ${fqdn} → 203.0.113.10`,
+        },
+      ]);
+    });
   });
 
   test("a missing bucket and a local state in CI are problems", async () => {
@@ -166,5 +213,17 @@ describe("the credentials a deploy needs", () => {
     ]);
     // An existing server, self-signed certificates, no DNS zone: nothing to unlock.
     expect(names(failmapUk)).toEqual([]);
+  });
+
+  test("include lego's exec program for a CA of one's own, named as that CA's challenge", () => {
+    const data: Record<string, any> = exampleData("failmap-uk");
+    data.acme = { email: "ops@failmap.co.uk", directory: "https://ca.failmap.test/dir", dnsProvider: "exec" };
+    const [own] = loadFiles([{ file: "organisations/failmap-uk.yaml", text: stringify(data) }]);
+    expect(requiredVariables(own.organisation, {})).toEqual([
+      expect.objectContaining({
+        names: ["EXEC_PATH"],
+        why: "the ACME CA's DNS-01 challenges go through lego's 'exec' DNS provider",
+      }),
+    ]);
   });
 });
