@@ -1,11 +1,9 @@
 import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Construct } from "constructs";
-import { FailmapContainer } from "../app/failmap-container";
 import { HostFiles } from "../host/host-files";
-import { PinnedImage } from "../host/pinned-image";
-import { whenRunning } from "../host/when-running";
-import { NGINX_IMAGE } from "../webserver/webserver";
 import { hostNetworks, type Host } from "../host/host";
+import { nginxContainer } from "../webserver/nginx-container";
+import { renderNginxReload } from "../webserver/nginx-reload";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerStreamConfig, type BrokerRoute } from "./render-broker-stream";
 
@@ -66,7 +64,6 @@ export class BrokerEndpoint extends Construct {
       allowedClientDns: props.allowedClientDns,
       routes: props.brokers,
     });
-    const exec = `docker exec ${BROKER_ENDPOINT_CONTAINER} nginx -c ${CONFIG_FILE}`;
     const files = new HostFiles(this, "files", {
       host,
       dependsOn: [host.ready],
@@ -76,22 +73,15 @@ export class BrokerEndpoint extends Construct {
         { path: `${CONFIG_DIR}/server.key`, content: props.certificate.privateKeyPem, mode: "0600" },
         { path: `${CONFIG_DIR}/client-ca.pem`, content: props.clientCaPem },
       ],
-      // On the first apply the container does not exist yet; it starts with these files.
-      then: [whenRunning(BROKER_ENDPOINT_CONTAINER, `${exec} -t && ${exec} -s reload`)],
+      then: [renderNginxReload(BROKER_ENDPOINT_CONTAINER, CONFIG_FILE)],
     });
 
-    const image = new PinnedImage(this, "image", {
-      host,
-      reference: NGINX_IMAGE,
-    });
-    this.container = new FailmapContainer(this, "container", {
+    this.container = nginxContainer(this, {
       host,
       identity: { organisation: props.organisation, role: "broker-endpoint" },
       dependsOn: [files.resource],
       name: BROKER_ENDPOINT_CONTAINER,
-      image: image.id,
-      networkMode: "host",
-      command: ["nginx", "-c", CONFIG_FILE, "-g", "daemon off;"],
+      configFile: CONFIG_FILE,
       memoryMb: MEMORY_MB,
       volumes: [{ hostPath: CONFIG_DIR, containerPath: CONFIG_DIR, readOnly: true }],
     });

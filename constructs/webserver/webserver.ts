@@ -1,21 +1,15 @@
 import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Construct } from "constructs";
 import path from "node:path";
-import { FailmapContainer } from "../app/failmap-container";
 import type { Host } from "../host/host";
 import { HostFiles } from "../host/host-files";
-import { PinnedImage } from "../host/pinned-image";
-import { whenRunning } from "../host/when-running";
 import type { TlsKeyPair } from "../tls/key-pair";
+import { nginxContainer } from "./nginx-container";
+import { renderNginxReload } from "./nginx-reload";
 import { renderNginxConfig } from "./render-nginx-config";
 import type { AdminExtraLocation, MetricsLog, WebserverSite } from "./webserver-config";
 
-/**
- * The current stable branch of nginx (even minor versions are stable), on Alpine for a small image with
- * few packages to patch. Debian bookworm's nginx 1.22, which the system tests run, is older: the rendered
- * config sticks to syntax both accept.
- */
-export const NGINX_IMAGE = "nginx:1.28-alpine";
+export { NGINX_IMAGE } from "./nginx-container";
 export const NGINX_CONTAINER_NAME = "failmap-nginx";
 
 /** Paths on the host, mounted at the same paths in the container so the config reads the same in both. */
@@ -89,7 +83,6 @@ export class Webserver extends Construct {
     });
     const logDir = props.metricsLog && path.posix.dirname(props.metricsLog.file);
 
-    const inContainer = (args: string) => `docker exec ${NGINX_CONTAINER_NAME} nginx -c ${nginxConf} ${args}`;
     this.files = new HostFiles(this, "files", {
       host,
       files: [
@@ -101,28 +94,16 @@ export class Webserver extends Construct {
         { path: tls.keyPath, content: props.certificate.privateKeyPem, mode: "0600" },
         { path: tls.caCertificatePath, content: props.clientCaPem },
       ],
-      // On the first apply the container does not exist yet; it starts with these files in place.
-      then: [whenRunning(NGINX_CONTAINER_NAME, `${inContainer("-t -q")} && ${inContainer("-s reload")}`)],
+      then: [renderNginxReload(NGINX_CONTAINER_NAME, nginxConf)],
       dependsOn: [host.ready],
     });
 
-    const image = new PinnedImage(this, "image", {
-      host,
-      reference: NGINX_IMAGE,
-    });
-
-    this.container = new FailmapContainer(this, "container", {
+    this.container = nginxContainer(this, {
       host,
       identity: { organisation: props.organisation, role: "nginx" },
       name: NGINX_CONTAINER_NAME,
-      image: image.id,
-      networkMode: "host",
+      configFile: nginxConf,
       mustRun: true,
-      // nginx itself, not the image's entrypoint scripts, which edit a default config this one never reads.
-      entrypoint: ["nginx"],
-      command: ["-c", nginxConf, "-g", "daemon off;"],
-      // SIGQUIT lets workers finish their requests.
-      stopSignal: "SIGQUIT",
       memoryMb: NGINX_MEMORY_MB,
       // Access logs of every site: more than an app writes.
       logRotation: { maxSizeMb: 50, files: 5 },

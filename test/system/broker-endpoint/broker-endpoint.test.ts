@@ -9,7 +9,14 @@ import {
 import { renderClientDn } from "../../../constructs/tls/client-dn";
 import { issueClient, makeCa, selfSignedServer, type Pem } from "./pki";
 import { freePort } from "../support/programs";
-import { requirePrograms, startDaemon, stopDaemon, STREAM_MODULE, waitForPort } from "./programs";
+import {
+  requireEndpointPrograms,
+  startDaemon,
+  startEndpoint,
+  stopDaemon,
+  STREAM_MODULE,
+  waitForPort,
+} from "./programs";
 
 /*
  * The rendered stream config on real nginx, in front of two real redis brokers with passwords: what a
@@ -50,13 +57,7 @@ function writeConfig(allowedClientDns: string[]): string {
 }
 
 beforeAll(async () => {
-  requirePrograms({
-    nginx: "nginx",
-    [STREAM_MODULE]: "libnginx-mod-stream",
-    "redis-server": "redis-server",
-    "redis-cli": "redis-tools",
-    openssl: "openssl",
-  });
+  requireEndpointPrograms();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "broker-endpoint-"));
   fs.chmodSync(dir, 0o755);
 
@@ -136,13 +137,7 @@ beforeAll(async () => {
   const conf = writeConfig([allowedDn]);
   const test = spawnSync("nginx", ["-t", "-p", dir, "-c", conf], { encoding: "utf8" });
   if (test.status !== 0) throw new Error(`nginx -t refused the rendered config:\n${test.stderr}`);
-  const nginx = startDaemon(
-    "nginx",
-    ["-p", dir, "-c", conf, "-g", "daemon off;"],
-    path.join(dir, "nginx.out"),
-  );
-  daemons.push(nginx);
-  await waitForPort(endpointPort, nginx, "nginx");
+  daemons.push(await startEndpoint(dir, conf, endpointPort));
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { requireProgram } from "../support/programs";
 
 export const STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so";
@@ -8,6 +9,33 @@ export const STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so";
 /** Fails loudly, naming the Debian package, when a program the test needs is missing. */
 export function requirePrograms(programs: Record<string, string>): void {
   for (const [program, pkg] of Object.entries(programs)) requireProgram(program, pkg);
+}
+
+/** What the endpoint tests run: nginx with its stream module, redis behind it, openssl for certificates. */
+export function requireEndpointPrograms(): void {
+  requirePrograms({
+    nginx: "nginx",
+    [STREAM_MODULE]: "libnginx-mod-stream",
+    "redis-server": "redis-server",
+    "redis-cli": "redis-tools",
+    openssl: "openssl",
+  });
+}
+
+/** A rendered endpoint config on real nginx in the foreground, once it listens on `port`. */
+export async function startEndpoint(dir: string, conf: string, port: number): Promise<ChildProcess> {
+  const nginx = startDaemon(
+    "nginx",
+    ["-p", dir, "-c", conf, "-g", "daemon off;"],
+    path.join(dir, "nginx.out"),
+  );
+  try {
+    await waitForPort(port, nginx, "nginx");
+  } catch (error) {
+    await stopDaemon(nginx);
+    throw error;
+  }
+  return nginx;
 }
 
 export async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {

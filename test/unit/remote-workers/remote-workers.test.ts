@@ -2,8 +2,10 @@ import { resolveOrganisation } from "../../../config/model/organisation-model";
 import type { Organisation } from "../../../config/schema";
 import { instanceNames } from "../../../constructs/app/names";
 import { ExistingHost } from "../../../constructs/host/existing-host";
+import { shellQuote } from "../../../constructs/host/host-files";
 import { RemoteWorkers } from "../../../constructs/remote-workers/remote-workers";
 import { Certificates } from "../../../constructs/tls/certificates";
+import { renderNginxReload } from "../../../constructs/webserver/nginx-reload";
 import { ClientCertificateAuthority } from "../../../constructs/tls/client-certificate-authority";
 import { loadExample } from "../../support/organisations";
 import { ready } from "../../support/ready-host";
@@ -82,7 +84,10 @@ describe("RemoteWorkers for faalkaart", () => {
         { label: "failmap.role", value: "broker-endpoint" },
       ],
       image: expect.stringMatching(/docker_image\.[\w-]+\.image_id/),
-      command: ["nginx", "-c", "/etc/failmap/broker-endpoint/nginx.conf", "-g", "daemon off;"],
+      // nginx itself, whatever the image's entrypoint: a stand-in's took the command's `nginx` for an option.
+      entrypoint: ["nginx"],
+      command: ["-c", "/etc/failmap/broker-endpoint/nginx.conf", "-g", "daemon off;"],
+      stop_signal: "SIGQUIT",
       volumes: [
         {
           host_path: "/etc/failmap/broker-endpoint",
@@ -108,7 +113,7 @@ describe("RemoteWorkers for faalkaart", () => {
       /install -D -m 0600 -o root -g root \S+ \/etc\/failmap\/broker-endpoint\/server.key/,
     );
     expect(install).toContain(
-      "docker exec failmap-broker-endpoint nginx -c /etc/failmap/broker-endpoint/nginx.conf -s reload",
+      `sudo sh -c ${shellQuote(renderNginxReload("failmap-broker-endpoint", "/etc/failmap/broker-endpoint/nginx.conf"))}`,
     );
     expect(endpoint.depends_on).toContain(
       `null_resource.${Object.keys(synthesized.resource.null_resource).find((k) => synthesized.resource.null_resource[k] === files)}`,
@@ -128,8 +133,9 @@ describe("RemoteWorkers for faalkaart", () => {
       expect(worker.env).toContain(`HOST_HOSTNAME=scanners-1.example.org`);
       const broker = worker.env.find((e: string) => e.startsWith("BROKER="));
       expect(broker).toBe(
-        'BROKER=rediss://:${urlencode("password-of-production")}@faalkaart.nl:1337/0?ssl_cert_reqs=CERT_REQUIRED' +
-          "&ssl_certfile=/etc/failmap/tls/client.crt&ssl_keyfile=/etc/failmap/tls/client.key",
+        'BROKER=rediss://:${urlencode("password-of-production")}@faalkaart.nl:1337/0' +
+          "?ssl_cert_reqs=required&ssl_check_hostname=true" +
+          "&ssl_certfile=%2Fetc%2Ffailmap%2Ftls%2Fclient.crt&ssl_keyfile=%2Fetc%2Ffailmap%2Ftls%2Fclient.key",
       );
       expect(worker.volumes).toEqual([
         { host_path: "/etc/failmap/remote-worker/tls", container_path: "/etc/failmap/tls", read_only: true },
@@ -224,7 +230,7 @@ describe("RemoteWorkers variations", () => {
     );
     const worker = containers(synthesized).find((c) => c.name === "failmap-production-worker-v4-internet-1")!;
     expect(worker.env.find((e: string) => e.startsWith("BROKER="))).toContain(
-      "ssl_cert_reqs=CERT_REQUIRED&ssl_ca_certs=/etc/failmap/tls/server-ca.pem&",
+      "&ssl_ca_certs=%2Fetc%2Ffailmap%2Ftls%2Fserver-ca.pem&",
     );
   });
 

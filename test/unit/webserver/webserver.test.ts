@@ -2,6 +2,8 @@ import { Resource } from "@cdktf/provider-null/lib/resource";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TerraformStack, Testing } from "cdktf";
 import { ExistingHost } from "../../../constructs/host/existing-host";
+import { shellQuote } from "../../../constructs/host/host-files";
+import { renderNginxReload } from "../../../constructs/webserver/nginx-reload";
 import type { WebserverSite } from "../../../constructs/webserver/webserver-config";
 import { Webserver } from "../../../constructs/webserver/webserver";
 
@@ -105,9 +107,9 @@ describe("Webserver", () => {
     );
     const commands = files.resource.provisioner.at(-1)["remote-exec"].inline.join("\n");
     expect(commands).toMatch(/install -D -m 0600 .* \/etc\/failmap\/tls\/privkey\.pem/);
-    expect(commands).toContain("docker exec failmap-nginx nginx -c /etc/failmap/nginx/nginx.conf -t -q");
-    expect(commands).toContain("docker exec failmap-nginx nginx -c /etc/failmap/nginx/nginx.conf -s reload");
-    expect(commands).toContain('2>/dev/null)" = true ]; then');
+    expect(commands).toContain(
+      `sudo sh -c ${shellQuote(renderNginxReload("failmap-nginx", "/etc/failmap/nginx/nginx.conf"))}`,
+    );
   });
 
   it("does not recreate the container when the sites change, only the files", () => {
