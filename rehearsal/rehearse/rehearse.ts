@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadOrganisations, type LoadedOrganisation } from "../../config/load";
 import { repositoryRoot } from "../../constructs/bootstrap/script-files";
+import { describeMissing, preparePlugins } from "../../ops/providers/installation";
 import { ORGANISATIONS_DIR, pickOrganisation } from "../../ops/organisations/select";
 import { serverImage } from "../machines/server-image";
 import { NspawnMachines } from "../machines/nspawn-machines";
@@ -67,6 +68,11 @@ export class Rehearsal {
     const local = cloudAddresses(this.network);
     fs.mkdirSync(this.files.organisations(), { recursive: true });
     try {
+      await p.step("provider plugins (npm run providers)", () => {
+        const plugins = preparePlugins();
+        const missing = describeMissing(plugins);
+        if (missing) p.note(missing);
+      });
       await p.step("operator identity (SSH key in an agent of the run's own)", () => this.identity.ensure());
       const hostKey =
         org.server.provider === "existing"
@@ -191,10 +197,25 @@ export class Rehearsal {
     await p.step("machines and network removed", () =>
       new NspawnMachines({ network: this.network, haltTimeoutMs: 5000 }).removeAll(),
     );
-    await p.step("SSH agent and the run's files removed", () => {
+    await p.step(`SSH agent and the run's files removed (its logs kept in ${this.files.keptLogs()})`, () => {
       this.identity.stop();
+      this.keepLogs();
       fs.rmSync(this.files.dir, { recursive: true, force: true });
     });
+  }
+
+  /** The run's logs (deploy, destroy, the cloud's and its services') outlive the run, for a look afterwards. */
+  private keepLogs(): void {
+    if (!fs.existsSync(this.files.dir)) return;
+    const kept = this.files.keptLogs();
+    fs.rmSync(kept, { recursive: true, force: true });
+    fs.mkdirSync(kept, { recursive: true });
+    for (const dir of [this.files.dir, this.files.services()]) {
+      if (!fs.existsSync(dir)) continue;
+      for (const name of fs.readdirSync(dir).filter((n) => n.endsWith(".log"))) {
+        fs.copyFileSync(path.join(dir, name), path.join(kept, name));
+      }
+    }
   }
 
   private cloudPid(): number | undefined {

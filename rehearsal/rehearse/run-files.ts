@@ -18,13 +18,19 @@ export function networkFromEnvironment(env: NodeJS.ProcessEnv = process.env): Re
 export class RunFiles {
   readonly dir: string;
 
+  private readonly root: string;
+
   constructor(
     readonly organisation: string,
     readonly network: RehearsalNetwork,
     root: string = path.join(REHEARSAL_CACHE, "runs"),
   ) {
+    this.root = root;
     this.dir = path.join(root, `${network.prefix}-${organisation}`);
   }
+
+  /** Where the logs of the last run of this organisation and network stay after `--down`. */
+  readonly keptLogs = () => path.join(this.root, "logs", `${this.network.prefix}-${this.organisation}`);
 
   private file = (...parts: string[]) => path.join(this.dir, ...parts);
 
