@@ -12,19 +12,29 @@ const CHECK = process.argv.includes("--check");
 /** --check's exit status when a plugin is missing: not a failure, a reason to skip what needs them all. */
 const MISSING = 3;
 
-const installation = preparePlugins((line) => console.error(line));
-for (const { plugin, reason } of installation.build.unavailable) {
-  console.error(`${pluginName(plugin)} could not be built: ${reason}`);
-}
-const missing = describeMissing(installation);
+function main(): void {
+  const installation = preparePlugins((line) => console.error(line));
+  for (const { plugin, reason } of installation.build.unavailable) {
+    console.error(`${pluginName(plugin)} could not be built: ${reason}`);
+  }
+  const missing = describeMissing(installation);
 
-if (CHECK) {
-  console.log(missing ?? `all ${installation.found.length} provider plugins found (${CLI_CONFIG})`);
-  process.exitCode = missing ? MISSING : 0;
-} else {
-  for (const { plugin, dir } of installation.found) console.log(`${pluginName(plugin)}: ${dir.path}`);
-  if (missing) console.log(missing);
-  console.log(`Terraform CLI config: ${CLI_CONFIG}`);
-  console.log(`  export TF_CLI_CONFIG_FILE=${CLI_CONFIG}`);
-  process.exitCode = installation.build.unavailable.length > 0 ? 1 : 0;
+  if (CHECK) {
+    console.log(missing ?? `all ${installation.found.length} provider plugins found (${CLI_CONFIG})`);
+    process.exitCode = missing ? MISSING : 0;
+  } else {
+    for (const { plugin, dir } of installation.found) console.log(`${pluginName(plugin)}: ${dir.path}`);
+    if (missing) console.log(missing);
+    console.log(`Terraform CLI config: ${CLI_CONFIG}`);
+    console.log(`  export TF_CLI_CONFIG_FILE=${CLI_CONFIG}`);
+    process.exitCode = installation.build.unavailable.length > 0 ? 1 : 0;
+  }
+}
+
+// A bad FAILMAP_PROVIDER_MIRROR or a missing Go: the message says what to do, without a stack trace.
+try {
+  main();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exitCode = 1;
 }

@@ -13,7 +13,15 @@ import {
   validateStack,
 } from "../../ops/terraform/check-stack";
 
-const installation = preparePlugins((line) => console.error(line));
+const installation = (() => {
+  try {
+    return preparePlugins((line) => console.error(line));
+  } catch (error) {
+    // A bad FAILMAP_PROVIDER_MIRROR or a missing Go: the message says what to do.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+})();
 const missing = describeMissing(installation);
 if (missing) console.error(`${missing}; their blocks are checked as terraform_data (PARTIAL below)`);
 
