@@ -1,0 +1,207 @@
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { nginxContainer } from "../../../constructs/webserver/nginx-container";
+import { renderNginxReload } from "../../../constructs/webserver/nginx-reload";
+import { renderBrokerStreamConfig } from "../../../constructs/remote-workers/render-broker-stream";
+import { BROKER_ENDPOINT_CONTAINER } from "../../../constructs/remote-workers/broker-endpoint";
+import { resources, synth, testStack } from "../../unit/tls/synth";
+import { freePort } from "../support/programs";
+import { DockerDaemon, importHostNginx, requireDocker } from "./docker-daemon";
+import { makeCa, selfSignedServer } from "./pki";
+import { STREAM_MODULE } from "./programs";
+
+/*
+ * The broker endpoint's nginx container on a real dockerd, started with the arguments the stack synthesizes,
+ * and the command the stack runs after its files change (HostFiles `then:`), in every state the container
+ * can be in when an apply comes by: absent, running, crash-looping, stopped. The image's own entrypoint is
+ * `nginx`, as the rehearsal's stand-in has it. nginx uses the host network and listens on 127.0.0.1.
+ */
+
+const NAME = BROKER_ENDPOINT_CONTAINER;
+const IMAGE = "failmap-test/nginx:local";
+
+let dir: string;
+let configDir: string;
+let configFile: string;
+let docker: DockerDaemon;
+let reload: string;
+
+/** The broker endpoint's config, listening on `port`; `certificate` may name a file that is not there. */
+function writeConfig(port: number, certificate = path.join(configDir, "server.crt")): void {
+  fs.writeFileSync(
+    configFile,
+    renderBrokerStreamConfig({
+      listen: [`127.0.0.1:${port}`],
+      files: {
+        certificate,
+        key: path.join(configDir, "server.key"),
+        clientCa: path.join(configDir, "client-ca.pem"),
+        pid: "/var/run/nginx.pid",
+      },
+      allowedClientDns: [],
+      routes: [{ instance: "production", domain: "faalkaart.nl", address: "127.0.0.1:9" }],
+      loadModules: [STREAM_MODULE],
+    }),
+  );
+}
+
+const brokenCertificate = () => path.join(configDir, "missing.crt");
+
+/** `docker create` with what the stack synthesizes for the container (docker_container). */
+function createContainer(): void {
+  const { stack, host } = testStack();
+  nginxContainer(stack, {
+    host,
+    identity: { organisation: "faalkaart", role: "broker-endpoint" },
+    name: NAME,
+    configFile,
+    memoryMb: 128,
+    volumes: [{ hostPath: configDir, containerPath: configDir, readOnly: true }],
+  });
+  const [container] = resources(synth(stack), "docker_container");
+  expect(container.entrypoint).toHaveLength(1);
+  const created = docker.run([
+    "create",
+    `--name=${container.name}`,
+    `--restart=${container.restart}`,
+    `--network=${container.network_mode}`,
+    `--entrypoint=${container.entrypoint[0]}`,
+    `--stop-signal=${container.stop_signal}`,
+    `--memory=${container.memory}m`,
+    ...container.volumes.map(
+      (v: any) => `--volume=${v.host_path}:${v.container_path}${v.read_only ? ":ro" : ""}`,
+    ),
+    IMAGE,
+    ...container.command,
+  ]);
+  if (created.status !== 0) throw new Error(`docker create failed: ${created.output}`);
+}
+
+const status = () => docker.run(["inspect", "-f", "{{.State.Status}}", NAME]).output;
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function eventually(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `${what} did not happen within 20 s; container: ${status()}\n${docker.run(["logs", NAME]).output}`,
+  );
+}
+
+beforeAll(async () => {
+  requireDocker();
+  // Short: the daemon's sockets live below it, and a unix socket path has at most 107 bytes.
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "ngx-reload-"));
+  configDir = path.join(dir, "config");
+  fs.mkdirSync(configDir);
+  configFile = path.join(configDir, "nginx.conf");
+  selfSignedServer(configDir, ["faalkaart.nl"]);
+  fs.copyFileSync(makeCa(dir, "client-ca", "faalkaart").certificate, path.join(configDir, "client-ca.pem"));
+  docker = await DockerDaemon.start(dir);
+  importHostNginx(docker, dir, IMAGE);
+  reload = renderNginxReload(NAME, configFile);
+});
+
+afterAll(async () => {
+  await docker?.stop();
+  if (dir && !process.env.FAILMAP_KEEP_TEST_DIR) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the broker endpoint's nginx container and its reload, on a real dockerd", () => {
+  let first: number;
+  let second: number;
+
+  beforeAll(async () => {
+    first = await freePort();
+    second = await freePort();
+  });
+
+  it("does nothing before the container exists: it starts with the new files", () => {
+    writeConfig(first);
+    expect(docker.sh(reload).status).toBe(0);
+  });
+
+  it("starts nginx with the config, whatever the image's entrypoint", async () => {
+    createContainer();
+    expect(docker.run(["start", NAME]).status).toBe(0);
+    await eventually(`nginx listening on ${first}`, () => accepts(first));
+    expect(status()).toBe("running");
+  });
+
+  it("reloads a running nginx in place with a new config", async () => {
+    const pid = docker.run(["inspect", "-f", "{{.State.Pid}}", NAME]).output;
+    writeConfig(second);
+    expect(docker.sh(reload).status).toBe(0);
+    await eventually(`nginx listening on ${second}`, () => accepts(second));
+    await eventually(`nginx no longer listening on ${first}`, async () => !(await accepts(first)));
+    expect(docker.run(["inspect", "-f", "{{.State.Pid}}", NAME]).output).toBe(pid);
+  });
+
+  it("fails on an invalid config and leaves the running nginx as it was", async () => {
+    writeConfig(first, brokenCertificate());
+    const result = docker.sh(reload);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain("missing.crt");
+    expect(await accepts(second)).toBe(true);
+    expect(status()).toBe("running");
+  });
+
+  it("passes a valid config to a container that crash-loops on its config, which comes up with it", async () => {
+    // The invalid config is in place: after a restart nginx exits at start, and Docker restarts it again.
+    docker.run(["restart", NAME]);
+    await eventually("a crash loop", () => status() === "restarting");
+    writeConfig(first);
+    expect(docker.sh(reload).status).toBe(0);
+    await eventually(`nginx back, listening on ${first}`, () => accepts(first));
+  });
+
+  it("tests, but does not start, a stopped container", () => {
+    docker.run(["stop", NAME]);
+    expect(status()).toBe("exited");
+    writeConfig(first);
+    expect(docker.sh(reload).status).toBe(0);
+    expect(status()).toBe("exited");
+    writeConfig(first, brokenCertificate());
+    const result = docker.sh(reload);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain("missing.crt");
+  });
+
+  it("handles a container that crash-loops for another reason: passes a valid config, fails an invalid one", async () => {
+    // The shape the endpoint had before: `nginx` as the command, which an image whose entrypoint is nginx
+    // takes for an option (nginx: invalid option: "nginx"), so the container restarts for ever.
+    docker.run(["rm", "-f", NAME]);
+    const created = docker.run([
+      "create",
+      `--name=${NAME}`,
+      "--restart=unless-stopped",
+      "--network=host",
+      `--volume=${configDir}:${configDir}:ro`,
+      IMAGE,
+      ...["nginx", "-c", configFile, "-g", "daemon off;"],
+    ]);
+    expect(created.status).toBe(0);
+    docker.run(["start", NAME]);
+    await eventually("a crash loop", () => status() === "restarting");
+    expect(docker.run(["logs", NAME]).output).toContain('invalid option: "nginx"');
+
+    writeConfig(first);
+    expect(docker.sh(reload).status).toBe(0);
+    writeConfig(first, brokenCertificate());
+    const result = docker.sh(reload);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain("missing.crt");
+  });
+});
