@@ -234,6 +234,31 @@ describe("RemoteWorkers variations", () => {
     );
   });
 
+  it("names in BROKER only files the worker host receives, in the directory mounted into the workers", () => {
+    const { synthesized } = synthRemoteWorkers(
+      loadExample("faalkaart", (d) => (d.acme.mode = "self-signed")),
+    );
+    const worker = containers(synthesized).find((c) => c.name === "failmap-production-worker-v4-internet-1")!;
+    const broker: string = worker.env.find((e: string) => e.startsWith("BROKER="));
+    const query = new URLSearchParams(broker.slice(broker.indexOf("?") + 1));
+    const [mount] = worker.volumes;
+    const files = resources(synthesized, "null_resource").find((r) =>
+      JSON.stringify(r).includes("/etc/failmap/remote-worker/tls/client.key"),
+    )!;
+    const install: string = files.provisioner.at(-1)["remote-exec"].inline.join("\n");
+    const installed = (inContainer: string) => {
+      expect(inContainer.startsWith(`${mount.container_path}/`)).toBe(true);
+      const onHost = `${mount.host_path}${inContainer.slice(mount.container_path.length)}`;
+      const line = install.split("\n").find((l) => l.endsWith(` ${onHost}`));
+      return line?.match(/-m (\d+) -o (\S+) -g (\S+)/)?.slice(1);
+    };
+    // The worker runs as 65534: the key is its own, the certificates are world-readable.
+    expect(worker.user).toBe("65534:65534");
+    expect(installed(query.get("ssl_keyfile")!)).toEqual(["0600", "65534", "65534"]);
+    expect(installed(query.get("ssl_certfile")!)).toEqual(["0644", "root", "root"]);
+    expect(installed(query.get("ssl_ca_certs")!)).toEqual(["0644", "root", "root"]);
+  });
+
   it("runs the image of its instance on the main server (pinned by digest there)", () => {
     const pinned = `websecmap/websecmap@sha256:${"a".repeat(64)}`;
     const images = resources(
