@@ -3,6 +3,7 @@ import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { Host } from "../host/host";
 import { replacedWithMachine } from "../host/machine-lifecycle";
+import { healthyWithinSeconds } from "./healthcheck-timing";
 
 /** The labels every container carries: host commands, dashboards and the container policy read them. */
 export const CONTAINER_LABELS = {
@@ -35,6 +36,9 @@ type PolicyArguments =
   | "logDriver"
   | "logOpts"
   | "memory"
+  | "memorySwap"
+  | "wait"
+  | "waitTimeout"
   | "stopTimeout"
   | "destroyGraceSeconds"
   | "labels"
@@ -46,7 +50,10 @@ export interface FailmapContainerProps extends Omit<ContainerConfig, PolicyArgum
   /** The host it runs on: its docker provider, and its bootstrap (host.ready), which comes first. */
   readonly host: Host;
   readonly identity: ContainerIdentity;
-  /** A hard limit: one runaway program is killed alone instead of taking the host down with it. */
+  /**
+   * A hard limit: one runaway program is killed alone instead of taking the host down with it. The container
+   * gets no swap on top of it (memory_swap = memory), so the limit is what it says.
+   */
   readonly memoryMb: number;
   /**
    * How long `docker stop`, and a replacement by Terraform, wait for a graceful exit.
@@ -71,6 +78,13 @@ const DEFAULT_LOG_ROTATION: LogRotation = { maxSizeMb: 20, files: 5 };
  * failmap.* labels, a stop grace, and a replacement with its host's machine (replacedWithMachine). The grace is set twice on purpose: `stop_timeout` is what `docker stop`
  * waits, and without `destroy_grace_seconds` the provider stops a container it replaces with a zero timeout,
  * killing uWSGI mid-request, a worker mid-task and redis before its last append-only write.
+ *
+ * memory_swap is set to the memory limit. Left out, dockerd fills in twice the limit (the limit again in
+ * swap), which the provider reads back as a change on every plan; equal to it, the container cannot swap, so
+ * a runaway program hits its limit instead of pushing the host into swap.
+ *
+ * A container with a healthcheck is waited for (the provider's `wait`): an apply that starts it fails when
+ * docker does not report it healthy in time (healthyWithinSeconds), instead of succeeding over a crash loop.
  * ContainerPolicy (stacks/rules/container-policy.ts) fails the synth on a container built any other way.
  */
 export class FailmapContainer extends Container {
@@ -85,6 +99,8 @@ export class FailmapContainer extends Container {
       logDriver: "json-file",
       logOpts: { "max-size": `${logs.maxSizeMb}m`, "max-file": String(logs.files) },
       memory: memoryMb,
+      memorySwap: memoryMb,
+      ...(config.healthcheck ? { wait: true, waitTimeout: healthyWithinSeconds(config.healthcheck) } : {}),
       stopTimeout,
       destroyGraceSeconds: stopTimeout,
       labels: [

@@ -68,7 +68,8 @@ export class HostNetworkContainer extends Construct {
       env: Object.entries(props.env ?? {}).map(([k, v]) => `${k}=${v}`),
       volumes,
       privileged: props.privileged,
-      devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
+      // "rwm" is what the provider sends for a device without permissions, and reads back.
+      devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d, permissions: "rwm" })),
       dependsOn: props.dependsOn,
     });
   }

@@ -17,13 +17,22 @@ interface ContainerJson {
   destroy_grace_seconds?: number;
   ports?: { internal: number; external: number; ip: string }[];
   mounts?: { type: string; source: string; target: string; read_only?: boolean }[];
-  healthcheck?: { test: string[] };
+  healthcheck?: {
+    test: string[];
+    interval?: string;
+    timeout?: string;
+    start_period?: string;
+    retries?: number;
+  };
   depends_on: string[];
   image: string;
   restart: string;
   log_driver: string;
   log_opts: Record<string, string>;
   memory: number;
+  memory_swap?: number;
+  wait?: boolean;
+  wait_timeout?: number;
   upload?: { file: string; content: string }[];
   networks_advanced: { name: string }[];
 }
@@ -185,7 +194,22 @@ describe("FailmapInstance", () => {
       expect(c).toMatchObject({ restart: "unless-stopped", log_driver: "json-file" });
       expect(c.log_opts).toEqual({ "max-size": expect.any(String), "max-file": expect.any(String) });
       expect(c.memory).toBeGreaterThan(0);
+      // No swap on top of the limit; and dockerd's default (2 × memory) would read back as a change.
+      expect(c.memory_swap).toBe(c.memory);
     }
+  });
+
+  it("makes the apply wait until each container with a healthcheck is healthy, as long as docker may take", () => {
+    const web = byName("failmap-production-frontend");
+    // Start period 1m0s, then 3 failed checks of 30 s interval and 20 s timeout, and one more.
+    expect(web).toMatchObject({ wait: true, wait_timeout: 60 + 4 * (30 + 20) });
+    const worker = byName("failmap-production-worker-default-1");
+    expect(worker).toMatchObject({ wait: true, wait_timeout: 60 + 4 * (60 + 45) });
+    expect(byName("failmap-production-broker")).toMatchObject({ wait: true, wait_timeout: 4 * (30 + 10) });
+    // celery beat answers no ping: docker's restart on exit is all there is, and the apply cannot wait for it.
+    const beat = byName("failmap-production-scheduler");
+    expect(beat.healthcheck).toBeUndefined();
+    expect(beat.wait).toBeUndefined();
   });
 
   it("runs the migrations once per image, before any app container", () => {

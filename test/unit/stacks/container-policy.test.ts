@@ -72,6 +72,46 @@ describe("ContainerPolicy at synth", () => {
     expect(errors).not.toContain("no memory limit");
   });
 
+  it("refuses what the docker provider would read back otherwise, which shows as a change on every plan", () => {
+    const { stack, host } = stackWithPolicy();
+    const container = policyContainer(stack, host);
+    container.addOverride("memory_swap", null);
+    container.addOverride("devices", [{ host_path: "/dev/kmsg", container_path: "/dev/kmsg" }]);
+    container.addOverride("healthcheck", { test: ["CMD", "true"], interval: "60s", timeout: "1m" });
+    const errors = stack.node.validate().join("\n");
+    expect(errors).toContain(
+      "memory_swap is null, not the memory limit 64 (left out, dockerd reads back 2 × memory: a change on every plan)",
+    );
+    expect(errors).toContain('device /dev/kmsg has no permissions (the provider reads back "rwm"');
+    expect(errors).toContain(
+      'healthcheck interval "60s" is not a whole number of seconds as Go prints it ("1m0s")',
+    );
+    expect(errors).toContain(
+      'healthcheck timeout "1m" is not a whole number of seconds as Go prints it ("1m0s")',
+    );
+  });
+
+  it("refuses a healthcheck the apply does not wait for, and a wait without one", () => {
+    const { stack, host } = stackWithPolicy();
+    const unwaited = policyContainer(stack, host);
+    unwaited.addOverride("healthcheck", {
+      test: ["CMD", "true"],
+      interval: "10s",
+      timeout: "5s",
+      retries: 2,
+    });
+    expect(stack.node.validate().join("\n")).toContain(
+      "a healthcheck without wait = true and a wait_timeout of at least 45 s",
+    );
+    unwaited.addOverride("wait", true);
+    unwaited.addOverride("wait_timeout", 44);
+    expect(stack.node.validate().join("\n")).toContain("a wait_timeout of at least 45 s");
+    unwaited.addOverride("wait_timeout", 45);
+    expect(stack.node.validate()).toEqual([]);
+    unwaited.addOverride("healthcheck", null);
+    expect(stack.node.validate().join("\n")).toContain("wait without a healthcheck");
+  });
+
   it("fails on another organisation's label, which host commands would take for theirs", () => {
     const { stack, host } = stackWithPolicy();
     policyContainer(stack, host, "other");
