@@ -18,14 +18,13 @@ export interface Unavailable {
 
 export interface BuildReport {
   readonly built: readonly ProviderPlugin[];
-  readonly cached: readonly ProviderPlugin[];
   readonly unavailable: readonly Unavailable[];
 }
 
 /** A plugin that has a Go module to build it from, with that module. */
 type Buildable = ProviderPlugin & { readonly goModule: GoModule };
 
-export const isBuildable = (plugin: ProviderPlugin): plugin is Buildable => plugin.goModule !== undefined;
+const isBuildable = (plugin: ProviderPlugin): plugin is Buildable => plugin.goModule !== undefined;
 
 /**
  * Builds every plugin of the catalogue that has a Go module and is not in the mirror yet (or was built from
@@ -38,13 +37,9 @@ export function buildPlugins(
   const buildable = plugins.filter(isBuildable);
   if (buildable.length > 0) requireGo();
   const built: ProviderPlugin[] = [];
-  const cached: ProviderPlugin[] = [];
   const unavailable: Unavailable[] = [];
   for (const plugin of buildable) {
-    if (isCurrent(plugin)) {
-      cached.push(plugin);
-      continue;
-    }
+    if (isCurrent(plugin)) continue;
     log(`building ${plugin.type} ${plugin.version} from ${plugin.goModule.path}@${plugin.goModule.version}`);
     const started = Date.now();
     const failure = build(plugin);
@@ -54,7 +49,7 @@ export function buildPlugins(
       log(`  built in ${Math.round((Date.now() - started) / 1000)} s`);
     }
   }
-  return { built, cached, unavailable };
+  return { built, unavailable };
 }
 
 const stampOf = (plugin: Buildable) => `${unpackedPluginPath(MIRROR_DIR, plugin)}.source`;

@@ -23,7 +23,10 @@ function main(): void {
     console.log(missing ?? `all ${installation.found.length} provider plugins found (${CLI_CONFIG})`);
     process.exitCode = missing ? MISSING : 0;
   } else {
-    for (const { plugin, dir } of installation.found) console.log(`${pluginName(plugin)}: ${dir.path}`);
+    for (const { plugin, dir } of installation.found) {
+      const now = installation.build.built.includes(plugin) ? " (built now)" : "";
+      console.log(`${pluginName(plugin)}: ${dir.path}${now}`);
+    }
     if (missing) console.log(missing);
     console.log(`Terraform CLI config: ${CLI_CONFIG}`);
     console.log(`  export TF_CLI_CONFIG_FILE=${CLI_CONFIG}`);
