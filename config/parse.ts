@@ -1,6 +1,7 @@
 import type { Document } from "yaml";
 import type { ConfigProblem } from "./errors";
 import { exposureWarnings } from "./exposure-warnings";
+import { recordFreeText } from "./free-text";
 import { explainIssue } from "./issue-messages";
 import { readYaml } from "./read-yaml";
 import { organisationSchema, type Organisation } from "./schema";
@@ -38,6 +39,7 @@ export function parseOrganisation(file: string, text: string): ParseResult {
   const problems = checkOrganisation(parsed.data, file).map((c) => at(c.path, c.message));
   if (problems.length > 0) return { ok: false, problems };
   const warnings = exposureWarnings(parsed.data).map((c) => at(c.path, c.message));
+  recordFreeText(parsed.data, file, (path) => lineOfPath(doc, path, lineOf));
   return { ok: true, organisation: parsed.data, warnings };
 }
 

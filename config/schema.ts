@@ -165,7 +165,10 @@ const existingServer = z.strictObject({
   provider: z.literal("existing"),
   fqdn: domain,
   address: z.union([z.ipv4(), z.ipv6()], { error: "is not an IP address" }),
-  hostKey: sshPublicKey.describe("The server's SSH host public key (/etc/ssh/ssh_host_ed25519_key.pub)."),
+  hostKey: sshPublicKey
+    // A host key is pinned by its type and key; its comment (root@host) means nothing to ssh, so it is not kept.
+    .transform((line) => line.split(" ").slice(0, 2).join(" "))
+    .describe("The server's SSH host public key (/etc/ssh/ssh_host_ed25519_key.pub)."),
   sshPort: z.number().int().min(1).max(65535).default(22),
 });
 

@@ -7,6 +7,7 @@ import { HostBootstrap } from "../constructs/bootstrap/host-bootstrap";
 import { InstanceDatabase } from "../constructs/bootstrap/instance-database";
 import type { Host } from "../constructs/host/host";
 import { useRegistryMirror } from "../constructs/host/image-lookup";
+import { literalFreeText } from "../constructs/host/terraform-literal";
 import { Monitoring } from "../constructs/monitoring/monitoring";
 import { RemoteWorkers } from "../constructs/remote-workers/remote-workers";
 import { Certificates } from "../constructs/tls/certificates";
@@ -16,6 +17,7 @@ import { alertSecrets } from "./alert-secrets";
 import { createMainHost, createWorkerHosts, projectKeys } from "./hosts";
 import { configureProviders } from "./providers";
 import { ContainerPolicy } from "./rules/container-policy";
+import { FileTextRule } from "./rules/file-text";
 import { TerraformRules } from "./rules/terraform-rules";
 import { configureStateBackend } from "./state-backend";
 
@@ -41,7 +43,8 @@ export class OrganisationStack extends TerraformStack {
   };
 
   constructor(scope: Construct, props: OrganisationStackProps) {
-    const org = props.organisation;
+    // The one boundary from file to constructs: free text from here on is a literal for Terraform.
+    const org = literalFreeText(props.organisation);
     super(scope, `org-${org.name}`);
     const model = resolveOrganisation(org);
     this.model = model;
@@ -50,6 +53,7 @@ export class OrganisationStack extends TerraformStack {
     this.stateNotice = configureStateBackend(this, org);
     this.node.addValidation(new TerraformRules(this));
     this.node.addValidation(new ContainerPolicy(this, org.name));
+    this.node.addValidation(new FileTextRule(this, props.organisation));
 
     // Servers, with their DNS records.
     const keys = projectKeys(this, org);

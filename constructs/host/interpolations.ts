@@ -1,8 +1,10 @@
-/** One `${...}` of a Terraform template: where it stands in the text, and the expression inside. */
+/** One `${...}` (or `%{...}`) of a Terraform template: where it stands in the text, and what is inside. */
 export interface Interpolation {
   readonly start: number;
   readonly end: number;
   readonly expression: string;
+  /** A `%{...}` directive (if, for) rather than a `${...}` interpolation. */
+  readonly directive?: boolean;
 }
 
 /**
@@ -10,19 +12,68 @@ export interface Interpolation {
  * strings or nested objects do not end the expression.
  */
 export function interpolations(text: string): Interpolation[] {
+  return templateSequences(text).filter((s) => !s.directive);
+}
+
+/** The `${...}` interpolations and `%{...}` directives of a template; `$${` and `%%{` are literals. */
+export function templateSequences(text: string): Interpolation[] {
   const found: Interpolation[] = [];
   for (let i = 0; i < text.length; i++) {
-    if (text.startsWith("$${", i)) {
+    if (text.startsWith("$${", i) || text.startsWith("%%{", i)) {
       i += 2;
       continue;
     }
-    if (!text.startsWith("${", i)) continue;
+    if (!text.startsWith("${", i) && !text.startsWith("%{", i)) continue;
     const end = closingBrace(text, i + 2);
     if (end === -1) break;
-    found.push({ start: i, end: end + 1, expression: text.slice(i + 2, end) });
+    found.push({
+      start: i,
+      end: end + 1,
+      expression: text.slice(i + 2, end),
+      ...(text[i] === "%" ? { directive: true } : {}),
+    });
     i = end;
   }
   return found;
+}
+
+/**
+ * Every sequence Terraform evaluates in a template, also those inside the quoted strings of an expression
+ * (`${yamlencode({"a" = "${b}"})}` evaluates `${b}`), each as the text it was written as.
+ */
+export function liveSequences(text: string): string[] {
+  return templateSequences(text).flatMap((s) => [
+    text.slice(s.start, s.end),
+    ...quotedStrings(s.expression).flatMap(liveSequences),
+  ]);
+}
+
+/** The contents of the quoted strings of an expression, escapes left as written. */
+function quotedStrings(expression: string): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < expression.length; i++) {
+    if (expression[i] !== '"') continue;
+    const end = closingQuote(expression, i + 1);
+    if (end === -1) break;
+    found.push(expression.slice(i + 1, end));
+    i = end;
+  }
+  return found;
+}
+
+function closingQuote(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === '"') return i;
+    else if (text.startsWith("$${", i) || text.startsWith("%%{", i)) i += 2;
+    else if (text.startsWith("${", i) || text.startsWith("%{", i)) {
+      // A template sequence inside the string may hold quotes of its own.
+      const end = closingBrace(text, i + 2);
+      if (end === -1) return -1;
+      i = end;
+    }
+  }
+  return -1;
 }
 
 function closingBrace(text: string, from: number): number {

@@ -3,6 +3,7 @@ import type { TerraformStack } from "cdktf";
 import { interpolations } from "../../constructs/host/interpolations";
 import { blocksOf, findCycle, type Block, type TerraformJson } from "./block-graph";
 import { expressionProblem } from "./expression-syntax";
+import { stringAttributes } from "./string-attributes";
 
 /**
  * Rules that only the whole synthesized stack can break, checked at synth so that `cdktf synth` fails with
@@ -30,25 +31,19 @@ function cycleErrors(blocks: readonly Block[]): string[] {
 }
 
 function expressionErrors(blocks: readonly Block[]): string[] {
-  const errors: string[] = [];
-  const visit = (block: Block, value: unknown, at: string) => {
-    if (typeof value === "string") {
-      for (const { expression } of interpolations(value)) {
+  return blocks.flatMap((block) =>
+    stringAttributes(block).flatMap(({ at, value }) =>
+      interpolations(value).flatMap(({ expression }) => {
         const problem = expressionProblem(expression);
-        if (problem) {
-          errors.push(
-            `${block.path} (${block.address}) ${at}: \${...} does not hold a Terraform expression: ${problem}. ` +
-              "A token's raw text was probably pasted into an expression; quote it, or hash it in TypeScript.",
-          );
-        }
-      }
-    } else if (Array.isArray(value)) value.forEach((v, i) => visit(block, v, `${at}[${i}]`));
-    else if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) if (k !== "//") visit(block, v, at ? `${at}.${k}` : k);
-    }
-  };
-  for (const block of blocks) visit(block, block.config, "");
-  return errors;
+        return problem
+          ? [
+              `${block.path} (${block.address}) ${at}: \${...} does not hold a Terraform expression: ${problem}. ` +
+                "A token's raw text was probably pasted into an expression; quote it, or hash it in TypeScript.",
+            ]
+          : [];
+      }),
+    ),
+  );
 }
 
 /**

@@ -1,0 +1,57 @@
+import type { TerraformStack } from "cdktf";
+import type { IValidation } from "constructs";
+import { formatProblem } from "../../config/errors";
+import { freeTextSources, type FreeTextSource } from "../../config/free-text";
+import type { Organisation } from "../../config/schema";
+import { liveSequences } from "../../constructs/host/interpolations";
+import { blocksOf, type Block, type TerraformJson } from "./block-graph";
+import { stringAttributes } from "./string-attributes";
+
+/**
+ * Text from an organisation file must reach Terraform as text (issue 20): a `${...}` or `%{...}` that
+ * Terraform would evaluate may only come from the constructs, never from a file. This finds every sequence
+ * Terraform evaluates in the synthesized stack that stands in a free-text value of the file, and names the
+ * file, line and field it came from. The constructs make no `%{...}` directives, so any other one is refused
+ * too, with the construct that made it.
+ */
+export class FileTextRule implements IValidation {
+  constructor(
+    private readonly stack: TerraformStack,
+    private readonly organisation: Organisation,
+  ) {}
+
+  validate(): string[] {
+    const sources = freeTextSources(this.organisation);
+    const errors: string[] = [];
+    for (const block of blocksOf(this.stack.toTerraform() as TerraformJson)) {
+      for (const { at, value } of stringAttributes(block)) {
+        for (const sequence of liveSequences(value)) {
+          const source = sources.find((s) => s.text.includes(sequence));
+          if (source) errors.push(fromFile(source, sequence, block, at));
+          else if (sequence.startsWith("%{")) errors.push(directive(sequence, block, at));
+        }
+      }
+    }
+    return [...new Set(errors)];
+  }
+}
+
+function fromFile(source: FreeTextSource, sequence: string, block: Block, at: string): string {
+  return formatProblem({
+    file: source.file,
+    line: source.line,
+    path: source.path.join("."),
+    message:
+      `holds ${sequence}, which reached ${block.address} ${at} (${block.path}) as Terraform code, which a plan ` +
+      "would run on the machine that plans. Remove the '${' or '%{' from the value; and report this: text from " +
+      "a file must reach the stack through literalFreeText (constructs/host/terraform-literal.ts).",
+  });
+}
+
+function directive(sequence: string, block: Block, at: string): string {
+  return (
+    `${block.path} (${block.address}) ${at}: holds the template directive ${sequence}, which no construct ` +
+    "makes: text placed in the stack was not escaped; pass it through terraformLiteral " +
+    "(constructs/host/terraform-literal.ts)."
+  );
+}

@@ -1,0 +1,161 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parse } from "yaml";
+import type { Organisation } from "../../config/schema";
+import { PROJECT_ROOT } from "../../ops/organisations/select";
+import { loadExample, synthOrganisation } from "../support/organisations";
+
+/*
+ * Issue 20: text from an organisation file must reach Terraform as text, never as code. Free text (an SSH key's
+ * comment, the Sentry DSN) is given Terraform expressions that would read a file of the machine that plans,
+ * a template directive, quotes and backslashes. Every string attribute of the synthesized stack that carries
+ * the text is then evaluated by Terraform itself (as an output, with the tls and random resources it refers
+ * to), and must hold the text byte for byte, and nothing of the file it names.
+ */
+
+const MIRROR = path.join(PROJECT_ROOT, ".terraform-providers/mirror");
+const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-literal-"));
+const secretFile = path.join(workdir, "operator-secret");
+const SECRET = `LEAKED-${process.pid}`;
+fs.writeFileSync(secretFile, SECRET);
+afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
+
+/** What a careless or hostile pull request could write into a key comment or a DSN. */
+const PAYLOADS = {
+  "an expression and a directive": `\${file("${secretFile}")} %{ if true }x%{ endif }`,
+  "quotes, backslashes and escapes": `johan 100% sure "quoted" \\" $\${file("${secretFile}")} %%{ \\n`,
+};
+/** Where the payload is found in the synthesized JSON, raw or escaped. */
+const MARKER = "operator-secret";
+/** The resource types Terraform can create here without a network: what the carrying strings may refer to. */
+const LOCAL_TYPES = new Set(["tls_private_key", "random_password"]);
+
+interface Carrier {
+  readonly at: string;
+  readonly text: string;
+}
+
+function carriers(json: Record<string, any>): Carrier[] {
+  const found: Carrier[] = [];
+  const walk = (value: unknown, at: string) => {
+    if (typeof value === "string" && value.includes(MARKER)) found.push({ at, text: value });
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+    else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) if (k !== "//") walk(v, `${at}.${k}`);
+    }
+  };
+  walk(json.resource, "resource");
+  walk(json.provider, "provider");
+  return found;
+}
+
+/** Terraform's value of each string, evaluated as outputs of a configuration holding only what they refer to. */
+function evaluate(json: Record<string, any>, strings: readonly string[]): string[] {
+  const resource: Record<string, Record<string, unknown>> = {};
+  for (const text of strings) {
+    for (const [, type, name] of text.matchAll(/\b([a-z]+_[a-z_]+)\.([\w-]+)\./g)) {
+      if (!LOCAL_TYPES.has(type)) throw new Error(`cannot evaluate here: it refers to ${type}.${name}`);
+      const config = { ...json.resource[type][name] };
+      delete config["//"];
+      (resource[type] ??= {})[name] = config;
+    }
+  }
+  const dir = fs.mkdtempSync(path.join(workdir, "eval-"));
+  const config = {
+    terraform: {
+      required_providers: {
+        tls: { source: "hashicorp/tls", version: "4.1.0" },
+        random: { source: "hashicorp/random", version: "3.7.2" },
+      },
+    },
+    ...(Object.keys(resource).length > 0 ? { resource } : {}),
+    output: Object.fromEntries(strings.map((value, i) => [`o${i}`, { value, sensitive: true }])),
+  };
+  fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
+  const cli = path.join(dir, "cli.tfrc");
+  fs.writeFileSync(
+    cli,
+    `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(MIRROR)}\n  }\n}\n`,
+  );
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: cli, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+  const run = (...args: string[]) => {
+    const result = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8" });
+    if (result.error) throw new Error(`terraform: ${result.error.message} (install Terraform 1.11)`);
+    if (result.status !== 0) {
+      throw new Error(`terraform ${args[0]} failed:\n${result.stdout}${result.stderr}`);
+    }
+    return result.stdout;
+  };
+  if (!fs.existsSync(path.join(MIRROR, "registry.terraform.io/hashicorp/tls"))) {
+    throw new Error(`no tls plugin in ${MIRROR}: run npm run providers`);
+  }
+  run("init", "-input=false", "-no-color");
+  run("apply", "-auto-approve", "-input=false", "-no-color");
+  const outputs = JSON.parse(run("output", "-json")) as Record<string, { value: string }>;
+  return strings.map((_, i) => outputs[`o${i}`].value);
+}
+
+/** The text a carrier holds as its reader sees it: cloud-init reads user_data as YAML. */
+function readerText(at: string, value: string): string {
+  if (!at.endsWith(".user_data")) return value;
+  expect(value.startsWith("#cloud-config\n")).toBe(true);
+  const config = parse(value) as { users: { ssh_authorized_keys: string[] }[] };
+  return config.users.flatMap((u) => u.ssh_authorized_keys).join("\n");
+}
+
+function withPayload(name: string, payload: string, edit: (org: Organisation) => void = () => {}) {
+  const organisation = loadExample(name, (d) => {
+    d.users[0].keys[0] = `${d.users[0].keys[0].split(" ").slice(0, 2).join(" ")} ${payload}`;
+    if (d.server.provider === "existing") d.server.hostKey = `${d.server.hostKey} ${payload}`;
+  });
+  edit(organisation);
+  return organisation;
+}
+
+describe.each(Object.entries(PAYLOADS))("free text with %s", (_, payload) => {
+  it("reaches every string of the Hetzner stack as the text itself", () => {
+    // The schema refuses such a DSN; set after it, so that the way to Terraform is tested on its own.
+    const dsn = `https://key@o1.ingest.sentry.io/1?${payload}`;
+    const organisation = withPayload("faalkaart", payload, (org) => {
+      org.instances.production.sentryDsn = dsn;
+    });
+    const key = organisation.users[0].keys[0];
+    const json = synthOrganisation(organisation);
+    const found = carriers(json);
+    const at = found.map((c) => c.at).join("\n");
+    expect(at).toMatch(/^resource\.hcloud_ssh_key\..*\.public_key$/m);
+    expect(at).toMatch(/^resource\.hcloud_server\..*\.user_data$/m);
+    expect(at).toMatch(/^resource\.docker_container\..*\.env\[\d+\]$/m);
+    expect(at).toMatch(/^resource\.null_resource\..*\.provisioner\[\d+\]\.file\.content$/m);
+
+    const values = evaluate(
+      json,
+      found.map((c) => c.text),
+    );
+    found.forEach((carrier, i) => {
+      const value = readerText(carrier.at, values[i]);
+      expect({ at: carrier.at, leaked: value.includes(SECRET) }).toEqual({ at: carrier.at, leaked: false });
+      expect({ at: carrier.at, literal: value.includes(payload) }).toEqual({ at: carrier.at, literal: true });
+      if (carrier.at.endsWith(".public_key")) expect(value).toBe(key);
+      if (carrier.at.endsWith(".user_data")) expect(value.split("\n")).toContain(key);
+      if (carrier.at.includes(".env[")) expect(value).toBe(`SENTRY_DSN=${dsn}`);
+    });
+  }, 300_000);
+
+  it("reaches every string of an existing host's stack as the text itself", () => {
+    const json = synthOrganisation(withPayload("failmap-uk", payload));
+    const found = carriers(json);
+    expect(found.length).toBeGreaterThan(0);
+    const values = evaluate(
+      json,
+      found.map((c) => c.text),
+    );
+    found.forEach((carrier, i) => {
+      const value = readerText(carrier.at, values[i]);
+      expect({ at: carrier.at, leaked: value.includes(SECRET) }).toEqual({ at: carrier.at, leaked: false });
+      expect({ at: carrier.at, literal: value.includes(payload) }).toEqual({ at: carrier.at, literal: true });
+    });
+  }, 300_000);
+});
