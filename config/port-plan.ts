@@ -1,5 +1,6 @@
 import { instancePorts } from "../constructs/app/ports";
 import { brokerExporterPort, PORTS } from "../constructs/monitoring/ports";
+import { NGINX_HEALTH_PORT } from "../constructs/webserver/health-server";
 import { assignSlots, INSTANCE_SLOTS } from "./model/slots";
 import type { Check } from "./semantic-checks";
 import type { Organisation } from "./schema";
@@ -44,6 +45,7 @@ export function portPlan(org: Organisation): PortUse[] {
   const uses: PortUse[] = [
     { port: NGINX.http, user: "nginx (http)" },
     { port: NGINX.https, user: "nginx (https)" },
+    { port: NGINX_HEALTH_PORT, user: "nginx (its healthcheck, on 127.0.0.1)" },
   ];
   for (let slot = 1; slot <= INSTANCE_SLOTS; slot++) {
     const holder = holders.get(slot);

@@ -1,5 +1,6 @@
 import { adminDeclarations, adminDeclarationsFor, adminServer } from "./admin-site";
 import { frontendDeclarations, frontendServer } from "./frontend-site";
+import { healthServer } from "./health-server";
 import { block, sections, type Lines } from "./nginx-syntax";
 import { aliasServer, defaultServers, httpRedirectServer } from "./redirect-sites";
 import { hideAppSecurityHeaders } from "./security-headers";
@@ -106,6 +107,7 @@ function httpBlock(config: ResolvedWebserverConfig): Lines {
       ...adminDeclarationsFor(site),
     ]),
     defaultServers(config),
+    config.healthPort === undefined ? [] : healthServer(config.healthPort),
     ...config.sites.flatMap((site) => [
       httpRedirectServer(site, config),
       aliasServer(site, config),

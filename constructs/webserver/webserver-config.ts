@@ -56,6 +56,11 @@ export interface WebserverConfig {
   readonly pidFile?: string;
   /** A second access log in the format the monitoring's log exporter parses (cache HIT/MISS/STALE). */
   readonly metricsLog?: MetricsLog;
+  /**
+   * Answer the container's healthcheck on 127.0.0.1:healthPort (health-server.ts).
+   * @default - no health server
+   */
+  readonly healthPort?: number;
 }
 
 export interface MetricsLog {
@@ -66,10 +71,11 @@ export interface MetricsLog {
 
 /** The config with every default filled in, as the renderers use it. */
 export type ResolvedWebserverConfig = Required<
-  Omit<WebserverConfig, "acmeWebroot" | "listen" | "logs" | "metricsLog">
+  Omit<WebserverConfig, "acmeWebroot" | "listen" | "logs" | "metricsLog" | "healthPort">
 > & {
   readonly acmeWebroot?: string;
   readonly metricsLog?: MetricsLog;
+  readonly healthPort?: number;
   readonly listen: { readonly http: number; readonly https: number; readonly addresses: readonly string[] };
   readonly logs: { readonly access: string; readonly error: string };
 };
@@ -143,6 +149,7 @@ export function resolveWebserverConfig(config: WebserverConfig): ResolvedWebserv
     logs: config.logs ?? { access: "/dev/stdout", error: "/dev/stderr" },
     pidFile: config.pidFile ?? "/var/run/nginx.pid",
     metricsLog: config.metricsLog,
+    healthPort: config.healthPort,
   };
   if (resolved.metricsLog && /['\n\r]/.test(resolved.metricsLog.format)) {
     fail("metricsLog.format holds a single quote or a line break; nginx.conf quotes the format with '");
@@ -164,10 +171,13 @@ export function resolveWebserverConfig(config: WebserverConfig): ResolvedWebserv
     if (!PATH.test(path)) fail(`${field} "${path}" must be an absolute path without spaces, quotes or ";"`);
   }
   const { http, https, addresses } = resolved.listen;
-  for (const port of [http, https]) {
+  for (const port of [http, https, ...(resolved.healthPort === undefined ? [] : [resolved.healthPort])]) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`listen port ${port} is not a TCP port`);
   }
   if (http === https) fail(`listen.http and listen.https are both ${http}; they need different ports`);
+  if (resolved.healthPort === http || resolved.healthPort === https) {
+    fail(`healthPort ${resolved.healthPort} is also a listen port; give the health server a port of its own`);
+  }
   if (addresses.length === 0) fail("listen.addresses is empty; leave it out to listen everywhere");
   return resolved;
 }

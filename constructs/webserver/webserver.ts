@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Host } from "../host/host";
 import { HostFiles } from "../host/host-files";
 import type { TlsKeyPair } from "../tls/key-pair";
+import { NGINX_HEALTH_PORT, nginxHealthcheck } from "./health-server";
 import { nginxContainer } from "./nginx-container";
 import { renderNginxReload } from "./nginx-reload";
 import { renderNginxConfig } from "./render-nginx-config";
@@ -80,6 +81,7 @@ export class Webserver extends Construct {
       configDir: WEBSERVER_PATHS.config,
       listen: { http: 80, https: 443, addresses: host.ipv6Address ? ["*", "[::]"] : ["*"] },
       metricsLog: props.metricsLog,
+      healthPort: NGINX_HEALTH_PORT,
     });
     const logDir = props.metricsLog && path.posix.dirname(props.metricsLog.file);
 
@@ -105,6 +107,7 @@ export class Webserver extends Construct {
       configFile: nginxConf,
       mustRun: true,
       memoryMb: NGINX_MEMORY_MB,
+      healthcheck: nginxHealthcheck(NGINX_HEALTH_PORT),
       // Access logs of every site: more than an app writes.
       logRotation: { maxSizeMb: 50, files: 5 },
       volumes: [

@@ -1,8 +1,12 @@
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { nginxHealthcheck } from "../../../constructs/webserver/health-server";
 import { SECURITY_HEADERS } from "../../../constructs/webserver/security-headers";
 import { get, headerCount, type Reply, type RequestOptions } from "./client";
 import type { StubAnswer } from "./stub-upstream";
+import { freePort, requireProgram } from "../support/programs";
 import { testConfig } from "./nginx-process";
 import { ACME_TOKEN, NAMES, TwoInstanceHost } from "./two-instance-host";
 
@@ -57,6 +61,30 @@ test("the rendered config passes nginx -t without warnings", () => {
   const result = testConfig(host.dir);
   expect(result.output).not.toMatch(/\[(warn|emerg|alert)\]/);
   expect(result.ok).toBe(true);
+});
+
+describe("the container's healthcheck", () => {
+  test("its own command succeeds against nginx's loopback health server, which logs nothing", async () => {
+    requireProgram("wget", "wget");
+    const [kind, program, ...args] = nginxHealthcheck(host.ports.health).test;
+    expect(kind).toBe("CMD");
+    const run = await promisify(execFile)(program, args).then(
+      () => 0,
+      (error: { code?: number }) => error.code ?? 1,
+    );
+    expect(run).toBe(0);
+    const reply = await get("http", { port: host.ports.health, name: "127.0.0.1", path: "/health" });
+    expect([reply.status, reply.body]).toEqual([200, "ok\n"]);
+    expect((await get("http", { port: host.ports.health, name: "127.0.0.1", path: "/" })).status).toBe(404);
+    const access = readFileSync(join(host.dir, "access.log"), "utf8");
+    expect(access).not.toContain("/health");
+  });
+
+  test("fails when nothing answers, as in a crash loop", async () => {
+    requireProgram("wget", "wget");
+    const [, program, ...args] = nginxHealthcheck(await freePort()).test;
+    await expect(promisify(execFile)(program, args)).rejects.toMatchObject({ code: expect.any(Number) });
+  });
 });
 
 describe("redirects", () => {

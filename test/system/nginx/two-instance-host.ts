@@ -35,7 +35,7 @@ const stubUpstreams = () => ({
 export class TwoInstanceHost {
   private constructor(
     readonly dir: string,
-    readonly ports: { readonly http: number; readonly https: number },
+    readonly ports: { readonly http: number; readonly https: number; readonly health: number },
     /** Trusted by the clients: signed the server certificate, as Let's Encrypt would. */
     readonly publicCa: Issued,
     readonly clients: {
@@ -88,7 +88,7 @@ export class TwoInstanceHost {
     writeFileSync(join(acme, ACME_TOKEN.path), ACME_TOKEN.content, { mode: 0o644 });
     mkdirSync(join(dir, "cache"), { mode: 0o755 });
 
-    const ports = { http: await freePort(), https: await freePort() };
+    const ports = { http: await freePort(), https: await freePort(), health: await freePort() };
     const u = stubUpstreams();
     await Promise.all(Object.values(u).map((upstream) => upstream.start()));
     const files = renderNginxConfig({
@@ -130,6 +130,7 @@ export class TwoInstanceHost {
       logs: { access: join(dir, "access.log"), error: join(dir, "error.log") },
       metricsLog: { file: join(dir, "metrics.log"), format: NGINX_METRICS_LOG_FORMAT },
       pidFile: join(dir, "nginx.pid"),
+      healthPort: ports.health,
     });
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
 

@@ -218,6 +218,23 @@ describe("renderNginxConfig", () => {
     expect(text).toContain("www.faalkaart.nl production;");
   });
 
+  it("answers the container's healthcheck on loopback only, unlogged, when given a health port", () => {
+    expect(text).not.toContain("/health");
+    const health = serverWith(render({ healthPort: 8300 }), "listen 127.0.0.1:8300;");
+    expect(health).toEqual([
+      "server {",
+      "listen 127.0.0.1:8300;",
+      "access_log off;",
+      "location = /health {",
+      'return 200 "ok\\n";',
+      "}",
+      "location / {",
+      "return 404;",
+      "}",
+      "}",
+    ]);
+  });
+
   it("writes nothing Terraform would read as an interpolation", () => {
     expect(text).not.toMatch(/[$%]\{/);
   });
@@ -255,6 +272,10 @@ describe("renderNginxConfig refuses", () => {
   it("a DN with a quote", () =>
     refuses({ clientAuth: { ...config.clientAuth, allowedClientDns: ['CN="x"'] } }, /holds a quote/));
   it("the same port for HTTP and HTTPS", () => refuses({ listen: { http: 8443, https: 8443 } }, /both 8443/));
+  it("a health port that is also a listen port", () =>
+    refuses({ healthPort: 443 }, /healthPort 443 is also a listen port/));
+  it("a health port that is no TCP port", () =>
+    refuses({ healthPort: 70000 }, /port 70000 is not a TCP port/));
   it("a relative cache root", () =>
     refuses({ cacheRoot: "cache" }, /cacheRoot "cache" must be an absolute path/));
 });

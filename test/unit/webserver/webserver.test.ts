@@ -70,6 +70,19 @@ describe("Webserver", () => {
     ]);
   });
 
+  it("counts as started once its loopback health server answers, and the apply waits for that", () => {
+    expect(container.healthcheck).toEqual({
+      test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8300/health"],
+      interval: "30s",
+      timeout: "5s",
+      retries: 3,
+      start_period: "10s",
+    });
+    expect(container).toMatchObject({ wait: true, wait_timeout: 10 + 4 * (30 + 5) });
+    const conf = JSON.stringify(json.resource.null_resource);
+    expect(conf).toContain("listen 127.0.0.1:8300;");
+  });
+
   it("uses the stable nginx image, pinned by digest, through the host's docker provider", () => {
     const image = Object.values<any>(json.resource.docker_image)[0];
     const registry = Object.values<any>(json.data.docker_registry_image)[0];

@@ -1,0 +1,36 @@
+import type { ContainerHealthcheck } from "@cdktf/provider-docker/lib/container";
+import { block, type Lines } from "./nginx-syntax";
+
+/** Where nginx answers its own healthcheck: on loopback only, outside the sites and their logs. */
+export const HEALTH_PATH = "/health";
+
+/** The host's nginx answers its healthcheck here; clear of the instances' blocks (config/port-plan.ts). */
+export const NGINX_HEALTH_PORT = 8300;
+
+/**
+ * A server on 127.0.0.1:`port` that answers HEALTH_PATH with 200: the answer comes from a worker process
+ * that has the current configuration loaded, which a mere open port does not show. Not logged, so the
+ * access logs and the metrics count only visitors.
+ */
+export function healthServer(port: number): Lines {
+  return block("server", [
+    `listen 127.0.0.1:${port};`,
+    "access_log off;",
+    ...block(`location = ${HEALTH_PATH}`, ['return 200 "ok\\n";']),
+    ...block("location /", ["return 404;"]),
+  ]);
+}
+
+/**
+ * The container's healthcheck against healthServer, with the wget of the image (BusyBox's in nginx:alpine;
+ * GNU wget takes the same options).
+ */
+export function nginxHealthcheck(port: number): ContainerHealthcheck {
+  return {
+    test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${HEALTH_PATH}`],
+    interval: "30s",
+    timeout: "5s",
+    retries: 3,
+    startPeriod: "10s",
+  };
+}
