@@ -1,4 +1,4 @@
-import type { Container } from "@cdktf/provider-docker/lib/container";
+import type { Container, ContainerHealthcheck } from "@cdktf/provider-docker/lib/container";
 import { Construct } from "constructs";
 import { HostFiles } from "../host/host-files";
 import { hostNetworks, type Host } from "../host/host";
@@ -15,6 +15,20 @@ const CONFIG_FILE = `${CONFIG_DIR}/nginx.conf`;
  * 1024 connections, far more than an organisation has remote workers.
  */
 const MEMORY_MB = 128;
+
+/**
+ * Docker runs a healthcheck only in a running container, and nginx is this one's PID 1: an answer at all says
+ * nginx runs, and `nginx -t` that the files it reloads from are valid. With a healthcheck the apply waits for
+ * the container to be healthy, so a crash loop fails it instead of passing as success. The stream server
+ * itself answers only a client with a worker certificate, which the container does not have.
+ */
+const HEALTHCHECK: ContainerHealthcheck = {
+  test: ["CMD", "nginx", "-t", "-q", "-c", CONFIG_FILE],
+  interval: "30s",
+  timeout: "10s",
+  retries: 3,
+  startPeriod: "10s",
+};
 
 export interface BrokerEndpointProps {
   readonly host: Host;
@@ -83,6 +97,7 @@ export class BrokerEndpoint extends Construct {
       name: BROKER_ENDPOINT_CONTAINER,
       configFile: CONFIG_FILE,
       memoryMb: MEMORY_MB,
+      healthcheck: HEALTHCHECK,
       volumes: [{ hostPath: CONFIG_DIR, containerPath: CONFIG_DIR, readOnly: true }],
     });
   }

@@ -1,11 +1,15 @@
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { nginxContainer } from "../../../constructs/webserver/nginx-container";
+import { durationSeconds } from "../../../constructs/app/healthcheck-timing";
 import { renderNginxReload } from "../../../constructs/webserver/nginx-reload";
 import { renderBrokerStreamConfig } from "../../../constructs/remote-workers/render-broker-stream";
-import { BROKER_ENDPOINT_CONTAINER } from "../../../constructs/remote-workers/broker-endpoint";
+import {
+  BROKER_ENDPOINT_CONTAINER,
+  BrokerEndpoint,
+} from "../../../constructs/remote-workers/broker-endpoint";
 import { resources, synth, testStack } from "../../unit/tls/synth";
 import { freePort } from "../support/programs";
 import { DockerDaemon, importHostNginx, requireDocker } from "./docker-daemon";
@@ -21,6 +25,8 @@ import { STREAM_MODULE } from "./programs";
 
 const NAME = BROKER_ENDPOINT_CONTAINER;
 const IMAGE = "failmap-test/nginx:local";
+/** Where the stack puts the endpoint's files on the host, mounted at the same path in the container. */
+const ENDPOINT_CONFIG_DIR = "/etc/failmap/broker-endpoint";
 
 let dir: string;
 let configDir: string;
@@ -49,37 +55,80 @@ function writeConfig(port: number, certificate = path.join(configDir, "server.cr
 
 const brokenCertificate = () => path.join(configDir, "missing.crt");
 
-/** `docker create` with what the stack synthesizes for the container (docker_container). */
-function createContainer(): void {
+/**
+ * The broker endpoint's docker_container as the stack synthesizes it, with its config directory moved to the
+ * test's (it is mounted at the same path inside). Only the healthcheck's interval is shortened, so that a
+ * test need not wait 30 s for the first check.
+ */
+function synthesizedContainer(): Record<string, any> {
   const { stack, host } = testStack();
-  nginxContainer(stack, {
+  new BrokerEndpoint(stack, "endpoint", {
     host,
-    identity: { organisation: "faalkaart", role: "broker-endpoint" },
-    name: NAME,
-    configFile,
-    memoryMb: 128,
-    volumes: [{ hostPath: configDir, containerPath: configDir, readOnly: true }],
+    organisation: "faalkaart",
+    port: 1337,
+    sources: [],
+    certificate: { certificatePem: "certificate", privateKeyPem: "key" },
+    clientCaPem: "client CA",
+    allowedClientDns: [],
+    brokers: [{ instance: "production", domain: "faalkaart.nl", address: "127.0.0.1:6380" }],
+    workerHosts: [],
   });
   const [container] = resources(synth(stack), "docker_container");
-  expect(container.entrypoint).toHaveLength(1);
-  const created = docker.run([
-    "create",
-    `--name=${container.name}`,
-    `--restart=${container.restart}`,
-    `--network=${container.network_mode}`,
-    `--entrypoint=${container.entrypoint[0]}`,
-    `--stop-signal=${container.stop_signal}`,
-    `--memory=${container.memory}m`,
-    ...container.volumes.map(
-      (v: any) => `--volume=${v.host_path}:${v.container_path}${v.read_only ? ":ro" : ""}`,
-    ),
-    IMAGE,
-    ...container.command,
-  ]);
-  if (created.status !== 0) throw new Error(`docker create failed: ${created.output}`);
+  const moved = JSON.parse(JSON.stringify(container).replaceAll(ENDPOINT_CONFIG_DIR, configDir));
+  return { ...moved, healthcheck: { ...moved.healthcheck, interval: "1s", start_period: "0s" } };
+}
+
+/** What the docker provider asks of the Docker API for a docker_container: create it, by name. */
+function createContainer(container: Record<string, any>): Promise<void> {
+  const seconds = (go: string) => (durationSeconds(go) ?? 0) * 1e9;
+  const health = container.healthcheck;
+  const body = {
+    Image: IMAGE,
+    Entrypoint: container.entrypoint,
+    Cmd: container.command,
+    StopSignal: container.stop_signal,
+    Healthcheck: health && {
+      Test: health.test,
+      Interval: seconds(health.interval),
+      Timeout: seconds(health.timeout),
+      StartPeriod: seconds(health.start_period),
+      Retries: health.retries,
+    },
+    HostConfig: {
+      NetworkMode: container.network_mode,
+      RestartPolicy: { Name: container.restart },
+      Memory: container.memory * 1024 * 1024,
+      MemorySwap: (container.memory_swap ?? container.memory * 2) * 1024 * 1024,
+      Binds: container.volumes.map(
+        (v: any) => `${v.host_path}:${v.container_path}${v.read_only ? ":ro" : ""}`,
+      ),
+    },
+  };
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        socketPath: docker.socket,
+        method: "POST",
+        path: `/containers/create?name=${encodeURIComponent(container.name)}`,
+        headers: { "Content-Type": "application/json" },
+      },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+        response.on("end", () =>
+          response.statusCode === 201
+            ? resolve()
+            : reject(new Error(`create: ${response.statusCode} ${text}`)),
+        );
+      },
+    );
+    request.on("error", reject);
+    request.end(JSON.stringify(body));
+  });
 }
 
 const status = () => docker.run(["inspect", "-f", "{{.State.Status}}", NAME]).output;
+const health = () => docker.run(["inspect", "-f", "{{.State.Health.Status}}", NAME]).output;
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -133,11 +182,15 @@ describe("the broker endpoint's nginx container and its reload, on a real docker
     expect(docker.sh(reload).status).toBe(0);
   });
 
-  it("starts nginx with the config, whatever the image's entrypoint", async () => {
-    createContainer();
+  it("starts nginx with the config, whatever the image's entrypoint, and reports healthy", async () => {
+    const container = synthesizedContainer();
+    expect(container.name).toBe(NAME);
+    expect(container.wait).toBe(true);
+    await createContainer(container);
     expect(docker.run(["start", NAME]).status).toBe(0);
     await eventually(`nginx listening on ${first}`, () => accepts(first));
     expect(status()).toBe("running");
+    await eventually("healthy", () => health() === "healthy");
   });
 
   it("reloads a running nginx in place with a new config", async () => {
@@ -162,6 +215,8 @@ describe("the broker endpoint's nginx container and its reload, on a real docker
     // The invalid config is in place: after a restart nginx exits at start, and Docker restarts it again.
     docker.run(["restart", NAME]);
     await eventually("a crash loop", () => status() === "restarting");
+    // What the apply's wait sees: never healthy while it crash-loops.
+    expect(health()).not.toBe("healthy");
     writeConfig(first);
     expect(docker.sh(reload).status).toBe(0);
     await eventually(`nginx back, listening on ${first}`, () => accepts(first));

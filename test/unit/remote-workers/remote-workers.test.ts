@@ -88,6 +88,11 @@ describe("RemoteWorkers for faalkaart", () => {
       entrypoint: ["nginx"],
       command: ["-c", "/etc/failmap/broker-endpoint/nginx.conf", "-g", "daemon off;"],
       stop_signal: "SIGQUIT",
+      // The apply waits for it to be healthy: a crash loop fails it.
+      healthcheck: expect.objectContaining({
+        test: ["CMD", "nginx", "-t", "-q", "-c", "/etc/failmap/broker-endpoint/nginx.conf"],
+      }),
+      wait: true,
       volumes: [
         {
           host_path: "/etc/failmap/broker-endpoint",
