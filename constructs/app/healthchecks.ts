@@ -49,3 +49,18 @@ export function redisHealthcheck(): ContainerHealthcheck {
     retries: 3,
   };
 }
+
+/**
+ * A GET of `url` (on 127.0.0.1) with the image's wget: BusyBox's in the Alpine and prom/busybox images,
+ * GNU wget in a Debian one, which take the same options. Fails on a refused connection and on any status
+ * of 400 or more.
+ */
+export function httpGetHealthcheck(url: string, startPeriod: string): ContainerHealthcheck {
+  return {
+    test: ["CMD", "wget", "-q", "-O", "/dev/null", url],
+    interval: "30s",
+    timeout: "5s",
+    retries: 3,
+    startPeriod,
+  };
+}

@@ -2,6 +2,7 @@ import type { Container, ContainerVolumes } from "@cdktf/provider-docker/lib/con
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { FailmapContainer, type ContainerIdentity } from "../app/failmap-container";
+import { httpGetHealthcheck } from "../app/healthchecks";
 import type { Host } from "../host/host";
 import { PinnedImage } from "../host/pinned-image";
 
@@ -25,6 +26,16 @@ export interface HostNetworkContainerProps {
   readonly mounts?: Readonly<Record<string, string>>;
   /** @default - every mount is read-only */
   readonly writable?: readonly string[];
+  /**
+   * Where the program says it is up, on 127.0.0.1; the apply waits for it (FailmapContainer).
+   * @default - no healthcheck: the image has no program to ask with (scratch images)
+   */
+  readonly health?: {
+    readonly port: number;
+    readonly path: string;
+    /** How long it may take to start before failed checks count. */
+    readonly startPeriod: string;
+  };
   /** @default false */
   readonly privileged?: boolean;
   /** @default - none */
@@ -67,6 +78,12 @@ export class HostNetworkContainer extends Construct {
       command: props.command ? [...props.command] : undefined,
       env: Object.entries(props.env ?? {}).map(([k, v]) => `${k}=${v}`),
       volumes,
+      healthcheck:
+        props.health &&
+        httpGetHealthcheck(
+          `http://127.0.0.1:${props.health.port}${props.health.path}`,
+          props.health.startPeriod,
+        ),
       privileged: props.privileged,
       // "rwm" is what the provider sends for a device without permissions, and reads back.
       devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d, permissions: "rwm" })),

@@ -153,6 +153,8 @@ export class Monitoring extends Construct {
       // of thousands of series, a few hundred MB, which leaves room for queries over the whole retention.
       memoryMb: 1024,
       image: images.prometheus,
+      // Ready once it has replayed its write-ahead log, which takes minutes with a full retention.
+      health: { port: PORTS.prometheus, path: "/-/ready", startPeriod: "5m0s" },
       command: [
         "--config.file=/etc/prometheus/prometheus.yml",
         "--storage.tsdb.path=/prometheus",
@@ -213,6 +215,7 @@ export class Monitoring extends Construct {
       // A handful of alerts and silences: typically some 30 MB.
       memoryMb: 128,
       image,
+      health: { port: PORTS.alertmanager, path: "/-/ready", startPeriod: "30s" },
       command: [
         "--config.file=/etc/alertmanager/alertmanager.yml",
         "--storage.path=/alertmanager",
@@ -255,6 +258,8 @@ export class Monitoring extends Construct {
       // Recent stats of every cgroup, growing with the number of containers: typically 100 MB for some 30.
       memoryMb: 256,
       image: images.cadvisor,
+      // The image's own healthcheck asks port 8080, where this one does not listen.
+      health: { port: PORTS.cadvisor, path: "/healthz", startPeriod: "1m0s" },
       command: [
         `--listen_ip=${LOOPBACK}`,
         `--port=${PORTS.cadvisor}`,
@@ -288,6 +293,7 @@ export class Monitoring extends Construct {
       // One TLS probe per public name at a time: typically some 15 MB.
       memoryMb: 64,
       image: images.blackboxExporter,
+      health: { port: PORTS.blackboxExporter, path: "/-/healthy", startPeriod: "30s" },
       command: [
         "--config.file=/etc/blackbox/blackbox.yml",
         `--web.listen-address=${loopback(PORTS.blackboxExporter)}`,
@@ -356,6 +362,8 @@ export class Monitoring extends Construct {
       // One connection and the status of one server: typically some 15 MB.
       memoryMb: 64,
       image,
+      // Its landing page; /metrics would query MariaDB on every check.
+      health: { port: PORTS.mysqldExporter, path: "/", startPeriod: "30s" },
       command: [
         "--config.my-cnf=/etc/mysqld-exporter/my.cnf",
         `--web.listen-address=${loopback(PORTS.mysqldExporter)}`,
@@ -402,6 +410,8 @@ export class Monitoring extends Construct {
       // Its SQLite database and a few viewers' dashboards: typically 150 to 250 MB.
       memoryMb: 512,
       image,
+      // Under the sub path it is served from; migrations of its database come first on an upgrade.
+      health: { port: PORTS.grafana, path: `${grafanaLocation.path}api/health`, startPeriod: "2m0s" },
       env: {
         GF_SERVER_HTTP_ADDR: LOOPBACK,
         GF_SERVER_HTTP_PORT: String(PORTS.grafana),

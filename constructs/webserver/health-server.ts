@@ -1,4 +1,5 @@
 import type { ContainerHealthcheck } from "@cdktf/provider-docker/lib/container";
+import { httpGetHealthcheck } from "../app/healthchecks";
 import { block, type Lines } from "./nginx-syntax";
 
 /** Where nginx answers its own healthcheck: on loopback only, outside the sites and their logs. */
@@ -21,16 +22,7 @@ export function healthServer(port: number): Lines {
   ]);
 }
 
-/**
- * The container's healthcheck against healthServer, with the wget of the image (BusyBox's in nginx:alpine;
- * GNU wget takes the same options).
- */
+/** The container's healthcheck against healthServer; nginx starts in a moment. */
 export function nginxHealthcheck(port: number): ContainerHealthcheck {
-  return {
-    test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${HEALTH_PATH}`],
-    interval: "30s",
-    timeout: "5s",
-    retries: 3,
-    startPeriod: "10s",
-  };
+  return httpGetHealthcheck(`http://127.0.0.1:${port}${HEALTH_PATH}`, "10s");
 }

@@ -58,6 +58,28 @@ describe("Monitoring", () => {
     );
   });
 
+  it("asks each program whose image has wget whether it is up, where it says so, and the apply waits", () => {
+    const probes = Object.fromEntries(
+      [...containers].map(([name, c]) => {
+        const check = c.healthcheck as { test: string[]; start_period: string } | undefined;
+        return [name, check && [check.test.join(" "), check.start_period, c.wait]];
+      }),
+    );
+    const wget = (url: string) => `CMD wget -q -O /dev/null http://127.0.0.1:${url}`;
+    expect(probes).toEqual({
+      "failmap-prometheus": [wget("9090/-/ready"), "5m0s", true],
+      "failmap-alertmanager": [wget("9093/-/ready"), "30s", true],
+      "failmap-cadvisor": [wget("9280/healthz"), "1m0s", true],
+      "failmap-blackbox-exporter": [wget("9115/-/healthy"), "30s", true],
+      "failmap-mysqld-exporter": [wget("9104/"), "30s", true],
+      "failmap-grafana": [wget("3000/grafana/api/health"), "2m0s", true],
+      // Scratch images: no program to ask with; docker restarts them when they exit.
+      "failmap-production-broker-exporter": undefined,
+      "failmap-staging-broker-exporter": undefined,
+      "failmap-nginx-log-exporter": undefined,
+    });
+  });
+
   it("binds every program to loopback, so none is reachable from outside", () => {
     const listens = [
       ...[
