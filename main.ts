@@ -3,9 +3,11 @@ import path from "node:path";
 import { OrganisationConfigError } from "./config/errors";
 import { loadOrganisations } from "./config/load";
 import { freezeImageLookups } from "./constructs/host/image-lookup";
-import { pickOrganisation } from "./ops/organisations/select";
-import { shareOf, synthesizeInParts, synthPart, workerCount } from "./ops/synth/parallel";
 import { OrganisationStack } from "./stacks/organisation-stack";
+import { checkBinaryVersionsOnce } from "./synth/binary-version-once";
+import { shareOf, synthesizeInParts, synthPart, workerCount } from "./synth/parts";
+import { targetOrganisations } from "./synth/targets";
+import { skipTokenTraces } from "./synth/token-traces";
 
 /**
  * The organisation files' folder as messages show it: relative to the project (where cdktf runs the app)
@@ -25,9 +27,9 @@ function stop(message: string): never {
 
 /**
  * One stack per organisation file: `cdktf deploy org-<name>`. Every file is validated, together with the
- * others, on every synth; FAILMAP_ORGANISATION=<name> builds and synthesizes that one stack only, which is
- * what the CI jobs for one organisation need (constructing and synthesizing is what costs, not validating).
- * Many stacks are split over worker processes, one per core (ops/synth/parallel.ts).
+ * others, on every synth; only the stacks the command needs are built (synth/targets.ts): `cdktf deploy
+ * org-<name>` and FAILMAP_ORGANISATION=<name> build that one (constructing and synthesizing is what costs,
+ * not validating). Many stacks are split over worker processes, one per core (synth/parts.ts).
  */
 function main(): void {
   const part = synthPart();
@@ -40,14 +42,11 @@ function main(): void {
     if (!(error instanceof OrganisationConfigError)) throw error;
     stop(error.message);
   }
-  const only = process.env.FAILMAP_ORGANISATION;
-  let organisations = all;
-  if (only) {
-    try {
-      organisations = [pickOrganisation(all, only, dir)];
-    } catch (error) {
-      stop(`FAILMAP_ORGANISATION: ${(error as Error).message}`);
-    }
+  let organisations;
+  try {
+    organisations = targetOrganisations(all, dir);
+  } catch (error) {
+    stop((error as Error).message);
   }
 
   const workers = part ? 1 : workerCount(organisations.length);
@@ -59,6 +58,8 @@ function main(): void {
     return;
   }
 
+  checkBinaryVersionsOnce();
+  skipTokenTraces();
   const app = new App();
   // The scheduled renewal job (ops/ci/scheduled-apply.sh) plans with images held at the digests in state.
   if (process.env.FAILMAP_FREEZE_IMAGES === "1") freezeImageLookups(app);

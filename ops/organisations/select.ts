@@ -1,6 +1,9 @@
 import path from "node:path";
 import { loadOrganisations, type LoadedOrganisation } from "../../config/load";
 import { repositoryRoot } from "../../constructs/bootstrap/script-files";
+import { pickOrganisation } from "../../synth/pick-organisation";
+
+export { pickOrganisation };
 
 /** The project root: the one the bootstrap reads its scripts from. */
 export const PROJECT_ROOT = repositoryRoot();
@@ -27,20 +30,4 @@ export function selectOrganisations(
 ): LoadedOrganisation[] {
   const all = loadOrganisations(dir);
   return name === undefined ? all : [pickOrganisation(all, name, dir)];
-}
-
-/** The organisation called `name` among those loaded from `dir`, or an error that lists the known ones. */
-export function pickOrganisation(
-  all: readonly LoadedOrganisation[],
-  name: string,
-  dir: string,
-): LoadedOrganisation {
-  const found = all.find((o) => o.organisation.name === name);
-  if (!found) {
-    const known = all.map((o) => o.organisation.name).join(", ");
-    throw new Error(
-      `No organisation '${name}' in ${dir} (known: ${known}); the name is the file name without .yaml`,
-    );
-  }
-  return found;
 }

@@ -8,7 +8,15 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bundle = path.join(root, "dist", "main.js");
 // .gen/versions.json stands for the generated bindings: walking all of .gen costs more than it saves.
-const SOURCES = ["main.ts", "config", "constructs", "stacks", ".gen/versions.json", "package-lock.json"];
+const SOURCES = [
+  "main.ts",
+  "config",
+  "constructs",
+  "stacks",
+  "synth",
+  ".gen/versions.json",
+  "package-lock.json",
+];
 
 function newestMtime(entry) {
   const stat = fs.statSync(entry, { throwIfNoEntry: false });
