@@ -1,3 +1,5 @@
+import { urlCharactersProblem } from "./urls";
+
 /*
  * acme.directory: Let's Encrypt by name, or any other ACME CA (ZeroSSL, Google Trust Services, an own
  * step-ca, pebble in the rehearsal) by the URL of its directory.
@@ -27,6 +29,8 @@ const EXAMPLE = "https://acme.zerossl.com/v2/DV90";
 /** Why `directory` is neither a Let's Encrypt name nor an https URL, with the fix; or undefined. */
 export function acmeDirectoryProblem(directory: string): string | undefined {
   if (isLetsEncryptName(directory)) return undefined;
+  const characters = urlCharactersProblem(directory);
+  if (characters) return characters;
   let url: URL;
   try {
     url = new URL(directory);

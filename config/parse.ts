@@ -6,6 +6,7 @@ import { explainIssue } from "./issue-messages";
 import { readYaml } from "./read-yaml";
 import { organisationSchema, type Organisation } from "./schema";
 import { checkOrganisation } from "./semantic-checks";
+import { characterProblems } from "./text-characters";
 
 export type ParseResult =
   | { ok: true; organisation: Organisation; warnings: ConfigProblem[] }
@@ -25,6 +26,8 @@ export function parseOrganisation(file: string, text: string): ParseResult {
     line: lineOfPath(doc, path, lineOf),
     message,
   });
+  const characters = characterProblems(data);
+  if (characters.length > 0) return { ok: false, problems: characters.map((c) => at(c.path, c.message)) };
   const parsed = organisationSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     return {

@@ -4,11 +4,13 @@ import { hasHostBits, networkOf } from "./cidr";
 import { systemNameProblem } from "./debian-system-names";
 import { INSTANCE_SLOTS } from "./model/slots";
 import { nameserverProblem } from "./nameservers";
+import { bucketNameProblem, REGION } from "./s3-names";
 import { HETZNER_LOCATIONS } from "./server-catalogue";
 import { shellProblem } from "./shells";
 import { sshKeyProblem } from "./ssh-keys";
 import { stateEndpointProblem } from "./state-endpoint";
 import { timezoneProblem } from "./timezones";
+import { httpsUrlProblem } from "./urls";
 import { WORKER_ROLES, workerRole } from "./worker-roles";
 
 /*
@@ -139,7 +141,11 @@ const instance = z.strictObject({
         "). Derived from the name when not set; set it to keep the ports when renaming, or to settle a clash.",
     ),
   uwsgiWorkers: z.number().int().min(1).max(64).default(4),
-  sentryDsn: z.url().optional(),
+  sentryDsn: z
+    .string()
+    .superRefine(rule((dsn) => httpsUrlProblem(dsn, "https://<key>@o0.ingest.sentry.io/<project>")))
+    .optional()
+    .describe("Where the app reports errors: the project's DSN from Sentry's settings."),
 });
 
 const hetznerServer = z.strictObject({
@@ -249,8 +255,11 @@ const monitoring = z.strictObject({
 });
 
 const state = z.strictObject({
-  bucket: z.string().min(3).optional(),
-  region: z.string().default("eu-central"),
+  bucket: z.string().superRefine(rule(bucketNameProblem)).optional(),
+  region: z
+    .string()
+    .regex(REGION, { error: "is not a region name (lower-case letters, digits and dashes, e.g. fsn1)" })
+    .default("eu-central"),
   endpoint: z.url().superRefine(rule(stateEndpointProblem)).optional(),
   prefix: z
     .string()

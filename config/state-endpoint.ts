@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { urlCharactersProblem } from "./urls";
 
 /*
  * The state holds the organisation's private CA key, the database and broker passwords and the generated
@@ -14,6 +15,8 @@ function isLoopback(hostname: string): boolean {
 
 /** Why `endpoint` would expose the state, with the fix; or undefined. */
 export function stateEndpointProblem(endpoint: string): string | undefined {
+  const characters = urlCharactersProblem(endpoint);
+  if (characters) return characters;
   let url: URL;
   try {
     url = new URL(endpoint);
