@@ -51,15 +51,15 @@ export class CeleryClient {
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
   }
 
-  /** A worker in the foreground, its output in `log`. */
-  worker(brokerUrl: string, name: string, log: string): ChildProcess {
+  /** A worker in the foreground with the pool options the stack gives it, its output in `log`. */
+  worker(brokerUrl: string, name: string, pool: readonly string[], log: string): ChildProcess {
     const [command, argv] = inNamespace(this.hostsFile, [
       "-m",
       "celery",
       "-A",
       "remote_worker",
       "worker",
-      "--pool=solo",
+      ...pool,
       "--loglevel=info",
       `--hostname=${name}`,
     ]);

@@ -130,7 +130,10 @@ describe("a real Celery worker through the broker endpoint, with BROKER as rende
 
   it("runs a task sent through the endpoint, and its result comes back the same way", async () => {
     const log = path.join(dir, "worker.log");
-    workerProcess = celery.worker(url(), WORKER_NAME, log);
+    // Celery's default pool, not the eventlet pool the stack gives scanner roles: with Debian's eventlet 0.33
+    // and redis-py 4.3 no worker keeps a TLS connection (eventlet issue #692; docs/rehearsal.md), whatever
+    // the URL says. That is a defect of its own, reported apart from this test of the URL.
+    workerProcess = celery.worker(url(), WORKER_NAME, ["--concurrency=2", "-P", "prefork"], log);
     const deadline = Date.now() + 90_000;
     let ping = { status: null as number | null, output: "" };
     while (Date.now() < deadline) {
