@@ -1,5 +1,6 @@
 import { Container, type ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import type { ITerraformDependable } from "cdktf";
+import { createHash } from "node:crypto";
 import type { Construct } from "constructs";
 import type { Host } from "../host/host";
 import { replacedWithMachine } from "../host/machine-lifecycle";
@@ -11,6 +12,16 @@ export const CONTAINER_LABELS = {
   instance: "failmap.instance",
   role: "failmap.role",
 } as const;
+
+/**
+ * A digest of the container's healthcheck. The docker provider changes a healthcheck "in place" without
+ * touching the container (its update covers restart and resources only), so a new or changed healthcheck
+ * would never reach docker; labels force a new container, which gets it, and the apply waits for it.
+ */
+export const HEALTHCHECK_LABEL = "failmap.healthcheck";
+
+const digest = (value: unknown): string =>
+  createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
 
 /** Whose a container is and what it does, as its failmap.* labels say. */
 export interface ContainerIdentity {
@@ -107,6 +118,7 @@ export class FailmapContainer extends Container {
         { label: CONTAINER_LABELS.organisation, value: identity.organisation },
         ...(identity.instance ? [{ label: CONTAINER_LABELS.instance, value: identity.instance }] : []),
         { label: CONTAINER_LABELS.role, value: identity.role },
+        ...(config.healthcheck ? [{ label: HEALTHCHECK_LABEL, value: digest(config.healthcheck) }] : []),
       ],
       dependsOn: [host.ready, ...(dependsOn ?? [])],
       lifecycle: replacedWithMachine(host),

@@ -1,6 +1,6 @@
 import type { TerraformStack } from "cdktf";
 import type { IValidation } from "constructs";
-import { CONTAINER_LABELS } from "../../constructs/app/failmap-container";
+import { CONTAINER_LABELS, HEALTHCHECK_LABEL } from "../../constructs/app/failmap-container";
 import { durationSeconds, goDuration, healthyWithinSeconds } from "../../constructs/app/healthcheck-timing";
 import { blocksOf, type TerraformJson } from "./block-graph";
 
@@ -96,6 +96,12 @@ function healthcheckBreaches(config: Record<string, unknown>): string[] {
     startPeriod: check.start_period as string | undefined,
     retries: check.retries as number | undefined,
   });
+  const labels = (config.labels ?? []) as { label: string }[];
+  if (!labels.some((l) => l.label === HEALTHCHECK_LABEL)) {
+    breaches.push(
+      `a healthcheck without the ${HEALTHCHECK_LABEL} label (the provider would change it in place, which never reaches docker)`,
+    );
+  }
   if (config.wait !== true || !(typeof config.wait_timeout === "number" && config.wait_timeout >= needed)) {
     breaches.push(
       `a healthcheck without wait = true and a wait_timeout of at least ${needed} s (an apply would succeed over a container that never gets healthy)`,

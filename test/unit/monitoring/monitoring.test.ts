@@ -40,6 +40,7 @@ describe("Monitoring", () => {
     expect(labels("failmap-prometheus")).toEqual({
       "failmap.organisation": "faalkaart",
       "failmap.role": "prometheus",
+      "failmap.healthcheck": expect.stringMatching(/^[0-9a-f]{16}$/),
     });
     expect(labels("failmap-staging-broker-exporter")).toEqual({
       "failmap.organisation": "faalkaart",

@@ -107,9 +107,42 @@ describe("ContainerPolicy at synth", () => {
     unwaited.addOverride("wait_timeout", 44);
     expect(stack.node.validate().join("\n")).toContain("a wait_timeout of at least 45 s");
     unwaited.addOverride("wait_timeout", 45);
+    expect(stack.node.validate().join("\n")).toContain(
+      "a healthcheck without the failmap.healthcheck label (the provider would change it in place",
+    );
+    unwaited.addOverride("labels", [
+      { label: "failmap.organisation", value: "test" },
+      { label: "failmap.role", value: "thing" },
+      { label: "failmap.healthcheck", value: "0123456789abcdef" },
+    ]);
     expect(stack.node.validate()).toEqual([]);
     unwaited.addOverride("healthcheck", null);
     expect(stack.node.validate().join("\n")).toContain("wait without a healthcheck");
+  });
+
+  it("replaces a container whose healthcheck changed, since the provider's in-place update never reaches docker", () => {
+    const { stack, host } = stackWithPolicy();
+    const labelled = (id: string, interval: string) =>
+      new FailmapContainer(stack, id, {
+        host,
+        identity: { organisation: "test", role: id },
+        name: `failmap-${id}`,
+        image: "sha256:abc",
+        memoryMb: 64,
+        healthcheck: { test: ["CMD", "true"], interval, timeout: "5s", retries: 3 },
+      });
+    const label = (c: FailmapContainer) => {
+      const json = JSON.parse(Testing.synth(stack)).resource.docker_container[c.friendlyUniqueId];
+      return (json.labels as { label: string; value: string }[]).find(
+        (l) => l.label === "failmap.healthcheck",
+      )?.value;
+    };
+    const [a, b, c] = [labelled("a", "30s"), labelled("b", "30s"), labelled("c", "1m0s")];
+    expect(label(a)).toMatch(/^[0-9a-f]{16}$/);
+    expect(label(b)).toBe(label(a));
+    expect(label(c)).not.toBe(label(a));
+    expect(label(policyContainer(stack, host))).toBeUndefined();
+    expect(stack.node.validate()).toEqual([]);
   });
 
   it("fails on another organisation's label, which host commands would take for theirs", () => {

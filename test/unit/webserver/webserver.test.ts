@@ -61,6 +61,7 @@ describe("Webserver", () => {
       labels: [
         { label: "failmap.organisation", value: "faalkaart" },
         { label: "failmap.role", value: "nginx" },
+        { label: "failmap.healthcheck", value: expect.stringMatching(/^[0-9a-f]{16}$/) },
       ],
     });
     expect(container.ports).toBeUndefined();
