@@ -91,11 +91,15 @@ export class HetznerHost extends SshHost {
         name: `${props.fqdn}-${type}`,
         type,
         location: props.location,
-        assigneeType: "server",
         // Kept when the server is replaced; deleted with the stack.
         autoDelete: false,
         deleteProtection: protect,
         labels,
+        // The server takes the address (its public_net), so the assignee is the server's business. hcloud
+        // 1.64 warns on assignee_type without assignee_id; left out of the configuration, both would be
+        // planned as unknown on any other change here (labels, protection), and the provider then unassigns
+        // the address from the running server. Ignored, they keep the values in state.
+        lifecycle: { ignoreChanges: ["assignee_id", "assignee_type"] },
       });
     this.ipv4 = primaryIp("ipv4");
     this.ipv6 = primaryIp("ipv6");

@@ -62,6 +62,12 @@ describe("org-faalkaart on Hetzner", () => {
       "scanners-1.faalserver.faalkaart.nl-ipv6 false",
     ]);
     expect(mainServer.public_net[0].ipv4).toMatch(/^\$\{hcloud_primary_ip\.main_ipv4_\w+\.id\}$/);
+    // The server's public_net assigns them: no assignee in the configuration (hcloud 1.64 warns on
+    // assignee_type alone), and the one in state is kept when labels or protection change.
+    for (const ip of ips) {
+      expect(ip).not.toHaveProperty("assignee_type");
+      expect(ip.lifecycle).toEqual({ ignore_changes: ["assignee_id", "assignee_type"] });
+    }
     const broker = mainFirewall.rule.find((r: any) => r.port === "1337");
     expect(broker.source_ips.join(" ")).not.toMatch(/hcloud_server/);
   });
