@@ -16,6 +16,8 @@ import { loadExample, synthOrganisation } from "../support/organisations";
  */
 
 const MIRROR = path.join(PROJECT_ROOT, ".terraform-providers/mirror");
+/** Terraform's implied local mirror, where the hcloud, docker, null and acme plugins are built by hand. */
+const LOCAL_PLUGINS = "/usr/local/share/terraform/plugins";
 const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-literal-"));
 const secretFile = path.join(workdir, "operator-secret");
 const SECRET = `LEAKED-${process.pid}`;
@@ -51,6 +53,29 @@ function carriers(json: Record<string, any>): Carrier[] {
   return found;
 }
 
+/** Runs terraform in `dir` with the plugins of this machine only (npm run providers, the implied local mirror). */
+function terraformIn(dir: string) {
+  for (const type of ["hashicorp/tls", "hashicorp/random"]) {
+    if (!fs.existsSync(path.join(MIRROR, "registry.terraform.io", type))) {
+      throw new Error(`no ${type} plugin in ${MIRROR}: run npm run providers`);
+    }
+  }
+  const cli = path.join(dir, "cli.tfrc");
+  const mirrors = [MIRROR, LOCAL_PLUGINS].map(
+    (p) => `  filesystem_mirror {\n    path = ${JSON.stringify(p)}\n  }\n`,
+  );
+  fs.writeFileSync(cli, `provider_installation {\n${mirrors.join("")}}\n`);
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: cli, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+  return (...args: string[]) => {
+    const result = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8" });
+    if (result.error) throw new Error(`terraform: ${result.error.message} (install Terraform 1.11)`);
+    if (result.status !== 0) {
+      throw new Error(`terraform ${args[0]} failed:\n${result.stdout}${result.stderr}`);
+    }
+    return result.stdout;
+  };
+}
+
 /** Terraform's value of each string, evaluated as outputs of a configuration holding only what they refer to. */
 function evaluate(json: Record<string, any>, strings: readonly string[]): string[] {
   const resource: Record<string, Record<string, unknown>> = {};
@@ -74,23 +99,7 @@ function evaluate(json: Record<string, any>, strings: readonly string[]): string
     output: Object.fromEntries(strings.map((value, i) => [`o${i}`, { value, sensitive: true }])),
   };
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
-  const cli = path.join(dir, "cli.tfrc");
-  fs.writeFileSync(
-    cli,
-    `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(MIRROR)}\n  }\n}\n`,
-  );
-  const env = { ...process.env, TF_CLI_CONFIG_FILE: cli, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
-  const run = (...args: string[]) => {
-    const result = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8" });
-    if (result.error) throw new Error(`terraform: ${result.error.message} (install Terraform 1.11)`);
-    if (result.status !== 0) {
-      throw new Error(`terraform ${args[0]} failed:\n${result.stdout}${result.stderr}`);
-    }
-    return result.stdout;
-  };
-  if (!fs.existsSync(path.join(MIRROR, "registry.terraform.io/hashicorp/tls"))) {
-    throw new Error(`no tls plugin in ${MIRROR}: run npm run providers`);
-  }
+  const run = terraformIn(dir);
   run("init", "-input=false", "-no-color");
   run("apply", "-auto-approve", "-input=false", "-no-color");
   const outputs = JSON.parse(run("output", "-json")) as Record<string, { value: string }>;
@@ -142,6 +151,17 @@ describe.each(Object.entries(PAYLOADS))("free text with %s", (_, payload) => {
       if (carrier.at.endsWith(".user_data")) expect(value.split("\n")).toContain(key);
       if (carrier.at.includes(".env[")) expect(value).toBe(`SENTRY_DSN=${dsn}`);
     });
+  }, 300_000);
+
+  it("leaves a stack that Terraform validates with the real plugins", () => {
+    const organisation = withPayload("faalkaart", payload, (org) => {
+      org.instances.production.sentryDsn = `https://key@o1.ingest.sentry.io/1?${payload}`;
+    });
+    const dir = fs.mkdtempSync(path.join(workdir, "stack-"));
+    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(synthOrganisation(organisation)));
+    const run = terraformIn(dir);
+    run("init", "-input=false", "-no-color", "-backend=false");
+    expect(run("validate", "-no-color")).toMatch(/The configuration is valid/);
   }, 300_000);
 
   it("reaches every string of an existing host's stack as the text itself", () => {
