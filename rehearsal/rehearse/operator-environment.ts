@@ -69,8 +69,8 @@ export function operatorEnvironment(
     { name: "FAILMAP_REHEARSAL_DNS_API", value: cloud.dnsApi, why: "where the exec script sets them" },
     {
       name: "TF_CLI_CONFIG_FILE",
-      value: process.env.TF_CLI_CONFIG_FILE || CLI_CONFIG,
-      why: "the provider plugins",
+      value: CLI_CONFIG,
+      why: "the provider plugins, where npm run providers found them",
     },
     { name: "CHECKPOINT_DISABLE", value: "1", why: "no calls home" },
   ];

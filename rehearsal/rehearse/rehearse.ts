@@ -54,6 +54,11 @@ export class Rehearsal {
 
   /** The local cloud's endpoints, once it runs. */
   cloud(): CloudEndpoints {
+    if (!this.cloudRuns()) {
+      throw new Error(
+        `no rehearsal of ${this.organisation} runs on network ${this.network.prefix}: npm run rehearse -- ${this.organisation}`,
+      );
+    }
     return JSON.parse(fs.readFileSync(this.files.cloudJson(), "utf8")) as CloudEndpoints;
   }
 
