@@ -115,7 +115,9 @@ ensure_packages() {
   changed "installed ${missing[*]}"
 }
 
-# enable_unit UNIT: started at boot (works offline, in a chroot too), and now where systemd runs.
+# enable_unit UNIT: started at boot (works offline, in a chroot too), and now where systemd runs. A unit whose
+# conditions do not hold here (systemd-timesyncd in a container: ConditionVirtualization=!container) is
+# "started" without running: that is reported as skipped, and a unit that is not running after a start fails.
 enable_unit() {
   if systemctl is-enabled -q "$1" 2>/dev/null; then
     ok "$1 enabled"
@@ -123,10 +125,24 @@ enable_unit() {
     systemctl enable -q "$1"
     changed "$1 enabled"
   fi
-  if systemd_running && ! systemctl is-active -q "$1"; then
-    systemctl start "$1"
-    changed "$1 started"
+  systemd_running || return 0
+  if systemctl is-active -q "$1"; then
+    ok "$1 running"
+    return 0
   fi
+  systemctl start "$1"
+  local state
+  state=$(systemctl is-active "$1") || true
+  case $state in
+    active | activating | reloading) changed "$1 started" ;;
+    *)
+      if [[ $(systemctl show -p ConditionResult --value "$1") == no ]]; then
+        skipped "$1: its unit's conditions do not hold on this machine (systemctl status $1)"
+      else
+        fail "$1 is $state after systemctl start; see journalctl -u $1"
+      fi
+      ;;
+  esac
 }
 
 # restart_unit UNIT, after its configuration changed.
