@@ -1,4 +1,4 @@
-import { urlCharactersProblem } from "./urls";
+import { readUrl } from "./urls";
 
 /*
  * acme.directory: Let's Encrypt by name, or any other ACME CA (ZeroSSL, Google Trust Services, an own
@@ -29,14 +29,11 @@ const EXAMPLE = "https://acme.zerossl.com/v2/DV90";
 /** Why `directory` is neither a Let's Encrypt name nor an https URL, with the fix; or undefined. */
 export function acmeDirectoryProblem(directory: string): string | undefined {
   if (isLetsEncryptName(directory)) return undefined;
-  const characters = urlCharactersProblem(directory);
-  if (characters) return characters;
-  let url: URL;
-  try {
-    url = new URL(directory);
-  } catch {
-    return `is neither production, staging (Let's Encrypt) nor the URL of an ACME directory; write one of those, e.g. ${EXAMPLE}`;
-  }
+  const url = readUrl(
+    directory,
+    `is neither production, staging (Let's Encrypt) nor the URL of an ACME directory; write one of those, e.g. ${EXAMPLE}`,
+  );
+  if (typeof url === "string") return url;
   if (url.protocol !== "https:") {
     return `is ${url.protocol}// to ${url.host}: ACME runs over https only (RFC 8555, 6.1), and the account key's requests and the certificates would cross the network unencrypted; write https://${url.host}${url.pathname}`;
   }

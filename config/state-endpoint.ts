@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { urlCharactersProblem } from "./urls";
+import { readUrl } from "./urls";
 
 /*
  * The state holds the organisation's private CA key, the database and broker passwords and the generated
@@ -15,14 +15,11 @@ function isLoopback(hostname: string): boolean {
 
 /** Why `endpoint` would expose the state, with the fix; or undefined. */
 export function stateEndpointProblem(endpoint: string): string | undefined {
-  const characters = urlCharactersProblem(endpoint);
-  if (characters) return characters;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    return "is not a URL; write https://<host>, e.g. https://fsn1.your-objectstorage.com";
-  }
+  const url = readUrl(
+    endpoint,
+    "is not a URL; write https://<host>, e.g. https://fsn1.your-objectstorage.com",
+  );
+  if (typeof url === "string") return url;
   if (url.protocol === "https:") return undefined;
   if (url.protocol === "http:" && isLoopback(url.hostname)) return undefined;
   return `is ${url.protocol}// to ${url.hostname}: the state holds the private CA key and every password and would cross the network unencrypted; use https://${url.host}${url.pathname === "/" ? "" : url.pathname} (plain http is accepted for 127.0.0.1 and localhost only)`;

@@ -22,21 +22,26 @@ export function urlCharactersProblem(url: string): string | undefined {
   return undefined;
 }
 
+/** `text` as a URL, or why it is not one: characters a URI may not hold, or else `notAUrl`. */
+export function readUrl(text: string, notAUrl: string): URL | string {
+  const characters = urlCharactersProblem(text);
+  if (characters) return characters;
+  try {
+    return new URL(text);
+  } catch {
+    return notAUrl;
+  }
+}
+
 /**
  * Why `url` is not an https URL with a host and only URI characters, or undefined. `example` shows what one
  * looks like in the message.
  */
-export function httpsUrlProblem(url: string, example: string): string | undefined {
-  const characters = urlCharactersProblem(url);
-  if (characters) return characters;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `is not a URL; write an https URL such as ${example}`;
-  }
-  if (parsed.protocol !== "https:" || parsed.hostname === "") {
-    return `is a ${parsed.protocol} URL; only https URLs to a host are accepted, such as ${example}`;
+export function httpsUrlProblem(text: string, example: string): string | undefined {
+  const url = readUrl(text, `is not a URL; write an https URL such as ${example}`);
+  if (typeof url === "string") return url;
+  if (url.protocol !== "https:") {
+    return `is a ${url.protocol} URL; only https URLs to a host are accepted, such as ${example}`;
   }
   return undefined;
 }

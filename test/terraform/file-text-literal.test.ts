@@ -123,6 +123,22 @@ function withPayload(name: string, payload: string, edit: (org: Organisation) =>
   return organisation;
 }
 
+/** Terraform's value of every string that carries the payload, each checked to hold it as text and nothing read. */
+function carriedLiterally(json: Record<string, any>, payload: string): { at: string; value: string }[] {
+  const found = carriers(json);
+  expect(found.length).toBeGreaterThan(0);
+  const values = evaluate(
+    json,
+    found.map((c) => c.text),
+  );
+  return found.map(({ at }, i) => {
+    const value = readerText(at, values[i]);
+    const seen = { at, leaked: value.includes(SECRET), literal: value.includes(payload) };
+    expect(seen).toEqual({ at, leaked: false, literal: true });
+    return { at, value };
+  });
+}
+
 describe.each(Object.entries(PAYLOADS))("free text with %s", (_, payload) => {
   it("reaches every string of the Hetzner stack as the text itself", () => {
     // The schema refuses such a DSN; set after it, so that the way to Terraform is tested on its own.
@@ -131,26 +147,17 @@ describe.each(Object.entries(PAYLOADS))("free text with %s", (_, payload) => {
       org.instances.production.sentryDsn = dsn;
     });
     const key = organisation.users[0].keys[0];
-    const json = synthOrganisation(organisation);
-    const found = carriers(json);
-    const at = found.map((c) => c.at).join("\n");
+    const carried = carriedLiterally(synthOrganisation(organisation), payload);
+    const at = carried.map((c) => c.at).join("\n");
     expect(at).toMatch(/^resource\.hcloud_ssh_key\..*\.public_key$/m);
     expect(at).toMatch(/^resource\.hcloud_server\..*\.user_data$/m);
     expect(at).toMatch(/^resource\.docker_container\..*\.env\[\d+\]$/m);
     expect(at).toMatch(/^resource\.null_resource\..*\.provisioner\[\d+\]\.file\.content$/m);
-
-    const values = evaluate(
-      json,
-      found.map((c) => c.text),
-    );
-    found.forEach((carrier, i) => {
-      const value = readerText(carrier.at, values[i]);
-      expect({ at: carrier.at, leaked: value.includes(SECRET) }).toEqual({ at: carrier.at, leaked: false });
-      expect({ at: carrier.at, literal: value.includes(payload) }).toEqual({ at: carrier.at, literal: true });
-      if (carrier.at.endsWith(".public_key")) expect(value).toBe(key);
-      if (carrier.at.endsWith(".user_data")) expect(value.split("\n")).toContain(key);
-      if (carrier.at.includes(".env[")) expect(value).toBe(`SENTRY_DSN=${dsn}`);
-    });
+    for (const { at, value } of carried) {
+      if (at.endsWith(".public_key")) expect(value).toBe(key);
+      if (at.endsWith(".user_data")) expect(value.split("\n")).toContain(key);
+      if (at.includes(".env[")) expect(value).toBe(`SENTRY_DSN=${dsn}`);
+    }
   }, 300_000);
 
   it("leaves a stack that Terraform validates with the real plugins", () => {
@@ -165,17 +172,6 @@ describe.each(Object.entries(PAYLOADS))("free text with %s", (_, payload) => {
   }, 300_000);
 
   it("reaches every string of an existing host's stack as the text itself", () => {
-    const json = synthOrganisation(withPayload("failmap-uk", payload));
-    const found = carriers(json);
-    expect(found.length).toBeGreaterThan(0);
-    const values = evaluate(
-      json,
-      found.map((c) => c.text),
-    );
-    found.forEach((carrier, i) => {
-      const value = readerText(carrier.at, values[i]);
-      expect({ at: carrier.at, leaked: value.includes(SECRET) }).toEqual({ at: carrier.at, leaked: false });
-      expect({ at: carrier.at, literal: value.includes(payload) }).toEqual({ at: carrier.at, literal: true });
-    });
+    carriedLiterally(synthOrganisation(withPayload("failmap-uk", payload)), payload);
   }, 300_000);
 });
