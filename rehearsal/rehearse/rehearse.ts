@@ -8,7 +8,7 @@ import { ORGANISATIONS_DIR, pickOrganisation } from "../../ops/organisations/sel
 import { serverImage } from "../machines/server-image";
 import { NspawnMachines } from "../machines/nspawn-machines";
 import { cdktfCommand, runWithHosts, type CommandResult } from "./cdktf";
-import { bootExistingHost, existingHostKey } from "./existing-host";
+import { bootExistingHost, EXISTING_HOST_ID, existingHostKey } from "./existing-host";
 import { cloudAddresses, type CloudEndpoints } from "./local-cloud";
 import { HOSTS_MARKER } from "./names";
 import { asEnvironment, operatorEnvironment } from "./operator-environment";
@@ -102,7 +102,10 @@ export class Rehearsal {
       p.note("swapped in the environment of cdktf:");
       env.forEach((s) => p.note(`  ${s.name}=${s.value}  (${s.why})`));
       p.note(`  /etc/hosts: ${this.files.hosts()} bind-mounted for cdktf and terraform (the servers' names)`);
-      if (hostKey) {
+      const existingRuns =
+        new NspawnMachines({ network: this.network }).machine(EXISTING_HOST_ID).pid() !== undefined;
+      if (hostKey && existingRuns) p.note(`existing server ${org.server.fqdn}: runs already`);
+      if (hostKey && !existingRuns) {
         await p.step(
           `existing server ${org.server.fqdn} at ${org.server.provider === "existing" ? org.server.address : ""}, prepared as docs/hosting.md says`,
           () =>
