@@ -66,3 +66,59 @@ export function hasHostBits(cidr: string): boolean {
 export function isWholeInternet(cidr: string): boolean {
   return Number(cidr.split("/")[1]) === 0;
 }
+
+type Family = "IPv4" | "IPv6";
+interface Range {
+  readonly family: Family;
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+function rangeOf(cidr: string): Range {
+  const [address, prefixText] = networkOf(cidr).split("/");
+  const family: Family = isIPv4(address) ? "IPv4" : "IPv6";
+  const bits = family === "IPv4" ? 32 : 128;
+  const first = family === "IPv4" ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
+  return { family, first, last: first + (1n << BigInt(bits - Number(prefixText))) - 1n };
+}
+
+/**
+ * The families whose every address the networks hold together, however they are written: two /1s are
+ * 0.0.0.0/0 as much as 0.0.0.0/0 is.
+ */
+export function wholeFamilies(cidrs: readonly string[]): Family[] {
+  return (["IPv4", "IPv6"] as const).filter((family) => {
+    const ranges = cidrs
+      .map(rangeOf)
+      .filter((r) => r.family === family)
+      .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+    let next = 0n;
+    for (const r of ranges) {
+      if (r.first > next) return false;
+      if (r.last + 1n > next) next = r.last + 1n;
+    }
+    return next === 1n << (family === "IPv4" ? 32n : 128n);
+  });
+}
+
+/** Addresses no operator connects from: a packet from them never crosses the internet to a server. */
+const NOWHERE: readonly [string, string][] = [
+  ["0.0.0.0/8", "'this network'"],
+  ["127.0.0.0/8", "loopback"],
+  ["169.254.0.0/16", "link-local"],
+  ["224.0.0.0/4", "multicast"],
+  ["240.0.0.0/4", "reserved"],
+  ["::/128", "unspecified"],
+  ["::1/128", "loopback"],
+  ["fe80::/10", "link-local"],
+  ["ff00::/8", "multicast"],
+];
+
+/** What kind of address `cidr` lies wholly inside when no operator could connect from it; or undefined. */
+export function unreachableKind(cidr: string): string | undefined {
+  const range = rangeOf(cidr);
+  return NOWHERE.find(([network]) => {
+    const outer = rangeOf(network);
+    return outer.family === range.family && outer.first <= range.first && range.last <= outer.last;
+  })?.[1];
+}

@@ -1,5 +1,7 @@
-import type { Organisation } from "./schema";
+import { dnsLengthProblem } from "./dns-names";
+import { workerHostsOf } from "./model/organisation-model";
 import { siteNamesOf } from "./model/site-names";
+import type { Organisation } from "./schema";
 import type { Check } from "./semantic-checks";
 
 /** Let's Encrypt's limit on names per certificate (https://letsencrypt.org/docs/rate-limits/). */
@@ -35,4 +37,19 @@ export function tooManyCertificateNames(org: Organisation): Check[] {
       message: `give the server's certificate ${names.size} names (server.fqdn and every instance's domain, aliases and admin); Let's Encrypt allows ${MAX_NAMES_PER_CERTIFICATE} per certificate: drop aliases, or move instances to another organisation file and server`,
     },
   ];
+}
+
+/** Worker hosts are named <group>-<n>.<server.fqdn>: a name the file holds only in parts, checked whole. */
+export function workerHostNameLengths(org: Organisation): Check[] {
+  const checks = new Map<string, Check>();
+  for (const host of workerHostsOf(org)) {
+    const problem = dnsLengthProblem(host.fqdn);
+    if (problem && !checks.has(host.group)) {
+      checks.set(host.group, {
+        path: ["remoteWorkers", "hosts", host.group],
+        message: `names a server ${host.fqdn} (<group>-<n>.<server.fqdn>), which ${problem.replace(/: [^:]*$/, "")}: shorten the group's name or server.fqdn`,
+      });
+    }
+  }
+  return [...checks.values()];
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { acmeDirectoryProblem } from "./acme-directory";
 import { hasHostBits, networkOf } from "./cidr";
 import { systemNameProblem } from "./debian-system-names";
+import { dnsLengthProblem } from "./dns-names";
 import { INSTANCE_SLOTS } from "./model/slots";
 import { nameserverProblem } from "./nameservers";
 import { bucketNameProblem, REGION } from "./s3-names";
@@ -39,6 +40,11 @@ const rule =
 
 export const domain = z
   .string()
+  // The limits first: a name too long also fails the pattern, whose message would not say why.
+  .superRefine((name, ctx) => {
+    const message = dnsLengthProblem(name);
+    if (message) ctx.addIssue({ code: "custom", message, input: name, continue: false });
+  })
   .regex(DOMAIN, { error: "is not a valid lower-case domain name (for example faalkaart.nl)" });
 
 export const cidr = z

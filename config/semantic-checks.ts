@@ -1,10 +1,11 @@
 import path from "node:path";
-import { namesOutsideZone, tooManyCertificateNames } from "./name-checks";
+import { namesOutsideZone, tooManyCertificateNames, workerHostNameLengths } from "./name-checks";
 import { siteNamesOf } from "./model/site-names";
 import { assignSlots } from "./model/slots";
 import { portClashes } from "./port-plan";
 import type { Organisation } from "./schema";
 import { serverTypeProblem } from "./server-catalogue";
+import { sshLockout } from "./ssh-networks";
 import { isScannerRole, WORKER_ROLES } from "./worker-roles";
 
 const scannerRoles = () => WORKER_ROLES.filter(isScannerRole);
@@ -69,8 +70,8 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
   }
 
   checks.push(...slotClashes(org), ...certificateNameClashes(org));
-  checks.push(...namesOutsideZone(org), ...tooManyCertificateNames(org));
-  checks.push(...portClashes(org), ...serverCatalogueProblems(org));
+  checks.push(...namesOutsideZone(org), ...tooManyCertificateNames(org), ...workerHostNameLengths(org));
+  checks.push(...portClashes(org), ...serverCatalogueProblems(org), ...sshLockout(org));
 
   for (const [group, host] of Object.entries(org.remoteWorkers?.hosts ?? {})) {
     for (const [instance, workers] of Object.entries(host.roles)) {

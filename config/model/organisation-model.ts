@@ -138,7 +138,7 @@ export function resolveOrganisation(org: Organisation): OrganisationModel {
 }
 
 /** The managed worker hosts, one per member of each group, named `<group>-<n>` under the server's FQDN. */
-function workerHostsOf(org: Organisation): WorkerHostModel[] {
+export function workerHostsOf(org: Organisation): WorkerHostModel[] {
   const image = org.server.provider === "hetzner" ? org.server.image : "debian-12";
   return Object.entries(org.remoteWorkers?.hosts ?? {}).flatMap(([group, spec]) =>
     Array.from({ length: spec.count }, (_, i) => {
