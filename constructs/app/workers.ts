@@ -54,19 +54,34 @@ export const WORKER_STOP_TIMEOUT_SECONDS = 300;
  */
 export const WORKER_USER = "65534:65534";
 
+/** The Celery pools a worker runs: a role's own, or threads in its place on a worker host. */
+type WorkerPool = WorkerRoleSpec["pool"] | "threads";
+
 /**
  * Memory per pool: prefork runs a whole Django process per slot; eventlet runs green threads in one
- * process, where each waiting scan holds little more than its sockets and buffers.
+ * process, where each waiting scan holds little more than its sockets and buffers; threads do the same in
+ * one process, each with its own thread stack and interpreter state on top.
  */
-const POOL_MEMORY_MB: Record<WorkerRoleSpec["pool"], (concurrency: number) => number> = {
+const POOL_MEMORY_MB: Record<WorkerPool, (concurrency: number) => number> = {
   prefork: (concurrency) => 256 + 192 * concurrency,
   eventlet: (concurrency) => 512 + 8 * concurrency,
+  threads: (concurrency) => 512 + 16 * concurrency,
 };
+
+/**
+ * The pool a role runs with at a site. A worker host reaches its broker over TLS, and there the eventlet
+ * pool never connects (Debian's eventlet 0.33 with redis-py 4.3: reads on the TLS socket time out, eventlet
+ * issue #692), so its roles run the threads pool with the same concurrency: their tasks wait on the network
+ * as eventlet's would, in OS threads, with nothing monkey-patched. Prefork works over TLS and stays.
+ */
+function workerPool(spec: WorkerRoleSpec, site: WorkerSite): WorkerPool {
+  return site.kind === "worker-host" && spec.pool === "eventlet" ? "threads" : spec.pool;
+}
 
 /**
  * The Celery workers of one instance on one host, one container per role and replica, and on the main host
  * the beat scheduler. The same containers on either kind of host (environment with SENTRY_DSN, memory limit
- * from the role's pool, health check, labels, stop grace, log rotation); only the wiring follows the site.
+ * from the pool, health check, labels, stop grace, log rotation); the wiring and the pool follow the site.
  */
 export class Workers extends Construct {
   readonly containers: Container[] = [];
@@ -91,7 +106,7 @@ export class Workers extends Construct {
         );
       }
       seen.add(worker.role);
-      const { pool } = workerRole(worker.role);
+      const pool = workerPool(workerRole(worker.role), site);
       for (let replica = 1; replica <= worker.replicas; replica++) {
         const role = `worker-${worker.role}-${replica}`;
         this.containers.push(

@@ -51,16 +51,22 @@ export class CeleryClient {
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
   }
 
-  /** A worker in the foreground with the pool options the stack gives it, its output in `log`. */
-  worker(brokerUrl: string, name: string, pool: readonly string[], log: string): ChildProcess {
+  /**
+   * A worker in the foreground, started with a container's command as the stack renders it (`celery worker
+   * ...`, which the app image's entrypoint runs with its Celery app), named `name`, its output in `log`.
+   */
+  worker(brokerUrl: string, containerCommand: readonly string[], name: string, log: string): ChildProcess {
+    const [program, subcommand, ...options] = containerCommand;
+    if (program !== "celery" || subcommand !== "worker") {
+      throw new Error(`not a Celery worker's command: ${JSON.stringify(containerCommand)}`);
+    }
     const [command, argv] = inNamespace(this.hostsFile, [
       "-m",
       "celery",
       "-A",
       "remote_worker",
       "worker",
-      ...pool,
-      "--loglevel=info",
+      ...options,
       `--hostname=${name}`,
     ]);
     const out = fs.openSync(log, "a");

@@ -8,6 +8,7 @@ import { renderBrokerUrl, type BrokerUrlParts } from "../../../constructs/remote
 import { renderBrokerStreamConfig } from "../../../constructs/remote-workers/render-broker-stream";
 import { renderClientDn } from "../../../constructs/tls/client-dn";
 import { RedisProcess } from "../broker/redis-process";
+import { loadExample, resourcesOf, synthOrganisation } from "../../support/organisations";
 import { freePort } from "../support/programs";
 import { CeleryClient, requireCelery } from "./celery-client";
 import { issueClient, makeCa, selfSignedServer, type Pem } from "./pki";
@@ -49,6 +50,20 @@ function url(overrides: Partial<BrokerUrlParts> = {}): string {
     serverCa: server.certificate,
     ...overrides,
   });
+}
+
+/**
+ * The command of a worker container on a managed worker host of the example organisation, as its stack
+ * renders it: the containers that reach their broker through the endpoint (BROKER is rediss://). All alike.
+ */
+function workerHostCommand(): string[] {
+  const stack = synthOrganisation(loadExample(ORG));
+  const commands = resourcesOf(stack, "docker_container")
+    .filter((c) => (c.env as string[] | undefined)?.some((e) => e.startsWith("BROKER=rediss://")))
+    .map((c) => c.command as string[]);
+  expect(commands.length).toBeGreaterThan(0);
+  expect(new Set(commands.map((c) => JSON.stringify(c))).size).toBe(1);
+  return commands[0];
 }
 
 /** The rendered URL less the client certificate and key: a worker that presents none. */
@@ -128,12 +143,11 @@ describe("a real Celery worker through the broker endpoint, with BROKER as rende
     expect(celery.probe(url(), "redis-py")).toBe("PONG");
   });
 
-  it("runs a task sent through the endpoint, and its result comes back the same way", async () => {
+  it("runs a task sent through the endpoint to a worker started as on a worker host, result back the same way", async () => {
     const log = path.join(dir, "worker.log");
-    // Celery's default pool, not the eventlet pool the stack gives scanner roles: with Debian's eventlet 0.33
-    // and redis-py 4.3 no worker keeps a TLS connection (eventlet issue #692; docs/rehearsal.md), whatever
-    // the URL says. That is a defect of its own, reported apart from this test of the URL.
-    workerProcess = celery.worker(url(), WORKER_NAME, ["--concurrency=2", "-P", "prefork"], log);
+    // The pool matters: with Debian's eventlet 0.33 and redis-py 4.3 an eventlet worker never connects over
+    // TLS (eventlet issue #692), so this is the command the stack really gives a worker host's container.
+    workerProcess = celery.worker(url(), workerHostCommand(), WORKER_NAME, log);
     const deadline = Date.now() + 90_000;
     let ping = { status: null as number | null, output: "" };
     while (Date.now() < deadline) {
