@@ -2,11 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { mirroredReference } from "../../constructs/host/image-lookup";
 import { BROKER_IMAGE } from "../../constructs/app/broker";
+import { WORKER_ROLE_TABLE } from "../../config/worker-roles";
 import { MONITORING_IMAGES } from "../../constructs/monitoring/images";
 import { NGINX_IMAGE } from "../../constructs/webserver/webserver";
 import { cachedDebianRootfs } from "./debian-rootfs";
 import type { LocalRegistry } from "./local-registry";
 import { pushTree, type ImageConfig } from "./push-image";
+import { applyTreeSteps, repoDirectory, repoFile, type TreeFile, type TreeSteps } from "./tree-steps";
 
 /*
  * The images of the local registry, built from Debian packages in a debootstrapped tree (no image registry
@@ -19,92 +21,235 @@ export interface ImageRecipe {
   readonly reference: string;
   /** Debian packages installed in the image. */
   readonly packages: readonly string[];
+  /** The upstream image's ENTRYPOINT, CMD, USER, WORKDIR, EXPOSE, VOLUME and STOPSIGNAL (docs/rehearsal.md). */
   readonly config: ImageConfig;
-  /** Extra steps in the tree (users, directories, the app stand-in). */
-  readonly finish?: (root: string) => void;
-  readonly finishInputs?: readonly string[];
+  /** What the upstream image has beyond the program: its entrypoint script, paths, users, tools. */
+  readonly tree?: TreeSteps;
 }
 
-const APP_STAND_IN = path.join(__dirname, "app-stand-in/websecmap");
+const NOBODY = "65534:65534";
 
-/**
- * redis:7-alpine's entrypoint drops to the redis user when it starts redis-server; the stack's broker relies on
- * that (its config is readable by that user, /data belongs to it).
- */
-const REDIS_ENTRYPOINT = `#!/bin/sh
-set -e
-if [ "$1" = redis-server ] && [ "$(id -u)" = 0 ]; then
-  chown -R redis:redis /data
-  exec setpriv --reuid=redis --regid=redis --init-groups "$@"
-fi
-exec "$@"
-`;
+/** Links the busybox applets the tree lacks, as the upstream images (Alpine, prom/busybox) have them: wget, nc, ... */
+const BUSYBOX_APPLETS = [
+  "sh",
+  "-c",
+  'for applet in $(busybox --list); do command -v "$applet" >/dev/null || ln -s /bin/busybox "/usr/local/bin/$applet"; done',
+];
 
-function put(root: string, inside: string, content: string, mode: number): void {
-  const file = path.join(root, inside);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content, { mode });
+/** A directory that belongs to the program's user, as the upstream Dockerfile makes it. */
+const ownedDirectory = (dir: string, owner = NOBODY) => [
+  "install",
+  "-d",
+  "-o",
+  owner.split(":")[0],
+  "-g",
+  owner.split(":")[1],
+  dir,
+];
+/** The upstream image's path for a program Debian installs under another name. */
+const link = (target: string, linkPath: string) => ["ln", "-sfn", target, linkPath];
+
+const nginx: ImageRecipe = {
+  reference: NGINX_IMAGE,
+  packages: ["nginx", "libnginx-mod-stream", "curl", "ca-certificates", "busybox"],
+  config: {
+    entrypoint: ["/docker-entrypoint.sh"],
+    cmd: ["nginx", "-g", "daemon off;"],
+    exposedPorts: ["80/tcp"],
+    stopSignal: "SIGQUIT",
+  },
+  tree: {
+    commands: [
+      // Debian's binary moves aside for the wrapper that loads the stream module upstream has built in;
+      // still named nginx, so that its processes are `nginx` (ps, pidof) as upstream's are.
+      ["install", "-d", "/usr/lib/nginx/bin"],
+      [
+        "dpkg-divert",
+        "--local",
+        "--rename",
+        "--divert",
+        "/usr/lib/nginx/bin/nginx",
+        "--add",
+        "/usr/sbin/nginx",
+      ],
+      ["groupadd", "--system", "--gid", "101", "nginx"],
+      [
+        "useradd",
+        "--system",
+        "--uid",
+        "101",
+        "--gid",
+        "nginx",
+        "--no-create-home",
+        "--home-dir",
+        "/var/cache/nginx",
+        "--shell",
+        "/sbin/nologin",
+        "nginx",
+      ],
+      ["install", "-d", "/docker-entrypoint.d", "/var/cache/nginx"],
+      link("/dev/stdout", "/var/log/nginx/access.log"),
+      link("/dev/stderr", "/var/log/nginx/error.log"),
+      link("nginx", "/usr/sbin/nginx-debug"),
+      BUSYBOX_APPLETS,
+    ],
+    files: {
+      "/docker-entrypoint.sh": repoFile("nginx/docker-entrypoint.sh"),
+      "/usr/sbin/nginx": repoFile("nginx/nginx"),
+      "/etc/nginx/nginx.conf": repoFile("nginx/nginx.conf"),
+      "/etc/nginx/conf.d/default.conf": repoFile("nginx/default.conf"),
+    },
+  },
+};
+
+const redis: ImageRecipe = {
+  reference: BROKER_IMAGE,
+  packages: ["redis-server", "busybox"],
+  config: {
+    entrypoint: ["docker-entrypoint.sh"],
+    cmd: ["redis-server"],
+    workingDir: "/data",
+    volumes: ["/data"],
+    exposedPorts: ["6379/tcp"],
+  },
+  tree: {
+    commands: [ownedDirectory("/data", "redis:redis"), BUSYBOX_APPLETS],
+    files: { "/usr/local/bin/docker-entrypoint.sh": repoFile("redis/docker-entrypoint.sh") },
+  },
+};
+
+const prometheus: ImageRecipe = {
+  reference: MONITORING_IMAGES.prometheus,
+  packages: ["prometheus", "busybox"],
+  config: {
+    entrypoint: ["/bin/prometheus"],
+    cmd: [
+      "--config.file=/etc/prometheus/prometheus.yml",
+      "--storage.tsdb.path=/prometheus",
+      "--web.console.libraries=/usr/share/prometheus/console_libraries",
+      "--web.console.templates=/usr/share/prometheus/consoles",
+    ],
+    user: "nobody",
+    workingDir: "/prometheus",
+    volumes: ["/prometheus"],
+    exposedPorts: ["9090/tcp"],
+  },
+  tree: {
+    commands: [
+      ownedDirectory("/prometheus"),
+      link("/etc/prometheus/console_libraries", "/usr/share/prometheus/console_libraries"),
+      link("/etc/prometheus/consoles", "/usr/share/prometheus/consoles"),
+      BUSYBOX_APPLETS,
+    ],
+  },
+};
+
+const alertmanager: ImageRecipe = {
+  reference: MONITORING_IMAGES.alertmanager,
+  packages: ["prometheus-alertmanager", "busybox"],
+  config: {
+    entrypoint: ["/bin/alertmanager"],
+    cmd: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
+    user: "nobody",
+    workingDir: "/alertmanager",
+    volumes: ["/alertmanager"],
+    exposedPorts: ["9093/tcp"],
+  },
+  tree: {
+    commands: [
+      link("/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager"),
+      ownedDirectory("/alertmanager"),
+      ownedDirectory("/etc/alertmanager"),
+      [
+        "install",
+        "-o",
+        "nobody",
+        "-m",
+        "0644",
+        "/etc/prometheus/alertmanager.yml",
+        "/etc/alertmanager/alertmanager.yml",
+      ],
+      BUSYBOX_APPLETS,
+    ],
+  },
+};
+
+const blackboxExporter: ImageRecipe = {
+  reference: MONITORING_IMAGES.blackboxExporter,
+  packages: ["prometheus-blackbox-exporter", "busybox"],
+  config: {
+    entrypoint: ["/bin/blackbox_exporter"],
+    cmd: ["--config.file=/etc/blackbox_exporter/config.yml"],
+    exposedPorts: ["9115/tcp"],
+  },
+  tree: {
+    commands: [
+      link("/usr/bin/prometheus-blackbox-exporter", "/usr/bin/blackbox_exporter"),
+      ["install", "-D", "-m", "0644", "/etc/prometheus/blackbox.yml", "/etc/blackbox_exporter/config.yml"],
+      BUSYBOX_APPLETS,
+    ],
+  },
+};
+
+const mysqldExporter: ImageRecipe = {
+  reference: MONITORING_IMAGES.mysqldExporter,
+  packages: ["prometheus-mysqld-exporter", "busybox"],
+  config: { entrypoint: ["/bin/mysqld_exporter"], user: "nobody", exposedPorts: ["9104/tcp"] },
+  tree: {
+    commands: [link("/usr/bin/prometheus-mysqld-exporter", "/usr/bin/mysqld_exporter"), BUSYBOX_APPLETS],
+  },
+};
+
+/** Upstream is FROM scratch: no shell and no tools, so none are added (Debian's minbase is still there). */
+const brokerExporter: ImageRecipe = {
+  reference: MONITORING_IMAGES.brokerExporter,
+  packages: ["prometheus-redis-exporter"],
+  config: { entrypoint: ["/redis_exporter"], user: "59000:59000", exposedPorts: ["9121/tcp"] },
+  tree: { commands: [link("/usr/bin/prometheus-redis-exporter", "/redis_exporter")] },
+};
+
+/** Role → queues, from the stack's own table, so the stand-in's workers consume what the stack expects. */
+function workerRolesFile(): TreeFile {
+  const queues = Object.fromEntries(
+    Object.entries(WORKER_ROLE_TABLE).map(([role, spec]) => [role, spec.queues]),
+  );
+  return { content: `${JSON.stringify(queues, null, 2)}\n`, mode: 0o644 };
 }
 
-/** A Prometheus project program from Debian, run as nobody like the prom/* images. */
-const prometheusProgram = (reference: string, debianPackage: string, program: string): ImageRecipe => ({
-  reference,
-  packages: [debianPackage],
-  config: { entrypoint: [`/usr/bin/${program}`], user: "nobody", workingDir: "/" },
-});
-
-/** The Failmap app stand-in's image, under the app image's name. */
+/** The Failmap app stand-in's image, under the app image's name: real Celery, stand-in everything else. */
 export function appStandIn(reference: string): ImageRecipe {
   return {
     reference,
-    packages: ["python3", "python3-redis", "python3-pymysql", "ca-certificates"],
+    packages: [
+      "python3",
+      "python3-celery",
+      "python3-redis",
+      "python3-eventlet",
+      "python3-gevent",
+      "python3-pymysql",
+      "ca-certificates",
+    ],
     config: { entrypoint: ["/usr/local/bin/websecmap"], exposedPorts: ["8000/tcp"], workingDir: "/" },
-    finish: (root) => put(root, "usr/local/bin/websecmap", fs.readFileSync(APP_STAND_IN, "utf8"), 0o755),
-    finishInputs: [fs.readFileSync(APP_STAND_IN, "utf8")],
+    tree: {
+      files: {
+        "/usr/local/bin/websecmap": repoFile("app-stand-in/websecmap"),
+        ...repoDirectory("app-stand-in/lib", "/usr/local/lib/websecmap-stand-in"),
+        "/usr/local/lib/websecmap-stand-in/websecmap_standin/worker-roles.json": workerRolesFile(),
+      },
+    },
   };
 }
 
 /** Every image the stack pulls that Debian has the program for; the app image is the stand-in. */
 export function rehearsalImages(appImage = "websecmap/websecmap:latest"): ImageRecipe[] {
   return [
-    {
-      reference: NGINX_IMAGE,
-      packages: ["nginx"],
-      // The stack runs nginx itself as the entrypoint, with its own configuration and caches.
-      config: { entrypoint: ["nginx"], cmd: ["-g", "daemon off;"], exposedPorts: ["80/tcp", "443/tcp"] },
-    },
-    {
-      reference: BROKER_IMAGE,
-      packages: ["redis-server"],
-      config: {
-        entrypoint: ["/usr/local/bin/docker-entrypoint.sh"],
-        cmd: ["redis-server"],
-        workingDir: "/data",
-        exposedPorts: ["6379/tcp"],
-      },
-      finish: (root) => {
-        put(root, "usr/local/bin/docker-entrypoint.sh", REDIS_ENTRYPOINT, 0o755);
-        fs.mkdirSync(path.join(root, "data"), { recursive: true });
-      },
-      finishInputs: [REDIS_ENTRYPOINT],
-    },
-    prometheusProgram(MONITORING_IMAGES.prometheus, "prometheus", "prometheus"),
-    prometheusProgram(MONITORING_IMAGES.alertmanager, "prometheus-alertmanager", "prometheus-alertmanager"),
-    prometheusProgram(
-      MONITORING_IMAGES.blackboxExporter,
-      "prometheus-blackbox-exporter",
-      "prometheus-blackbox-exporter",
-    ),
-    prometheusProgram(
-      MONITORING_IMAGES.mysqldExporter,
-      "prometheus-mysqld-exporter",
-      "prometheus-mysqld-exporter",
-    ),
-    prometheusProgram(
-      MONITORING_IMAGES.brokerExporter,
-      "prometheus-redis-exporter",
-      "prometheus-redis-exporter",
-    ),
+    nginx,
+    redis,
+    prometheus,
+    alertmanager,
+    blackboxExporter,
+    mysqldExporter,
+    brokerExporter,
     appStandIn(appImage),
   ];
 }
@@ -137,12 +282,14 @@ export async function buildImages(
       suite: "bookworm",
       install: recipe.packages,
       finish: (root) => {
+        applyTreeSteps(root, recipe.tree ?? {});
         // The build's own: an image gets its resolver from docker, and its services are started by no one.
         fs.rmSync(path.join(root, "etc/resolv.conf"));
         fs.rmSync(path.join(root, "usr/sbin/policy-rc.d"));
-        recipe.finish?.(root);
       },
-      finishInputs: [recipe.finish?.toString() ?? "", ...(recipe.finishInputs ?? [])],
+      // Everything that goes into the tree, contents included, and the code that applies it: any change
+      // builds a new tree.
+      finishInputs: [JSON.stringify(recipe.tree ?? {}), applyTreeSteps.toString()],
     });
     const mirrored = mirroredReference(recipe.reference, registry.host);
     const [, repository, tag] = /^[^/]+\/(.+):([^:/]+)$/.exec(mirrored) ?? [];

@@ -22,6 +22,10 @@ export interface ImageConfig {
   readonly workingDir?: string;
   /** e.g. 8000/tcp */
   readonly exposedPorts?: readonly string[];
+  /** Paths that get an anonymous volume unless something is mounted there. */
+  readonly volumes?: readonly string[];
+  /** What `docker stop` sends first. @default SIGTERM */
+  readonly stopSignal?: string;
 }
 
 interface Layer {
@@ -142,6 +146,8 @@ export async function pushTree(
         User: config.user,
         WorkingDir: config.workingDir,
         ExposedPorts: Object.fromEntries((config.exposedPorts ?? []).map((port) => [port, {}])),
+        Volumes: config.volumes && Object.fromEntries(config.volumes.map((volume) => [volume, {}])),
+        StopSignal: config.stopSignal,
         Labels: { "org.failmap.rehearsal": "built from Debian packages by rehearsal/images" },
       },
       rootfs: { type: "layers", diff_ids: [layer.diffId] },

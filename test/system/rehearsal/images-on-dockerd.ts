@@ -1,0 +1,56 @@
+import fs from "node:fs";
+import path from "node:path";
+import { buildImages, type ImageRecipe } from "../../../rehearsal/images/images";
+import { LocalRegistry } from "../../../rehearsal/images/local-registry";
+import { DockerDaemon, requireDocker } from "../broker-endpoint/docker-daemon";
+import { freePort, requireProgram } from "../support/programs";
+
+/*
+ * The rehearsal's images as a server gets them: built from Debian packages (or taken from the rootfs cache),
+ * pushed to a registry of the test's own, and pulled by a dockerd of the test's own. The registry's TLS is
+ * the rehearsal CA's; this dockerd skips verifying it (--insecure-registry), which the machine test
+ * (nspawn-machines.test.ts) does verify.
+ */
+
+export interface ImagesOnDockerd {
+  readonly docker: DockerDaemon;
+  /** The stack's reference (nginx:1.28-alpine) → the pulled image's name in this dockerd. */
+  readonly image: (reference: string) => string;
+}
+
+export async function imagesOnDockerd(
+  dir: string,
+  recipes: readonly ImageRecipe[],
+): Promise<ImagesOnDockerd> {
+  requireDocker();
+  requireProgram("docker-registry", "docker-registry");
+  const registry = await LocalRegistry.start({
+    address: "127.0.0.1",
+    port: await freePort(),
+    dir: path.join(dir, "registry"),
+  });
+  let docker: DockerDaemon | undefined;
+  try {
+    const built = await buildImages(registry, recipes);
+    fs.mkdirSync(path.join(dir, "docker"), { recursive: true });
+    docker = await DockerDaemon.start(path.join(dir, "docker"), [`--insecure-registry=${registry.host}`]);
+    for (const { mirrored } of built) {
+      const pulled = docker.run(["pull", "--quiet", mirrored]);
+      if (pulled.status !== 0) throw new Error(`docker pull ${mirrored}: ${pulled.output}`);
+    }
+    const names = new Map(built.map((b) => [b.reference, b.mirrored]));
+    return {
+      docker,
+      image: (reference) => {
+        const name = names.get(reference);
+        if (!name) throw new Error(`${reference} is not among the images built for this test`);
+        return name;
+      },
+    };
+  } catch (error) {
+    await docker?.stop();
+    throw error;
+  } finally {
+    await registry.stop();
+  }
+}
