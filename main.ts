@@ -72,7 +72,15 @@ function main(): void {
       stop(`${file}: ${(error as Error).message}\nNothing was synthesized.`);
     }
   }
-  app.synth();
+  try {
+    app.synth();
+  } catch (error) {
+    // The stack-wide rules (stacks/rules) say which construct, or which file, line and field, and what to do:
+    // cdktf's stack trace and its advice to skip validation would only bury that.
+    const message = error instanceof Error ? error.message : "";
+    if (!message.startsWith("Validation failed")) throw error;
+    stop(message.replace(/\s*If you wish to ignore these validations[\s\S]*$/, ""));
+  }
 }
 
 main();

@@ -22,29 +22,36 @@ export class FileTextRule implements IValidation {
 
   validate(): string[] {
     const sources = freeTextSources(this.organisation);
-    const errors: string[] = [];
+    const fromFiles = new Map<FreeTextSource, { sequences: Set<string>; places: Set<string> }>();
+    const directives: string[] = [];
     for (const block of blocksOf(this.stack.toTerraform() as TerraformJson)) {
       for (const { at, value } of stringAttributes(block)) {
         for (const sequence of liveSequences(value)) {
           const source = sources.find((s) => s.text.includes(sequence));
-          if (source) errors.push(fromFile(source, sequence, block, at));
-          else if (sequence.startsWith("%{")) errors.push(directive(sequence, block, at));
+          if (source) {
+            const found = fromFiles.get(source) ?? { sequences: new Set(), places: new Set() };
+            found.sequences.add(sequence);
+            found.places.add(`${block.address} ${at} (${block.path})`);
+            fromFiles.set(source, found);
+          } else if (sequence.startsWith("%{")) directives.push(directive(sequence, block, at));
         }
       }
     }
-    return [...new Set(errors)];
+    return [...[...fromFiles].map(([source, found]) => fromFile(source, found)), ...new Set(directives)];
   }
 }
 
-function fromFile(source: FreeTextSource, sequence: string, block: Block, at: string): string {
+function fromFile(source: FreeTextSource, found: { sequences: Set<string>; places: Set<string> }): string {
+  const places = [...found.places];
+  const shown = places.slice(0, 3).join(", ") + (places.length > 3 ? ` and ${places.length - 3} more` : "");
   return formatProblem({
     file: source.file,
     line: source.line,
     path: source.path.join("."),
     message:
-      `holds ${sequence}, which reached ${block.address} ${at} (${block.path}) as Terraform code, which a plan ` +
-      "would run on the machine that plans. Remove the '${' or '%{' from the value; and report this: text from " +
-      "a file must reach the stack through literalFreeText (constructs/host/terraform-literal.ts).",
+      `holds ${[...found.sequences].join(" ")}, which reached ${shown} as Terraform code, which a plan would ` +
+      "run on the machine that plans. Remove the '${' or '%{' from the value; and report this: text from a " +
+      "file must reach the stack through literalFreeText (constructs/host/terraform-literal.ts).",
   });
 }
 
