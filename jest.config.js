@@ -1,4 +1,6 @@
-// Four projects: fast unit tests on synthesized JSON and pure renderers; system tests that run real
+// Five projects: fast unit tests on synthesized JSON and pure renderers, which start no process;
+// integration tests that start the app, the cdktf CLI or a small tool (sh, openssl, shellcheck), each within
+// a time budget measured on a loaded machine; system tests that run real
 // programs (nginx, redis, mariadb, sshd, a debootstrapped Debian) and may take minutes; Terraform tests
 // that init and plan the synthesized stacks with the real provider plugins against local stand-ins; and the
 // end-to-end test, which deploys test organisations into the rehearsal's local cloud (npm run test:e2e).
@@ -9,6 +11,12 @@ module.exports = {
     {
       displayName: "unit",
       testMatch: ["<rootDir>/test/unit/**/*.test.ts"],
+      transform,
+      testEnvironment: "node",
+    },
+    {
+      displayName: "integration",
+      testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
       transform,
       testEnvironment: "node",
     },

@@ -36,12 +36,13 @@ async function stacksAfter(args: string[]): Promise<string[]> {
   }
 }
 
+// Budgets: three times the 28 s and 34 s measured with stress-ng --cpu 2 beside other work (load 15).
 describe("the cdktf CLI, which does not tell the app which stack it wants", () => {
   it("cdktf diff org-failmap-uk among two files synthesizes only org-failmap-uk", async () => {
     expect(await stacksAfter(["diff", "org-failmap-uk"])).toEqual(["org-failmap-uk"]);
-  }, 60_000);
+  }, 105_000);
 
   it("cdktf synth synthesizes every stack", async () => {
     expect(await stacksAfter(["synth"])).toEqual(["org-faalkaart", "org-failmap-uk"]);
-  }, 60_000);
+  }, 105_000);
 });

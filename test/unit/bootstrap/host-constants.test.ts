@@ -1,11 +1,7 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { renderInstanceEnv } from "../../../constructs/app/instance-env";
 import { renderBootstrapEnv, renderDatabaseEnv } from "../../../constructs/bootstrap/env-file";
 import { HOST_CONSTANTS, HOST_ENV_FILE } from "../../../constructs/bootstrap/host-constants";
-import { readScriptFolder, repositoryRoot } from "../../../constructs/bootstrap/script-files";
+import { readScriptFolder } from "../../../constructs/bootstrap/script-files";
 import { BOOTSTRAP_ENV, INSTANCE_ENV } from "./fixtures";
 
 /*
@@ -52,42 +48,6 @@ describe("the bootstrap steps", () => {
   test("every variable of bootstrap.env is used by a bootstrap step or an admin command", () => {
     const used = readByAll([...bootstrapScripts, ...hostScripts], { uses: true });
     expect(keysOf(bootstrapEnv).filter((name) => !used.has(name))).toEqual([]);
-  });
-
-  describe("lib.sh stops before any step when bootstrap.env lacks a variable, and names it", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-host-constants-"));
-    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-    fs.mkdirSync(path.join(dir, "config"));
-    fs.copyFileSync(path.join(repositoryRoot(), "scripts/bootstrap/lib.sh"), path.join(dir, "lib.sh"));
-    /** Sources lib.sh with this bootstrap.env; the exit status and stderr. */
-    const sourceLib = (envFile: string) => {
-      fs.writeFileSync(path.join(dir, "config/bootstrap.env"), envFile);
-      try {
-        execFileSync("bash", ["-c", `. ./lib.sh && echo sourced`], {
-          cwd: dir,
-          encoding: "utf8",
-          stdio: "pipe",
-        });
-        return { status: 0, stderr: "" };
-      } catch (error) {
-        const { status, stderr } = error as { status: number; stderr: string };
-        return { status, stderr };
-      }
-    };
-
-    test("the whole file is accepted", () => {
-      expect(sourceLib(bootstrapEnv)).toEqual({ status: 0, stderr: "" });
-    });
-
-    test.each(keysOf(bootstrapEnv))("without %s", (name) => {
-      const without = bootstrapEnv
-        .split("\n")
-        .filter((line) => !line.startsWith(`${name}=`))
-        .join("\n");
-      const { status, stderr } = sourceLib(without);
-      expect(status).not.toBe(0);
-      expect(stderr).toContain(`${name}: missing in bootstrap.env`);
-    });
   });
 });
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { renderInstanceEnv } from "../../../constructs/app/instance-env";
 import { renderDatabaseEnv, renderShellEnv } from "../../../constructs/bootstrap/env-file";
-import { INSTANCE_ENV } from "./fixtures";
+import { INSTANCE_ENV } from "../../unit/bootstrap/fixtures";
 
 /*
  * The host's env files (host.env, database.env, instance.env) are sourced with `.` by the bootstrap and the
