@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Fn, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { parse } from "yaml";
 import type { Organisation } from "../../config/schema";
+import { fileText } from "../../constructs/host/terraform-literal";
 import { PROJECT_ROOT } from "../../ops/organisations/select";
 import { loadExample, synthOrganisation } from "../support/organisations";
 
@@ -87,7 +89,6 @@ function evaluate(json: Record<string, any>, strings: readonly string[]): string
       (resource[type] ??= {})[name] = config;
     }
   }
-  const dir = fs.mkdtempSync(path.join(workdir, "eval-"));
   const config = {
     terraform: {
       required_providers: {
@@ -98,12 +99,19 @@ function evaluate(json: Record<string, any>, strings: readonly string[]): string
     ...(Object.keys(resource).length > 0 ? { resource } : {}),
     output: Object.fromEntries(strings.map((value, i) => [`o${i}`, { value, sensitive: true }])),
   };
+  const outputs = applied(config);
+  return strings.map((_, i) => outputs[`o${i}`] as string);
+}
+
+/** Applies a configuration of outputs (and local resources) in a fresh folder; the outputs' values. */
+function applied(config: Record<string, unknown>): Record<string, unknown> {
+  const dir = fs.mkdtempSync(path.join(workdir, "eval-"));
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
   const run = terraformIn(dir);
   run("init", "-input=false", "-no-color");
   run("apply", "-auto-approve", "-input=false", "-no-color");
-  const outputs = JSON.parse(run("output", "-json")) as Record<string, { value: string }>;
-  return strings.map((_, i) => outputs[`o${i}`].value);
+  const outputs = JSON.parse(run("output", "-json")) as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.value]));
 }
 
 /** The text a carrier holds as its reader sees it: cloud-init reads user_data as YAML. */
@@ -174,4 +182,28 @@ describe.each(Object.entries(PAYLOADS))("free text with %s", (_, payload) => {
   it("reaches every string of an existing host's stack as the text itself", () => {
     carriedLiterally(synthOrganisation(withPayload("failmap-uk", payload)), payload);
   }, 300_000);
+});
+
+describe.each(Object.entries(PAYLOADS))("a fileText token holding %s", (_, payload) => {
+  it("is the text itself wherever cdktf renders it: an attribute, a list, a function's argument", () => {
+    const stack = new TerraformStack(Testing.app(), "literal");
+    const text = fileText(payload);
+    const cases: Record<string, [unknown, unknown]> = {
+      attribute: [text, payload],
+      spliced: [`before ${text} after`, `before ${payload} after`],
+      list: [
+        [text, "x"],
+        [payload, "x"],
+      ],
+      join: [Fn.join("", [text]), payload],
+      joinSpliced: [Fn.join("", [`a ${text} b`]), `a ${payload} b`],
+      jsonencode: [Fn.jsonencode({ k: [text] }), JSON.stringify({ k: [payload] })],
+      yamlencode: [Fn.yamlencode({ k: [text] }), { k: [payload] }],
+    };
+    for (const [name, [value]] of Object.entries(cases)) new TerraformOutput(stack, name, { value });
+    const { output } = JSON.parse(Testing.synth(stack)) as { output: Record<string, unknown> };
+    const values = applied({ output });
+    values.yamlencode = parse(values.yamlencode as string);
+    expect(values).toEqual(Object.fromEntries(Object.entries(cases).map(([name, [, want]]) => [name, want])));
+  }, 120_000);
 });
