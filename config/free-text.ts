@@ -5,7 +5,7 @@ import type { Organisation } from "./schema";
  * pattern. OpenSSH allows any text in a key's comment ("johan 100% sure"), and a Sentry DSN's query is
  * Sentry's. Every other string of the file is a token of a strict pattern, enum or list (names, domains,
  * networks, images, e-mail addresses, https URLs), so it cannot hold a quote, a `${` or a `%{`
- * (test/unit/config/free-text.test.ts tries each). Stacks carry free text as a literal, never as Terraform code
+ * (test/unit/config/text-input.test.ts tries each). Stacks carry free text as a literal, never as Terraform code
  * (constructs/host/terraform-literal.ts), and the file's line of each is kept to name it in a refusal.
  */
 

@@ -12,7 +12,7 @@ export function terraformLiteral(text: string): string {
 }
 
 /** `text` as a quoted string of Terraform's expression syntax, whose value is exactly `text`. */
-export function hclString(text: string): string {
+function hclString(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are what it escapes
   const escaped = text.replace(/[\\"\u0000-\u001f\u007f]|\$\{|%\{/g, (c) => {
     if (c === "${" || c === "%{") return `${c[0]}${c}`;
@@ -29,7 +29,8 @@ export function hclString(text: string): string {
  * Text from an organisation file, as a token that resolves to that text for Terraform wherever it lands: in
  * a string attribute, as a template with `${` and `%{` escaped; inside an expression (a yamlencode argument),
  * as a quoted string. So the text is never Terraform code, whatever it holds and whichever construct places
- * it. Files rendered on a host may embed it: HostFiles escapes the text around tokens, not the token.
+ * it. Files rendered on a host may embed it: HostFiles escapes the text around tokens, not the token. cdktf
+ * would resolve its own token markers inside the text too; config/text-characters.ts refuses them in a file.
  */
 class FileText implements IResolvable {
   readonly creationStack: string[] = [];
