@@ -18,7 +18,7 @@ import {
   renderDashboardProvisioning,
   renderDatasourceProvisioning,
 } from "./grafana/provisioning";
-import { whenRunning } from "../host/when-running";
+import { renderContainerReload } from "../host/container-reload";
 import { HostNetworkContainer } from "./host-network-container";
 import { MONITORING_IMAGES, type MonitoringImages } from "./images";
 import {
@@ -52,6 +52,16 @@ export interface MonitoringProps {
    */
   readonly alertWebhookUrl?: string;
 }
+
+/**
+ * After Prometheus's config or rules change: promtool (in Prometheus's image) checks them, and a running
+ * Prometheus reloads them in place (SIGHUP).
+ */
+export const PROMETHEUS_RELOAD = renderContainerReload({
+  container: "failmap-prometheus",
+  check: ["promtool", "check", "config", "/etc/prometheus/prometheus.yml"],
+  apply: "hup",
+});
 
 /** The location the Webserver adds to the admin vhost, behind the admin client certificate. */
 export const grafanaLocation = { path: "/grafana/", upstream: { address: loopback(PORTS.grafana) } } as const;
@@ -137,13 +147,7 @@ export class Monitoring extends Construct {
         },
         { path: `${CONFIG}/prometheus/rules/failmap.yml`, content: renderAlertRules() },
       ],
-      then: [
-        `install -d -o ${NOBODY} -g ${NOBODY} -m 0750 ${DATA}/prometheus`,
-        whenRunning(
-          "failmap-prometheus",
-          "docker exec failmap-prometheus promtool check config /etc/prometheus/prometheus.yml && docker kill -s HUP failmap-prometheus",
-        ),
-      ],
+      then: [`install -d -o ${NOBODY} -g ${NOBODY} -m 0750 ${DATA}/prometheus`, PROMETHEUS_RELOAD],
     });
     new HostNetworkContainer(this, "prometheus", {
       host,
@@ -205,7 +209,7 @@ export class Monitoring extends Construct {
       ],
       then: [
         `install -d -o ${NOBODY} -g ${NOBODY} -m 0750 ${DATA}/alertmanager`,
-        whenRunning("failmap-alertmanager", "docker kill -s HUP failmap-alertmanager"),
+        renderContainerReload({ container: "failmap-alertmanager", apply: "hup" }),
       ],
     });
     new HostNetworkContainer(this, "alertmanager", {
@@ -284,7 +288,7 @@ export class Monitoring extends Construct {
       host,
       dependsOn: after,
       files: [{ path: `${CONFIG}/blackbox/blackbox.yml`, content: renderBlackboxConfig() }],
-      then: [whenRunning("failmap-blackbox-exporter", "docker kill -s HUP failmap-blackbox-exporter")],
+      then: [renderContainerReload({ container: "failmap-blackbox-exporter", apply: "hup" })],
     });
     new HostNetworkContainer(this, "blackbox-exporter", {
       host,
@@ -317,7 +321,7 @@ export class Monitoring extends Construct {
         },
       ],
       // It has no reload; a restart re-reads the config and carries on at the end of the log.
-      then: [whenRunning("failmap-nginx-log-exporter", "docker restart failmap-nginx-log-exporter")],
+      then: [renderContainerReload({ container: "failmap-nginx-log-exporter", apply: "restart" })],
     });
     new HostNetworkContainer(this, "nginx-log-exporter", {
       host,
@@ -352,7 +356,7 @@ export class Monitoring extends Construct {
       // Root reaches MariaDB through the socket without a password (unix_socket authentication).
       then: [
         `mariadb < ${sql}`,
-        whenRunning("failmap-mysqld-exporter", "docker restart failmap-mysqld-exporter"),
+        renderContainerReload({ container: "failmap-mysqld-exporter", apply: "restart" }),
       ],
     });
     new HostNetworkContainer(this, "mysqld-exporter", {
@@ -398,7 +402,7 @@ export class Monitoring extends Construct {
       // Dashboards are picked up by Grafana itself within 30 s; a changed data source needs a restart.
       then: [
         `install -d -o ${GRAFANA_UID} -g 0 -m 0750 ${DATA}/grafana`,
-        whenRunning("failmap-grafana", "docker restart failmap-grafana"),
+        renderContainerReload({ container: "failmap-grafana", apply: "restart" }),
       ],
     });
     // Nobody logs in (anonymous viewers only), but the built-in admin must not keep its well-known password.

@@ -85,14 +85,29 @@ export class DockerDaemon {
 }
 
 /**
- * An nginx image made from this machine's own nginx (Debian's, with the stream module) and the libraries it
- * links, imported without a registry. Its entrypoint is `nginx`, as the rehearsal's stand-in image has it,
- * unlike the upstream image's /docker-entrypoint.sh: what runs must not depend on which one it is.
+ * An nginx image made from this machine's own nginx (Debian's, with the stream module). Its entrypoint is
+ * `nginx`, as the rehearsal's stand-in image has it, unlike the upstream image's /docker-entrypoint.sh: what
+ * runs must not depend on which one it is.
  */
 export function importHostNginx(docker: DockerDaemon, dir: string, tag: string): void {
-  const root = path.join(dir, "rootfs");
-  const libraries = execFileSync("ldd", ["/usr/sbin/nginx"], { encoding: "utf8" }).match(/\/\S+/g) ?? [];
-  for (const file of ["/usr/sbin/nginx", STREAM_MODULE, ...libraries]) {
+  importHostPrograms(docker, dir, tag, { files: ["/usr/sbin/nginx", STREAM_MODULE], entrypoint: "nginx" });
+}
+
+/**
+ * An image made from programs of this machine (Debian's) and the libraries they link, imported without a
+ * registry, with `entrypoint` (a program name, found on Docker's default PATH) as its entrypoint.
+ */
+export function importHostPrograms(
+  docker: DockerDaemon,
+  dir: string,
+  tag: string,
+  image: { readonly files: readonly string[]; readonly entrypoint: string },
+): void {
+  const root = path.join(dir, `rootfs-${tag.replace(/[^a-z0-9]+/g, "-")}`);
+  const libraries = image.files.flatMap(
+    (file) => execFileSync("ldd", [file], { encoding: "utf8" }).match(/\/\S+/g) ?? [],
+  );
+  for (const file of new Set([...image.files, ...libraries])) {
     fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
     fs.copyFileSync(fs.realpathSync(file), path.join(root, file));
     fs.chmodSync(path.join(root, file), 0o755);
@@ -106,8 +121,14 @@ export function importHostNginx(docker: DockerDaemon, dir: string, tag: string):
     "root:x:0:0::/root:/bin/false\nnobody:x:65534:65534::/:/bin/false\n",
   );
   fs.writeFileSync(path.join(root, "etc/group"), "root:x:0:\nnogroup:x:65534:\n");
-  const tarball = path.join(dir, "rootfs.tar");
+  const tarball = `${root}.tar`;
   execFileSync("tar", ["-C", root, "-cf", tarball, "."]);
-  const imported = docker.run(["import", "--change", 'ENTRYPOINT ["nginx"]', tarball, tag]);
+  const imported = docker.run([
+    "import",
+    "--change",
+    `ENTRYPOINT ${JSON.stringify([image.entrypoint])}`,
+    tarball,
+    tag,
+  ]);
   if (imported.status !== 0) throw new Error(`docker import failed: ${imported.output}`);
 }

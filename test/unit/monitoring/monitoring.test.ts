@@ -1,5 +1,7 @@
 import { AnnotationMetadataEntryType } from "cdktf";
-import { grafanaLocation } from "../../../constructs/monitoring/monitoring";
+import { renderContainerReload } from "../../../constructs/host/container-reload";
+import { shellQuote } from "../../../constructs/host/host-files";
+import { grafanaLocation, PROMETHEUS_RELOAD } from "../../../constructs/monitoring/monitoring";
 import { parse } from "yaml";
 import { containersByName, followUpCommands, synthMonitoring, uploadedFiles } from "./fixture";
 
@@ -134,12 +136,21 @@ describe("Monitoring", () => {
   });
 
   it("reloads changed configuration in place instead of recreating containers", () => {
-    const commands = followUpCommands(json).join("\n");
-    expect(commands).toContain(
-      "promtool check config /etc/prometheus/prometheus.yml && docker kill -s HUP failmap-prometheus",
+    const commands = followUpCommands(json);
+    // promtool checks Prometheus's files before the reload (test/system/monitoring/prometheus-reload.test.ts
+    // runs this command against a real dockerd); the others reload on SIGHUP or, without a reload, restart.
+    expect(PROMETHEUS_RELOAD).toMatch(
+      /--entrypoint promtool .* check config \/etc\/prometheus\/prometheus.yml && /,
     );
-    expect(commands).toContain("docker kill -s HUP failmap-alertmanager");
-    expect(commands).toContain("docker kill -s HUP failmap-blackbox-exporter");
+    const reloads = [
+      PROMETHEUS_RELOAD,
+      renderContainerReload({ container: "failmap-alertmanager", apply: "hup" }),
+      renderContainerReload({ container: "failmap-blackbox-exporter", apply: "hup" }),
+      renderContainerReload({ container: "failmap-nginx-log-exporter", apply: "restart" }),
+      renderContainerReload({ container: "failmap-mysqld-exporter", apply: "restart" }),
+      renderContainerReload({ container: "failmap-grafana", apply: "restart" }),
+    ];
+    for (const reload of reloads) expect(commands).toContain(`sudo sh -c ${shellQuote(reload)}`);
     // Config files live in bind-mounted directories, so a replaced file is seen by the running container.
     for (const c of containers.values()) {
       for (const v of (c.volumes ?? []) as { host_path: string; read_only: boolean }[]) {
