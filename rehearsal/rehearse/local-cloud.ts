@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import type http from "node:http";
 import net from "node:net";
@@ -5,7 +6,7 @@ import { networkOf } from "../../config/cidr";
 import type { Organisation } from "../../config/schema";
 import { createHcloudApi, type HcloudApi } from "../hcloud-api/api";
 import type { MachineBackend, ServerMachineSpec } from "../hcloud-api/machines";
-import { appStandIn, buildImages, rehearsalImages } from "../images/images";
+import { appStandIn, buildImages, rehearsalImages, type ImageRecipe } from "../images/images";
 import { LocalRegistry } from "../images/local-registry";
 import { NspawnMachines, serverIpv6 } from "../machines/nspawn-machines";
 import type { RehearsalNetwork } from "../network/rehearsal-network";
@@ -50,10 +51,36 @@ export function cloudAddresses(network: RehearsalNetwork) {
   };
 }
 
-/** The app images the organisation names, each as the app stand-in; the first comes with the other images. */
-function imagesFor(org: Organisation) {
+/**
+ * The images the organisation pulls: the app images it names, each as the app stand-in, with the others.
+ * The app images also trust `acmeRoot`, pebble's issuing root: a remote worker verifies the broker endpoint's
+ * certificate with its image's trust store, and an organisation whose CA is private (docs/operations.md) puts
+ * that CA's root into its own app image in the same way. OpenSSL finds it by its subject hash in /etc/ssl/certs.
+ */
+function imagesFor(org: Organisation, acmeRoot: { pem: string; hash: string }): ImageRecipe[] {
   const apps = [...new Set(Object.values(org.instances).map((instance) => instance.image))];
-  return [...rehearsalImages(apps[0]), ...apps.slice(1).map(appStandIn)];
+  const trusting = (recipe: ImageRecipe): ImageRecipe => ({
+    ...recipe,
+    tree: {
+      ...recipe.tree,
+      files: {
+        ...recipe.tree?.files,
+        [`/etc/ssl/certs/${acmeRoot.hash}.0`]: { content: acmeRoot.pem, mode: 0o644 },
+      },
+    },
+  });
+  const appReferences = new Set(apps.map((app) => appStandIn(app).reference));
+  return [...rehearsalImages(apps[0]), ...apps.slice(1).map(appStandIn)].map((recipe) =>
+    appReferences.has(recipe.reference) ? trusting(recipe) : recipe,
+  );
+}
+
+/** OpenSSL's subject hash of a certificate: the file name under which its CA path lookup finds it. */
+function subjectHash(pem: string): string {
+  return execFileSync("openssl", ["x509", "-noout", "-subject_hash"], {
+    input: pem,
+    encoding: "utf8",
+  }).trim();
 }
 
 async function freePort(): Promise<number> {
@@ -99,11 +126,6 @@ export class LocalCloud {
     fs.mkdirSync(this.files.services(), { recursive: true });
     fs.writeFileSync(this.files.hosts(), renderHostsFile(this.baseHosts, new Map()));
 
-    const registry = await LocalRegistry.start({ address: gateway4, port: REGISTRY_PORT });
-    this.closers.push(() => registry.stop());
-    this.log(`registry https://${registry.host}: pushing the images`);
-    await buildImages(registry, imagesFor(this.org), (line) => this.log(`  ${line}`));
-
     const s3 = createS3Server({
       buckets: [STATE_BUCKET],
       credentials: REHEARSAL_CREDENTIALS,
@@ -115,6 +137,14 @@ export class LocalCloud {
     this.closers.push(() => this.dns!.daemon.stop());
     const pebble = await Pebble.start(gateway4, PEBBLE_PORT, this.dns.address, this.files.services());
     this.closers.push(() => pebble.daemon.stop());
+    const acmeRoot = await pebble.issuingRoot();
+
+    const registry = await LocalRegistry.start({ address: gateway4, port: REGISTRY_PORT });
+    this.closers.push(() => registry.stop());
+    this.log(`registry https://${registry.host}: pushing the images`);
+    await buildImages(registry, imagesFor(this.org, { pem: acmeRoot, hash: subjectHash(acmeRoot) }), (line) =>
+      this.log(`  ${line}`),
+    );
 
     const machines = new NspawnMachines({
       network: this.network,
@@ -143,7 +173,7 @@ export class LocalCloud {
       registryCaFile: registry.tls.caFile,
       acmeDirectory: pebble.directory,
       acmeTlsCaFile: pebble.tlsCaFile,
-      acmeIssuingRoot: await pebble.issuingRoot(),
+      acmeIssuingRoot: acmeRoot,
       dnsServer: this.dns.address,
       dnsApi: this.dns.management,
     };

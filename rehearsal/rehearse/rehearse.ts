@@ -102,6 +102,10 @@ export class Rehearsal {
       p.note("swapped in the environment of cdktf:");
       env.forEach((s) => p.note(`  ${s.name}=${s.value}  (${s.why})`));
       p.note(`  /etc/hosts: ${this.files.hosts()} bind-mounted for cdktf and terraform (the servers' names)`);
+      p.note(
+        "swapped in the images: the app images trust pebble's issuing root (/etc/ssl/certs/<hash>.0), as an",
+      );
+      p.note("  organisation with a private CA puts its root into its own app image (docs/operations.md)");
       const existingRuns =
         new NspawnMachines({ network: this.network }).machine(EXISTING_HOST_ID).pid() !== undefined;
       if (hostKey && existingRuns) p.note(`existing server ${org.server.fqdn}: runs already`);
