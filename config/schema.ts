@@ -8,7 +8,7 @@ import { nameserverProblem } from "./nameservers";
 import { bucketNameProblem, REGION } from "./s3-names";
 import { HETZNER_LOCATIONS } from "./server-catalogue";
 import { shellProblem } from "./shells";
-import { sshKeyProblem } from "./ssh-keys";
+import { keyWithoutComment, sshKeyProblem } from "./ssh-keys";
 import { stateEndpointProblem } from "./state-endpoint";
 import { timezoneProblem } from "./timezones";
 import { httpsUrlProblem } from "./urls";
@@ -179,7 +179,7 @@ const existingServer = z.strictObject({
   address: z.union([z.ipv4(), z.ipv6()], { error: "is not an IP address" }),
   hostKey: sshPublicKey
     // A host key is pinned by its type and key; its comment (root@host) means nothing to ssh, so it is not kept.
-    .transform((line) => line.split(" ").slice(0, 2).join(" "))
+    .transform(keyWithoutComment)
     .describe("The server's SSH host public key (/etc/ssh/ssh_host_ed25519_key.pub)."),
   sshPort: z.number().int().min(1).max(65535).default(22),
 });

@@ -5,6 +5,7 @@ import { assignSlots } from "./model/slots";
 import { portClashes } from "./port-plan";
 import type { Organisation } from "./schema";
 import { serverTypeProblem } from "./server-catalogue";
+import { hostKeyAsUserKey } from "./ssh-keys";
 import { sshLockout } from "./ssh-networks";
 import { isScannerRole, WORKER_ROLES } from "./worker-roles";
 
@@ -71,7 +72,12 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
 
   checks.push(...slotClashes(org), ...certificateNameClashes(org));
   checks.push(...namesOutsideZone(org), ...tooManyCertificateNames(org), ...workerHostNameLengths(org));
-  checks.push(...portClashes(org), ...serverCatalogueProblems(org), ...sshLockout(org));
+  checks.push(
+    ...portClashes(org),
+    ...serverCatalogueProblems(org),
+    ...sshLockout(org),
+    ...hostKeyAsUserKey(org),
+  );
 
   for (const [group, host] of Object.entries(org.remoteWorkers?.hosts ?? {})) {
     for (const [instance, workers] of Object.entries(host.roles)) {
