@@ -93,7 +93,19 @@ function crossOrganisationProblems(loaded: readonly LoadedOrganisation[]): Confi
   const problems: ConfigProblem[] = [];
   const orgNames = new Map<string, string>();
   const domains = new Map<string, string>();
+  const addresses = new Map<string, string>();
   for (const { file, organisation: org } of loaded) {
+    // One organisation per server: two bootstraps would overwrite each other's users, firewall and ports.
+    if (org.server.provider === "existing") {
+      const owner = addresses.get(org.server.address);
+      if (owner) {
+        problems.push({
+          file,
+          path: "server.address",
+          message: `${org.server.address} is also the server of ${owner}; one organisation per server (their bootstraps would overwrite each other's users, firewall and ports): move this file's instances into ${owner}, or use another server`,
+        });
+      } else addresses.set(org.server.address, file);
+    }
     const other = orgNames.get(org.name);
     if (other) {
       problems.push({

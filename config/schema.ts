@@ -279,6 +279,12 @@ const images = z.strictObject({
     .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/, {
       error:
         "is not a registry address (for example registry.faalkaart.nl or registry.faalkaart.nl:5000/hub)",
+      abort: true,
+    })
+    // Docker takes the first part of an image name for a registry only with a dot, a port or as localhost.
+    .refine((mirror) => /^([^/]*[.:][^/]*|localhost)(\/|$)/.test(mirror), {
+      error:
+        "has no dot or port in its host, so Docker would read it as an account on Docker Hub, not as a registry; write the registry's full name (registry.faalkaart.nl) or add its port (mirror:5000)",
     })
     .optional()
     .describe(
