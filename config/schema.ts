@@ -28,6 +28,8 @@ const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const IMAGE =
   /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const DURATION_DAYS = z.number().int().positive();
+/** Prometheus reads a duration into signed 64-bit nanoseconds, and refuses a longer one ("out of range"). */
+const PROMETHEUS_MAX_DAYS = Number((2n ** 63n - 1n) / (86_400n * 10n ** 9n));
 const RESERVED_USERS = new Set(["root", "deploy"]);
 
 /** A check that explains itself: `problem` returns what is wrong and how to fix it, or undefined. */
@@ -251,7 +253,9 @@ const remoteWorkers = z.strictObject({
 
 const monitoring = z.strictObject({
   enabled: z.boolean().default(true),
-  retentionDays: DURATION_DAYS.default(30),
+  retentionDays: DURATION_DAYS.max(PROMETHEUS_MAX_DAYS, {
+    error: `is past what Prometheus reads as a duration (${PROMETHEUS_MAX_DAYS} days, 2^63 nanoseconds), so it would not start: keep the days you need (30 is the default)`,
+  }).default(30),
   retentionSizeGb: z.number().int().min(1).default(5),
   alertEmail: z.email().optional(),
   alertWebhook: z
