@@ -273,7 +273,12 @@ const state = z.strictObject({
   endpoint: z.url().superRefine(rule(stateEndpointProblem)).optional(),
   prefix: z
     .string()
-    .regex(/^[a-z0-9/_-]+$/)
+    // The state's key is <prefix>/<organisation>.tfstate: a slash at either end or two in a row make an empty
+    // path segment, which some S3 stores refuse and others keep as a key apart.
+    .regex(/^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/, {
+      error:
+        "is not a key prefix: lower-case letters, digits, _ and -, in parts joined by single slashes (failmap or failmap/eu), without a slash at either end",
+    })
     .default("failmap"),
 });
 

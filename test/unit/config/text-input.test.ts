@@ -127,6 +127,11 @@ const cases: [string, string, RegExp][] = [
     /state\.bucket: is written as an IP address/,
   ],
   [
+    "a state prefix that makes an empty key segment (//)",
+    edited((d) => (d.state = { prefix: "failmap//eu/" })),
+    /state\.prefix: is not a key prefix: .*joined by single slashes/,
+  ],
+  [
     "a state region with a Terraform expression",
     edited((d) => (d.state = { bucket: "failmap-state", region: '${file("/etc/hostname")}' })),
     /state\.region: is not a region name/,
