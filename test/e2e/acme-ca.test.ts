@@ -12,7 +12,7 @@ import { Pebble } from "../../rehearsal/rehearse/pebble";
 import { freePort, requireProgram } from "../system/support/programs";
 import { loadExample } from "../support/organisations";
 import { synth, testStack } from "../unit/tls/synth";
-import { ensureMirror } from "./stacks";
+import { ensureMirror } from "../terraform/stacks";
 
 /*
  * Certificates from an ACME CA other than Let's Encrypt, by its directory URL: the real acme provider (and the
