@@ -371,7 +371,7 @@ export const cases: [string, { file: string; text: string }[], RegExp][] = [
   [
     "a time zone that does not exist",
     single(edited((d) => (d.system.timezone = "Europe/Amsterdm"))),
-    /system\.timezone: is not a time zone in the IANA database/,
+    /system\.timezone: is not a time zone that Debian 12's tzdata installs/,
   ],
   [
     "a time zone in the wrong case",
