@@ -3,6 +3,7 @@ import { acmeDirectoryProblem } from "./acme-directory";
 import { hasHostBits, networkOf } from "./cidr";
 import { systemNameProblem } from "./debian-system-names";
 import { dnsLengthProblem } from "./dns-names";
+import { dnsProviderProblem } from "./dns-providers";
 import { INSTANCE_SLOTS } from "./model/slots";
 import { nameserverProblem } from "./nameservers";
 import { bucketNameProblem, REGION } from "./s3-names";
@@ -212,7 +213,7 @@ const acme = z.strictObject({
   directory: acmeDirectory,
   dnsProvider: z
     .string()
-    .regex(/^[a-z0-9]+$/, { error: "is not a lego DNS provider code (e.g. hetzner, cloudflare, exec)" })
+    .superRefine(rule(dnsProviderProblem))
     .default("hetzner")
     .describe(
       "lego's DNS provider for DNS-01; its credentials come from the environment (lego's variables).",

@@ -1,0 +1,223 @@
+/*
+ * The DNS provider names of the pinned acme Terraform provider, 2.48.1: the keys of dnsProviderFactory in
+ * github.com/vancluever/terraform-provider-acme acme/dnsplugin/dns_provider_factory.go at tag v2.48.1
+ * (commit 1ccc44d4ff7f166cd8c0536c1b9f6f1631a4f8cb), generated there from lego v4.35.2 (its go.mod:
+ * github.com/go-acme/lego/v4 v4.35.2). Any other name fails only at apply time ("unknown provider name").
+ * Listed with:
+ *   git show v2.48.1:acme/dnsplugin/dns_provider_factory.go | grep -oP '^\t"\K[^"]+(?=": func)' | LC_ALL=C sort
+ * Update it from the new tag whenever the acme pin in ops/providers/catalogue.ts moves (a unit test holds the two together).
+ */
+export const ACME_PROVIDER_VERSION = "2.48.1";
+
+export const ACME_DNS_PROVIDERS: readonly string[] = `
+acme-dns
+active24
+alidns
+aliesa
+allinkl
+alwaysdata
+anexia
+artfiles
+arvancloud
+auroradns
+autodns
+axelname
+azion
+azure
+azuredns
+baiducloud
+beget
+binarylane
+bindman
+bluecat
+bluecatv2
+bookmyname
+brandit
+bunny
+checkdomain
+civo
+clouddns
+cloudflare
+cloudns
+cloudru
+cloudxns
+com35
+conoha
+conohav3
+constellix
+corenetworks
+cpanel
+czechia
+ddnss
+derak
+desec
+designate
+digitalocean
+directadmin
+dnsexit
+dnshomede
+dnsimple
+dnsmadeeasy
+dnspod
+dode
+domeneshop
+dreamhost
+duckdns
+dyn
+dyndnsfree
+dynu
+easydns
+edgecenter
+edgedns
+edgeone
+efficientip
+epik
+eurodns
+excedo
+exec
+exoscale
+f5xc
+freemyip
+gandi
+gandiv5
+gcloud
+gcore
+gigahostno
+glesys
+godaddy
+googledomains
+gravity
+hetzner
+hostingde
+hostinger
+hostingnl
+hosttech
+httpnet
+httpreq
+huaweicloud
+hurricane
+hyperone
+ibmcloud
+iij
+iijdpf
+infoblox
+infomaniak
+internetbs
+inwx
+ionos
+ionoscloud
+ipv64
+ispconfig
+ispconfigddns
+iwantmyname
+jdcloud
+joker
+keyhelp
+leaseweb
+liara
+lightsail
+limacity
+linode
+liquidweb
+loopia
+luadns
+mailinabox
+manageengine
+manual
+metaname
+metaregistrar
+mijnhost
+mittwald
+myaddr
+mydnsjp
+mythicbeasts
+namecheap
+namedotcom
+namesilo
+namesurfer
+nearlyfreespeech
+neodigit
+netcup
+netlify
+netnod
+nicmanager
+nicru
+nifcloud
+njalla
+nodion
+ns1
+octenium
+onecloudru
+onlinenet
+oraclecloud
+otc
+ovh
+pdns
+plesk
+porkbun
+rackspace
+rainyun
+rcodezero
+regfish
+regru
+rfc2136
+rimuhosting
+route53
+safedns
+sakuracloud
+scaleway
+selectel
+selectelv2
+selfhostde
+servercow
+shellrent
+simply
+sonic
+spaceship
+stackpath
+syse
+technitium
+tencentcloud
+timewebcloud
+todaynic
+transip
+ucloud
+ultradns
+uniteddomains
+variomedia
+vegadns
+vercel
+versio
+vinyldns
+virtualname
+vkcloud
+volcengine
+vscale
+vultr
+webnames
+webnamesca
+websupport
+wedos
+westcn
+yandex
+yandex360
+yandexcloud
+zoneedit
+zoneee
+zonomi
+`
+  .trim()
+  .split("\n");
+
+/**
+ * Second names lego's own command line takes (lego v4.35.2, providers/dns/zz_gen_dns_providers.go at tag
+ * v4.35.2, commit 537f2ed0b7946b30bcfa81c5256e7c99ba6286bb), which the Terraform provider does not: the name it takes instead.
+ */
+export const LEGO_ALIASES: Readonly<Record<string, string>> = {
+  acmedns: "acme-dns",
+  domainnameshop: "domeneshop",
+  fastdns: "edgedns",
+  linodev4: "linode",
+  dnsupdate: "rfc2136",
+  webnamesru: "webnames",
+};
