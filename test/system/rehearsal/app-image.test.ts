@@ -369,15 +369,15 @@ test("a remote worker reaches a TLS broker with the BROKER the stack renders and
   });
   const env = appEnv(worker("all_internet"), { instance, brokerUrl: url });
   const extra = ["-v", `${tls}:/tls:ro`, "--add-host", `${instance.domain}:127.0.0.1`];
-  // prefork: with Debian's eventlet 0.33 (the stack's pool for scanners) redis-py cannot keep a TLS
-  // connection (eventlet raises SSLError, not socket.timeout, on a read timeout): see docs/rehearsal.md.
+  // The threads pool, which the stack gives scanners on a worker host: with Debian's eventlet 0.33 (their
+  // pool on the main host) redis-py cannot keep a TLS connection; see docs/rehearsal.md.
   const name = "failmap-production-worker-all_internet-1";
   ok([
     ...["run", "-d", "--name", name, "--hostname", name, "--network", "host", "--user", WORKER_USER],
     ...envArgs(env),
     ...extra,
     images.image(APP),
-    ...["celery", "worker", "--loglevel=info", "--concurrency=2", "-P", "prefork"],
+    ...["celery", "worker", "--loglevel=info", "--concurrency=20", "-P", "threads"],
   ]);
   await until("the remote worker passes the stack's health check", () =>
     healthy(name, celeryHealthcheck("websecmap").test ?? []),
