@@ -5,6 +5,7 @@ import { assignSlots } from "./model/slots";
 import { portClashes } from "./port-plan";
 import type { Organisation } from "./schema";
 import { serverTypeProblem } from "./server-catalogue";
+import { specialUseNames } from "./special-use-names";
 import { hostKeyAsUserKey } from "./ssh-keys";
 import { sshLockout } from "./ssh-networks";
 import { isScannerRole, WORKER_ROLES } from "./worker-roles";
@@ -72,6 +73,7 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
 
   checks.push(...slotClashes(org), ...certificateNameClashes(org));
   checks.push(...namesOutsideZone(org), ...tooManyCertificateNames(org), ...workerHostNameLengths(org));
+  checks.push(...specialUseNames(org));
   checks.push(
     ...portClashes(org),
     ...serverCatalogueProblems(org),
