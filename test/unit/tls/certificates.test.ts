@@ -93,7 +93,12 @@ describe("Certificates on day two", () => {
 describe("Certificates with other settings", () => {
   it("uses the staging directory, another lego DNS provider and an RSA key when the file says so", () => {
     const { synthesized } = synthCertificates((d) => {
-      d.acme = { email: "ops@faalkaart.nl", directory: "staging", dnsProvider: "cloudflare", keyType: "2048" };
+      d.acme = {
+        email: "ops@faalkaart.nl",
+        directory: "staging",
+        dnsProvider: "cloudflare",
+        keyType: "2048",
+      };
     });
     const [certificate] = resources(synthesized, "acme_certificate");
     expect(synthesized.provider.acme[0].server_url).toBe(
