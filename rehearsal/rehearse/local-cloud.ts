@@ -15,6 +15,7 @@ import { REHEARSAL_CREDENTIALS } from "../s3/signature";
 import { DnsServer } from "./dns-server";
 import { rehearsalNames, renderHostsFile, type BootedServer } from "./names";
 import { Pebble } from "./pebble";
+import { placeholderImages } from "./placeholder-images";
 import type { RunFiles } from "./run-files";
 
 /** The bucket of the rehearsal's state. */
@@ -52,7 +53,8 @@ export function cloudAddresses(network: RehearsalNetwork) {
 }
 
 /**
- * The images the organisation pulls: the app images it names, each as the app stand-in, with the others.
+ * The images the organisation pulls: the app images it names, each as the app stand-in, with the others, and
+ * placeholders for the three that Debian has no package for.
  * The app images also trust `acmeRoot`, pebble's issuing root: a remote worker verifies the broker endpoint's
  * certificate with its image's trust store, and an organisation whose CA is private (docs/operations.md) puts
  * that CA's root into its own app image in the same way. OpenSSL finds it by its subject hash in /etc/ssl/certs.
@@ -70,8 +72,8 @@ function imagesFor(org: Organisation, acmeRoot: { pem: string; hash: string }): 
     },
   });
   const appReferences = new Set(apps.map((app) => appStandIn(app).reference));
-  return [...rehearsalImages(apps[0]), ...apps.slice(1).map(appStandIn)].map((recipe) =>
-    appReferences.has(recipe.reference) ? trusting(recipe) : recipe,
+  return [...rehearsalImages(apps[0]), ...apps.slice(1).map(appStandIn), ...placeholderImages()].map(
+    (recipe) => (appReferences.has(recipe.reference) ? trusting(recipe) : recipe),
   );
 }
 

@@ -117,9 +117,10 @@ export function describeDeployedOrganisation(name: string, expect_: Expectations
         expect(certs.code).toBe(0);
         const worker = clientIdentity(name, client);
         const port = org.remoteWorkers!.port;
-        const without = await brokerPing(main, port, org.server.fqdn, {});
+        // The instance domain as SNI, as the BROKER URL has it: the endpoint picks the instance's broker by it.
+        const without = await brokerPing(main, port, instance.domain, {});
         expect(without).toMatch(/^error/);
-        const withCertificate = await brokerPing(main, port, org.server.fqdn, worker);
+        const withCertificate = await brokerPing(main, port, instance.domain, worker);
         // Redis answers (PONG, or NOAUTH before the password): TLS with the worker's certificate got through.
         expect(withCertificate).toMatch(/^(\+PONG|-NOAUTH)/);
       });
