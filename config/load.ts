@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { formatWarning, OrganisationConfigError, type ConfigProblem } from "./errors";
+import { hetznerNameClashes, sharedOperatorKeys } from "./hetzner-project-names";
 import { parseOrganisation } from "./parse";
 import { sizeProblem } from "./read-yaml";
 import type { Organisation } from "./schema";
@@ -80,14 +81,23 @@ export function loadOrganisations(
 export function loadFiles(sources: readonly { file: string; text: string }[]): LoadedOrganisation[] {
   const problems: ConfigProblem[] = [];
   const loaded: LoadedOrganisation[] = [];
+  const lines = new Map<string, (path: string[]) => number | undefined>();
   for (const { file, text } of sources) {
     const result = parseOrganisation(file, text);
-    if (result.ok) loaded.push({ file, organisation: result.organisation, warnings: result.warnings });
-    else problems.push(...result.problems);
+    if (result.ok) {
+      loaded.push({ file, organisation: result.organisation, warnings: result.warnings });
+      lines.set(file, result.lineOf);
+    } else problems.push(...result.problems);
   }
-  problems.push(...crossOrganisationProblems(loaded));
+  // Problems across files are found on the organisations; their lines come from each file's text.
+  const located = (p: ConfigProblem): ConfigProblem => ({
+    ...p,
+    line: p.line ?? lines.get(p.file)?.(p.path === "" ? [] : p.path.split(".")),
+  });
+  problems.push(...[...crossOrganisationProblems(loaded), ...hetznerNameClashes(loaded)].map(located));
   if (problems.length > 0) throw new OrganisationConfigError(problems);
-  return loaded;
+  const shared = sharedOperatorKeys(loaded).map(located);
+  return loaded.map((l) => ({ ...l, warnings: [...l.warnings, ...shared.filter((w) => w.file === l.file)] }));
 }
 function crossOrganisationProblems(loaded: readonly LoadedOrganisation[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];

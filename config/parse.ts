@@ -8,11 +8,17 @@ import { organisationSchema, type Organisation } from "./schema";
 import { checkOrganisation } from "./semantic-checks";
 import { characterProblems } from "./text-characters";
 
-export type ParseResult =
-  | { ok: true; organisation: Organisation; warnings: ConfigProblem[] }
-  | { ok: false; problems: ConfigProblem[] };
-
 type Path = readonly PropertyKey[];
+
+export type ParseResult =
+  | {
+      ok: true;
+      organisation: Organisation;
+      warnings: ConfigProblem[];
+      /** The line of a field, for problems found later (across files). */
+      lineOf: (path: Path) => number | undefined;
+    }
+  | { ok: false; problems: ConfigProblem[] };
 
 /** Parses one organisation file's text. `file` is only used to name the file in problems. */
 export function parseOrganisation(file: string, text: string): ParseResult {
@@ -43,7 +49,7 @@ export function parseOrganisation(file: string, text: string): ParseResult {
   if (problems.length > 0) return { ok: false, problems };
   const warnings = exposureWarnings(parsed.data).map((c) => at(c.path, c.message));
   recordFreeText(parsed.data, file, (path) => lineOfPath(doc, path, lineOf));
-  return { ok: true, organisation: parsed.data, warnings };
+  return { ok: true, organisation: parsed.data, warnings, lineOf: (path) => lineOfPath(doc, path, lineOf) };
 }
 
 function lineOfPath(doc: Document, path: Path, lineOf: (offset: number) => number): number | undefined {

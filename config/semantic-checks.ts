@@ -7,6 +7,7 @@ import type { Organisation } from "./schema";
 import { serverTypeProblem } from "./server-catalogue";
 import { specialUseNames } from "./special-use-names";
 import { hostKeyAsUserKey } from "./ssh-keys";
+import { repeatedOperatorKeys } from "./hetzner-project-names";
 import { sshLockout } from "./ssh-networks";
 import { isScannerRole, WORKER_ROLES } from "./worker-roles";
 
@@ -73,7 +74,7 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
 
   checks.push(...slotClashes(org), ...certificateNameClashes(org));
   checks.push(...namesOutsideZone(org), ...tooManyCertificateNames(org), ...workerHostNameLengths(org));
-  checks.push(...specialUseNames(org));
+  checks.push(...specialUseNames(org), ...repeatedOperatorKeys(org));
   checks.push(
     ...portClashes(org),
     ...serverCatalogueProblems(org),

@@ -42,7 +42,7 @@ export const cases: [string, { file: string; text: string }[], RegExp][] = [
       { file: FILE, text: exampleText() },
       { file: "organisations/faalkaart.yml", text: exampleText() },
     ],
-    /faalkaart\.yml: name: 'faalkaart' is also the name in organisations\/faalkaart\.yaml/,
+    /faalkaart\.yml:\d+: name: 'faalkaart' is also the name in organisations\/faalkaart\.yaml/,
   ],
   [
     "one domain claimed by two instances",
@@ -55,7 +55,7 @@ export const cases: [string, { file: string; text: string }[], RegExp][] = [
       { file: FILE, text: exampleText() },
       second((d) => (d.instances.production.aliases = ["www.faalkaart.nl"])),
     ],
-    /failmap-uk\.yaml: instances\.production\.aliases\.0: 'www\.faalkaart\.nl' is already claimed by organisations\/faalkaart\.yaml/,
+    /failmap-uk\.yaml:\d+: instances\.production\.aliases\.0: 'www\.faalkaart\.nl' is already claimed by organisations\/faalkaart\.yaml/,
   ],
   [
     "an invalid CIDR",
@@ -486,7 +486,7 @@ export const appExpected: Record<string, RegExp> = {
     /faalkaart\.yml: is not read: organisation files end in \.yaml/,
   // The app names files by the folder it was given.
   "one domain claimed by two organisations":
-    /failmap-uk\.yaml: instances\.production\.aliases\.0: 'www\.faalkaart\.nl' is already claimed by \S*faalkaart\.yaml/,
+    /failmap-uk\.yaml:\d+: instances\.production\.aliases\.0: 'www\.faalkaart\.nl' is already claimed by \S*faalkaart\.yaml/,
 };
 
 export const asFolder = (sources: { file: string; text: string }[]) =>

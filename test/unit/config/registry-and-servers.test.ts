@@ -58,7 +58,7 @@ describe("two organisations on one existing server", () => {
     other.file = "organisations/failmap-ie.yaml";
     expect(problems([source("failmap-uk"), other])).toEqual([
       expect.stringMatching(
-        /^organisations\/failmap-ie\.yaml: server\.address: \S+ is also the server of organisations\/failmap-uk\.yaml; one organisation per server/,
+        /^organisations\/failmap-ie\.yaml:\d+: server\.address: \S+ is also the server of organisations\/failmap-uk\.yaml; one organisation per server/,
       ),
     ]);
   });
