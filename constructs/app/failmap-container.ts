@@ -81,7 +81,7 @@ export interface FailmapContainerProps extends Omit<ContainerConfig, PolicyArgum
 }
 
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
-const DEFAULT_LOG_ROTATION: LogRotation = { maxSizeMb: 20, files: 5 };
+export const DEFAULT_LOG_ROTATION: LogRotation = { maxSizeMb: 20, files: 5 };
 
 /**
  * A docker_container that follows the stack's container policy: restarted unless an operator stopped it,

@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import type { InstanceModel, PlacedWorker } from "../../config/model/organisation-model";
 import { workerRole, type WorkerRoleSpec } from "../../config/worker-roles";
 import type { Host } from "../host/host";
-import { appContainer, type InstanceContext } from "./app-container";
+import { appContainer, type AppContainerSpec, type InstanceContext } from "./app-container";
 import { appEnv, type AppEnvSettings } from "./app-env";
 import { celeryHealthcheck } from "./healthchecks";
 
@@ -26,21 +26,31 @@ export interface WorkerHostSite {
 
 export type WorkerSite = MainHostSite | WorkerHostSite;
 
-export interface WorkersProps {
-  readonly host: Host;
+/** What the worker containers of one instance at one site are made from. */
+export interface WorkerContainersInput {
   /** The instance as the organisation model resolved it; its workers say where each one runs. */
   readonly instance: InstanceModel;
-  /** Where these containers run: the workers placed there are the ones created. */
+  /** Where these containers run: the workers placed there are the ones made. */
   readonly site: WorkerSite;
+  /** The FQDN of the host they run on: HOST_HOSTNAME, so a result says where it was scanned from. */
+  readonly hostFqdn: string;
   /**
    * BROKER as reached from this host, and the database accounts on the main host only: a worker host has
    * no database, so a role that needs one cannot be made there.
    */
   readonly env: AppEnvSettings;
-  /** The app image on this host: its local id, and the entrypoint's name for the health check. */
-  readonly image: { readonly id: string; readonly manageCommand: string };
   /**
-   * Migrations and the broker on the main host, the client certificate on a worker host.
+   * The app image as the host runs it (a local image id on the main host, the pinned reference on a worker
+   * host), and the entrypoint's name for the health check.
+   */
+  readonly image: { readonly id: string; readonly manageCommand: string };
+}
+
+export interface WorkersProps extends Omit<WorkerContainersInput, "site" | "hostFqdn"> {
+  readonly host: Host;
+  readonly site: MainHostSite;
+  /**
+   * Migrations and the broker.
    * @default - only the host's bootstrap
    */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -79,14 +89,46 @@ function workerPool(spec: WorkerRoleSpec, site: WorkerSite): WorkerPool {
 }
 
 /**
- * The Celery workers of one instance on one host, one container per role and replica, and on the main host
- * the beat scheduler. The same containers on either kind of host (environment with SENTRY_DSN, memory limit
- * from the pool, health check, labels, stop grace, log rotation); the wiring and the pool follow the site.
+ * The Celery worker containers of one instance placed at a site, one per role and replica: the same
+ * containers on either kind of host (environment with SENTRY_DSN, memory limit from the pool, health check,
+ * user, stop grace); the wiring and the pool follow the site. The main host makes docker_containers of them
+ * (Workers); a worker host runs them from a script of its own (WorkerHostContainers).
  */
+export function workerContainers(input: WorkerContainersInput): AppContainerSpec[] {
+  const { instance, site } = input;
+  const specs: AppContainerSpec[] = [];
+  const seen = new Set<string>();
+  for (const { worker } of instance.workers.filter((w) => placedAt(w, site))) {
+    if (seen.has(worker.role)) {
+      throw new Error(
+        `instance ${instance.name} lists worker role '${worker.role}' twice; use one entry with replicas`,
+      );
+    }
+    seen.add(worker.role);
+    const pool = workerPool(workerRole(worker.role), site);
+    for (let replica = 1; replica <= worker.replicas; replica++) {
+      specs.push({
+        role: `worker-${worker.role}-${replica}`,
+        image: input.image.id,
+        command: ["celery", "worker", "--loglevel=info", `--concurrency=${worker.concurrency}`, "-P", pool],
+        env: appEnv({ kind: "worker", worker, host: input.hostFqdn }, input.env),
+        memoryMb: POOL_MEMORY_MB[pool](worker.concurrency),
+        healthcheck: celeryHealthcheck(input.image.manageCommand),
+        database: site.kind === "main" && !worker.scanner,
+        volumes: site.kind === "worker-host" ? [{ ...site.clientCertificates, readOnly: true }] : undefined,
+        user: WORKER_USER,
+        stopTimeoutSeconds: WORKER_STOP_TIMEOUT_SECONDS,
+      });
+    }
+  }
+  return specs;
+}
+
+/** The Celery workers of one instance on the main host, and its beat scheduler. */
 export class Workers extends Construct {
   readonly containers: Container[] = [];
-  /** Only on the main host: beat reads its schedule from the database. */
-  readonly scheduler?: Container;
+  /** Beat reads its schedule from the database. */
+  readonly scheduler: Container;
 
   constructor(scope: Construct, id: string, props: WorkersProps) {
     super(scope, id);
@@ -96,46 +138,11 @@ export class Workers extends Construct {
       organisation: instance.organisation,
       instance: instance.name,
       names: instance.names,
-      network: site.kind === "main" ? site.network : "host",
+      network: site.network,
     };
-    const seen = new Set<string>();
-    for (const { worker } of instance.workers.filter((w) => placedAt(w, site))) {
-      if (seen.has(worker.role)) {
-        throw new Error(
-          `instance ${instance.name} lists worker role '${worker.role}' twice; use one entry with replicas`,
-        );
-      }
-      seen.add(worker.role);
-      const pool = workerPool(workerRole(worker.role), site);
-      for (let replica = 1; replica <= worker.replicas; replica++) {
-        const role = `worker-${worker.role}-${replica}`;
-        this.containers.push(
-          appContainer(this, role, ctx, {
-            role,
-            image: props.image.id,
-            command: [
-              "celery",
-              "worker",
-              "--loglevel=info",
-              `--concurrency=${worker.concurrency}`,
-              "-P",
-              pool,
-            ],
-            env: appEnv({ kind: "worker", worker, host: host.fqdn }, props.env),
-            memoryMb: POOL_MEMORY_MB[pool](worker.concurrency),
-            healthcheck: celeryHealthcheck(props.image.manageCommand),
-            database: site.kind === "main" && !worker.scanner,
-            volumes:
-              site.kind === "worker-host" ? [{ ...site.clientCertificates, readOnly: true }] : undefined,
-            user: WORKER_USER,
-            stopTimeoutSeconds: WORKER_STOP_TIMEOUT_SECONDS,
-            dependsOn: props.dependsOn,
-          }),
-        );
-      }
+    for (const spec of workerContainers({ ...props, hostFqdn: host.fqdn })) {
+      this.containers.push(appContainer(this, spec.role, ctx, { ...spec, dependsOn: props.dependsOn }));
     }
-
-    if (site.kind !== "main") return;
     this.scheduler = appContainer(this, "scheduler", ctx, {
       role: "scheduler",
       image: props.image.id,

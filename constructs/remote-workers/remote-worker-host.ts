@@ -1,23 +1,29 @@
-import type { Container } from "@cdktf/provider-docker/lib/container";
-import { Image } from "@cdktf/provider-docker/lib/image";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { IFailmapInstance } from "../app/failmap-instance";
-import { WORKER_USER, Workers, type WorkerHostSite } from "../app/workers";
+import { WORKER_USER, workerContainers, type WorkerHostSite } from "../app/workers";
 import { HostFiles } from "../host/host-files";
 import type { Host } from "../host/host";
-import { replacedWithMachine } from "../host/machine-lifecycle";
 import { manageCommand, parseImageRef } from "../host/image-ref";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerUrl } from "./broker-url";
+import {
+  renderEnvFile,
+  renderWorkerContainersScript,
+  type WorkerHostContainer,
+} from "./render-worker-containers";
 
 const TLS_DIR_ON_HOST = "/etc/failmap/remote-worker/tls";
 const TLS_DIR = "/etc/failmap/tls";
+const ENV_DIR = "/etc/failmap/workers/env";
+const CONTAINERS_SCRIPT = "/etc/failmap/workers/containers.sh";
 
 export interface RemoteWorkerHostProps {
   readonly host: Host;
   /** The host's name in the organisation model: the workers placed on it are the ones it runs. */
   readonly name: string;
+  /** The organisation's name: the containers' failmap.organisation label. */
+  readonly organisation: string;
   /** The broker endpoint's port on the main server. */
   readonly endpointPort: number;
   /** Every instance of the organisation; each runs the workers its model places on this host. */
@@ -33,13 +39,21 @@ export interface RemoteWorkerHostProps {
 }
 
 /**
- * Celery workers on a host of their own, far from the data: the same Workers as on the main server, placed
- * here by the organisation model. They reach each instance's broker through the broker endpoint (TLS, client
- * certificate, broker password) and get no database settings at all. They use the host's network, so
- * scanners have the host's IPv4 and IPv6 addresses.
+ * Celery workers on a host of their own, far from the data: the same worker containers as on the main server
+ * (workerContainers), placed here by the organisation model. They reach each instance's broker through the
+ * broker endpoint (TLS, client certificate, broker password) and get no database settings at all. They use
+ * the host's network, so scanners have the host's IPv4 and IPv6 addresses.
+ *
+ * No docker provider is bound to a worker host: a script run over SSH (HostFiles) keeps its containers as
+ * docker runs them. A provider configuration per host would disappear from the configuration with the host
+ * while its containers were still in state, and Terraform cannot plan that ("Provider configuration not
+ * present"), so no host could be removed by editing the organisation file. Now the host's resources are its
+ * server's (hcloud), its files' (null) and its certificate's (tls), whose providers stay; the containers go
+ * with the server.
  */
 export class RemoteWorkerHost extends Construct {
-  readonly containers: Container[] = [];
+  /** The worker containers it runs, by the script that HostFiles puts on the host. */
+  readonly containers: readonly WorkerHostContainer[];
 
   constructor(scope: Construct, id: string, props: RemoteWorkerHostProps) {
     super(scope, id);
@@ -67,28 +81,11 @@ export class RemoteWorkerHost extends Construct {
       host: props.name,
       clientCertificates: { hostPath: TLS_DIR_ON_HOST, containerPath: TLS_DIR },
     };
-    const placedHere = props.instances.filter((i) =>
-      i.model.workers.some((w) => w.placement.kind === "worker-host" && w.placement.host === props.name),
-    );
-    const images = new Map<string, Image>();
-    for (const instance of placedHere) {
-      const image =
-        images.get(instance.image) ??
-        // Named after the first instance that runs it, never a position, so removing one keeps the others.
-        new Image(this, `image-${instance.name}`, {
-          provider: host.dockerProvider(),
-          // Already pinned by digest on the main host (FailmapInstance.image), so workers run the same build.
-          name: instance.image,
-          keepLocally: true,
-          dependsOn: [host.ready],
-          lifecycle: replacedWithMachine(host),
-        });
-      images.set(instance.image, image);
-
-      const workers = new Workers(this, instance.name, {
-        host,
+    this.containers = props.instances.flatMap((instance) =>
+      workerContainers({
         instance: instance.model,
         site,
+        hostFqdn: host.fqdn,
         env: {
           instance: instance.instance,
           brokerUrl: renderBrokerUrl({
@@ -100,11 +97,32 @@ export class RemoteWorkerHost extends Construct {
             serverCa: props.serverTrustAnchorPem ? `${TLS_DIR}/server-ca.pem` : undefined,
           }),
         },
-        // The repository as the file names it: the pinned reference's digest is not known until plan.
-        image: { id: image.imageId, manageCommand: manageCommand(parseImageRef(instance.instance.image)) },
-        dependsOn: [files.resource],
-      });
-      this.containers.push(...workers.containers);
-    }
+        // Pinned by digest on the main host (FailmapInstance.image), so workers run the same build.
+        image: { id: instance.image, manageCommand: manageCommand(parseImageRef(instance.instance.image)) },
+      }).map((spec) => ({ name: instance.names.container(spec.role), instance: instance.name, spec })),
+    );
+    // Also with no container placed here: the script removes those placed here before.
+    new HostFiles(this, "containers", {
+      host,
+      dependsOn: [files.resource],
+      files: [
+        ...this.containers.map((c) => ({
+          path: `${ENV_DIR}/${c.name}`,
+          content: renderEnvFile(c.spec.env),
+          // The broker password is in it.
+          mode: "0600",
+        })),
+        {
+          path: CONTAINERS_SCRIPT,
+          content: renderWorkerContainersScript({
+            organisation: props.organisation,
+            envDir: ENV_DIR,
+            containers: this.containers,
+          }),
+          mode: "0700",
+        },
+      ],
+      then: [CONTAINERS_SCRIPT],
+    });
   }
 }

@@ -75,6 +75,7 @@ export class RemoteWorkers extends Construct {
       new RemoteWorkerHost(this, model.name, {
         host,
         name: model.name,
+        organisation: props.organisation,
         endpointPort: config.port,
         instances: props.instances,
         clientCertificate: props.clientCa.certificateFor(model.name),

@@ -1,5 +1,6 @@
 import { Resource } from "@cdktf/provider-null/lib/resource";
 import { DataResource, Fn, Testing, TerraformStack, Token, type ITerraformDependable } from "cdktf";
+import { OrganisationStack } from "../../stacks/organisation-stack";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,6 +17,7 @@ import { failure, runTerraform } from "../../ops/state/terraform";
 import type { TerraformJson } from "../../ops/terraform/projection";
 import { configureProviders } from "../../stacks/providers";
 import { loadExample } from "../support/organisations";
+import { startApiProcess, type ApiProcess } from "./hcloud-api/support";
 import { ensureMirror } from "./stacks";
 
 /*
@@ -59,6 +61,7 @@ class SmallStack {
   constructor(
     private readonly name: string,
     private readonly env: NodeJS.ProcessEnv = {},
+    private readonly plugins: ReadonlySet<string> = REAL_PLUGINS,
   ) {}
 
   /** Writes the stack as it is now into the folder, keeping the state that is there. */
@@ -69,7 +72,7 @@ class SmallStack {
     const projected = prepareStack(
       synthDir,
       path.join(root, `${this.name}-projection`),
-      REAL_PLUGINS,
+      this.plugins,
       (json) => adjust(local(json)),
     );
     const workdir = path.join(root, this.name);
@@ -357,4 +360,115 @@ describe("a new image upstream, planned by the scheduled renewal job", () => {
     expect(actionsOf(frozen, image)).toBe("no-op");
     expect(actionsOf(frozen, files)).toBe("no-op");
   }, 120_000);
+});
+
+describe("removing a worker host, by lowering its group's count or by deleting the group", () => {
+  // The whole example organisation, its servers, addresses, firewalls and DNS records applied by the real
+  // hcloud plugin against the local Hetzner API; tls and random real too; the rest stand-ins.
+  let api: ApiProcess;
+  const small = new SmallStack(
+    "worker-hosts",
+    {
+      get HCLOUD_ENDPOINT() {
+        return api.endpoint;
+      },
+      get HCLOUD_TOKEN() {
+        return api.token;
+      },
+    },
+    new Set([...REAL_PLUGINS, "hcloud"]),
+  );
+  const synthWorkerHosts = (count: number | "no group") => {
+    const org = loadExample("faalkaart", (d) => {
+      if (count === "no group") delete d.remoteWorkers.hosts.scanners;
+      else d.remoteWorkers.hosts.scanners.count = count;
+    });
+    return new OrganisationStack(Testing.app(), { organisation: org });
+  };
+  /** The provider configurations a stack's resources name, as Terraform keeps them in state with each one. */
+  const providersNamed = (stack: TerraformStack, hostName: string) => {
+    const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+    return Object.entries(json.resource ?? {}).flatMap(([type, blocks]) =>
+      Object.entries(blocks)
+        .filter(([name]) => name.includes(hostName))
+        .map(([name, block]) => `${type}.${name}: ${String(block.provider ?? type.split("_")[0])}`),
+    );
+  };
+  /** The provider configurations a stack has, and Terraform's own (terraform_data), which is always there. */
+  const configured = (stack: TerraformStack) => {
+    const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+    return new Set([
+      "terraform",
+      ...Object.entries(json.provider ?? {}).flatMap(([type, configs]) =>
+        (configs as { alias?: string }[]).map((c) => (c.alias ? `${type}.${c.alias}` : type)),
+      ),
+    ]);
+  };
+  /** Every change of a plan but no-ops, as "actions address". */
+  const changesOf = (changes: readonly PlannedChange[]) =>
+    changes
+      .filter((c) => c.change.actions.join() !== "no-op")
+      .map((c) => `${c.change.actions.join()} ${c.address}`);
+
+  beforeAll(async () => {
+    if (!ensureMirror().has("hcloud")) {
+      throw new Error("the hcloud plugin is not in Terraform's local mirror: see docs/terraform.md");
+    }
+    fs.writeFileSync(
+      path.join(root, "seed.json"),
+      JSON.stringify({ zones: [{ name: "faalkaart.nl", rrsets: [] }] }),
+    );
+    api = await startApiProcess(["--seed", path.join(root, "seed.json")]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it("leaves every provider configuration that a removed host's resources name in the stack", () => {
+    // Terraform plans a resource left in state with the provider configuration it was made with: one that
+    // went with the host fails the plan ("Provider configuration not present"), so no edit could remove it.
+    const remaining = configured(synthWorkerHosts(1));
+    const missing = providersNamed(synthWorkerHosts(2), "scanners-2").filter(
+      (named) => !remaining.has(named.slice(named.indexOf(": ") + 2)),
+    );
+    expect(missing).toEqual([]);
+    const none = configured(synthWorkerHosts("no group"));
+    expect(
+      providersNamed(synthWorkerHosts(1), "scanners-1").filter(
+        (n) => !none.has(n.slice(n.indexOf(": ") + 2)),
+      ),
+    ).toEqual([]);
+  });
+
+  it("removes the last host of a group when its count goes down: everything of it, and nothing else", () => {
+    small.write(synthWorkerHosts(2));
+    small.apply();
+    small.write(synthWorkerHosts(1));
+    const changes = changesOf(small.plan());
+    const removed = changes.filter((c) => c.includes("scanners-2"));
+    expect(removed.length).toBeGreaterThan(0);
+    expect(removed.filter((c) => !c.startsWith("delete "))).toEqual([]);
+    expect(removed).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^delete hcloud_server\.scanners-2_/)]),
+    );
+    // The rest only forgets the host: the main server's firewall and nftables, the endpoint's allowed
+    // certificates and Prometheus's targets are updated in place, nothing is replaced or deleted.
+    expect(changes.filter((c) => !c.includes("scanners-2") && !c.startsWith("update "))).toEqual([]);
+    small.apply();
+    expect(changesOf(small.plan())).toEqual([]);
+  }, 300_000);
+
+  it("removes every host of a deleted group, and the plan after it is clean", () => {
+    small.write(synthWorkerHosts("no group"));
+    const changes = changesOf(small.plan());
+    const removed = changes.filter((c) => c.includes("scanners-1"));
+    expect(removed).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^delete hcloud_server\.scanners-1_/)]),
+    );
+    expect(removed.filter((c) => !c.startsWith("delete "))).toEqual([]);
+    expect(changes.filter((c) => !c.includes("scanners-1") && !c.startsWith("update "))).toEqual([]);
+    small.apply();
+    expect(changesOf(small.plan())).toEqual([]);
+  }, 300_000);
 });

@@ -94,14 +94,19 @@ export function importHostNginx(docker: DockerDaemon, dir: string, tag: string):
 }
 
 /**
- * An image made from programs of this machine (Debian's) and the libraries they link, imported without a
- * registry, with `entrypoint` (a program name, found on Docker's default PATH) as its entrypoint.
+ * An image made from programs of this machine (Debian's) and the libraries they link, and `scripts` (path to
+ * text, executable), imported without a registry, with `entrypoint` (a program name, found on Docker's
+ * default PATH) as its entrypoint.
  */
 export function importHostPrograms(
   docker: DockerDaemon,
   dir: string,
   tag: string,
-  image: { readonly files: readonly string[]; readonly entrypoint: string },
+  image: {
+    readonly files: readonly string[];
+    readonly entrypoint: string;
+    readonly scripts?: Readonly<Record<string, string>>;
+  },
 ): void {
   const root = path.join(dir, `rootfs-${tag.replace(/[^a-z0-9]+/g, "-")}`);
   const libraries = image.files.flatMap(
@@ -111,6 +116,10 @@ export function importHostPrograms(
     fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
     fs.copyFileSync(fs.realpathSync(file), path.join(root, file));
     fs.chmodSync(path.join(root, file), 0o755);
+  }
+  for (const [file, text] of Object.entries(image.scripts ?? {})) {
+    fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text, { mode: 0o755 });
   }
   for (const d of ["etc", "run", "tmp", "var/log/nginx", "var/lib/nginx"]) {
     fs.mkdirSync(path.join(root, d), { recursive: true });

@@ -2,7 +2,8 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack, Testing } from "cdktf";
 import { resolveOrganisation, type InstanceModel } from "../../../config/model/organisation-model";
 import { isScannerRole, WORKER_ROLES, workerRole, type WorkerRole } from "../../../config/worker-roles";
-import { Workers } from "../../../constructs/app/workers";
+import { workerContainers, Workers } from "../../../constructs/app/workers";
+import { dockerRunArguments } from "../../../constructs/remote-workers/render-worker-containers";
 import { ExistingHost } from "../../../constructs/host/existing-host";
 import { loadExample } from "../../support/organisations";
 import { ready } from "../../support/ready-host";
@@ -16,6 +17,7 @@ const SCANNERS = WORKER_ROLES.filter(isScannerRole);
 const DATABASE_ROLES = WORKER_ROLES.filter((role) => !isScannerRole(role));
 const SENTRY_DSN = "https://key@sentry.example/1";
 const CLIENT_CERTIFICATES = { hostPath: "/etc/failmap/remote-worker/tls", containerPath: "/etc/failmap/tls" };
+const ENV_DIR = "/etc/failmap/workers/env";
 
 /** production runs every role on the main host, and every scanner role on the worker host too. */
 function everyRole() {
@@ -28,17 +30,22 @@ function everyRole() {
   return { production: model.instances.find((i) => i.name === "production")!, model };
 }
 
+const IMAGE = { id: "sha256:app", manageCommand: "websecmap" };
+
+/** The main host's docker_containers, by name, and a worker host's containers with their docker run arguments. */
 function synthWorkers(instance: InstanceModel, workerHostName: string) {
   const stack = new TerraformStack(Testing.app(), "t");
-  const host = (name: string, address: string) =>
-    ready(new ExistingHost(stack, name, { fqdn: `${name}.faalkaart.nl`, address, hostPublicKey: HOST_KEY }));
-  const main = host("main", "192.0.2.10");
-  const worker = host(workerHostName, "192.0.2.20");
+  const main = ready(
+    new ExistingHost(stack, "main", {
+      fqdn: "main.faalkaart.nl",
+      address: "192.0.2.10",
+      hostPublicKey: HOST_KEY,
+    }),
+  );
   const network = new Network(stack, "network", {
     provider: main.dockerProvider(),
     name: "failmap-production",
   });
-  const image = { id: "sha256:app", manageCommand: "websecmap" };
   new Workers(stack, "on-main", {
     host: main,
     instance,
@@ -49,30 +56,32 @@ function synthWorkers(instance: InstanceModel, workerHostName: string) {
       database: fakeDatabase("production"),
       secretKey: "s3cret",
     },
-    image,
+    image: IMAGE,
   });
-  new Workers(stack, "on-worker-host", {
-    host: worker,
+  const onWorkerHost = workerContainers({
     instance,
     site: { kind: "worker-host", host: workerHostName, clientCertificates: CLIENT_CERTIFICATES },
+    hostFqdn: `${workerHostName}.faalkaart.nl`,
     env: {
       instance: instance.settings,
       brokerUrl: "rediss://:pw@faalkaart.nl:1337/0?ssl_cert_reqs=required&ssl_check_hostname=true",
     },
-    image,
+    image: { ...IMAGE, id: "websecmap/websecmap@sha256:0123" },
+  }).map((spec) => {
+    const container = { name: instance.names.container(spec.role), instance: instance.name, spec };
+    return { ...spec, name: container.name, args: dockerRunArguments("faalkaart", ENV_DIR, container) };
   });
   const json = JSON.parse(Testing.synth(stack));
-  const containers = Object.entries<Record<string, any>>(json.resource.docker_container);
-  const on = (prefix: string) =>
-    new Map(containers.filter(([id]) => id.startsWith(prefix)).map(([, c]) => [c.name as string, c]));
-  return { main: on("on-main_"), workerHost: on("on-worker-host_") };
+  const containers = Object.values<Record<string, any>>(json.resource.docker_container);
+  return {
+    main: new Map<string, any>(containers.map((c) => [c.name as string, c])),
+    workerHost: new Map(onWorkerHost.map((c) => [c.name, c])),
+  };
 }
 
 const containerOf = (role: WorkerRole) => `failmap-production-worker-${role.replace(/_/g, "-")}-1`;
-const envOf = (c: Record<string, any>) =>
-  Object.fromEntries(
-    (c.env as string[]).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
+const envOf = (c: { readonly env: readonly string[] }) =>
+  Object.fromEntries(c.env.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
 
 describe("Workers, for every role of the table", () => {
   const { production, model } = everyRole();
@@ -97,7 +106,7 @@ describe("Workers, for every role of the table", () => {
     const memory = (c: Record<string, any>) => c.memory as number;
     expect(memory(main.get(containerOf("storage"))!)).toBe(256 + 192 * 6);
     expect(memory(main.get(containerOf("qualys"))!)).toBe(512 + 8 * 40);
-    expect(memory(workerHost.get(containerOf("qualys"))!)).toBe(512 + 16 * 40);
+    expect(workerHost.get(containerOf("qualys"))!.memoryMb).toBe(512 + 16 * 40);
   });
 
   /*
@@ -111,7 +120,7 @@ describe("Workers, for every role of the table", () => {
     (role) => {
       const here = workerHost.get(containerOf(role))!;
       const there = main.get(containerOf(role))!;
-      const placeless = (c: Record<string, any>) =>
+      const placeless = (c: { readonly env: readonly string[] }) =>
         Object.fromEntries(Object.entries(envOf(c)).filter(([k]) => k !== "BROKER" && k !== "HOST_HOSTNAME"));
       const env = placeless(here);
       expect(env).toEqual(placeless(there));
@@ -122,46 +131,46 @@ describe("Workers, for every role of the table", () => {
       });
       const { pool, concurrency } = workerRole(role);
       expect(pool).toBe("eventlet");
-      expect(there.command).toEqual([
+      const command = (p: string) => [
         "celery",
         "worker",
         "--loglevel=info",
         `--concurrency=${concurrency}`,
         "-P",
-        "eventlet",
+        p,
+      ];
+      expect(there.command).toEqual(command("eventlet"));
+      expect(here.command).toEqual(command("threads"));
+
+      // What FailmapContainer gives the main host's container, docker run gives the worker host's.
+      const health = there.healthcheck;
+      expect(health.test[0]).toBe("CMD-SHELL");
+      expect(here.args).toEqual([
+        `--name=${there.name}`,
+        `--hostname=${there.hostname}`,
+        "--network=host",
+        `--restart=${there.restart}`,
+        `--user=${there.user}`,
+        `--memory=${here.memoryMb}m`,
+        `--memory-swap=${here.memoryMb}m`,
+        `--env-file=${ENV_DIR}/${there.name}`,
+        `--volume=${CLIENT_CERTIFICATES.hostPath}:${CLIENT_CERTIFICATES.containerPath}:ro`,
+        ...(there.labels as { label: string; value: string }[])
+          .filter((l) => l.label !== "failmap.healthcheck")
+          .map((l) => `--label=${l.label}=${l.value}`),
+        `--health-cmd=${health.test[1]}`,
+        `--health-interval=${health.interval}`,
+        `--health-timeout=${health.timeout}`,
+        `--health-retries=${health.retries}`,
+        `--health-start-period=${health.start_period}`,
+        `--stop-timeout=${there.stop_timeout}`,
+        `--log-driver=${there.log_driver}`,
+        `--log-opt=max-size=${there.log_opts["max-size"]}`,
+        `--log-opt=max-file=${there.log_opts["max-file"]}`,
+        "websecmap/websecmap@sha256:0123",
+        ...command("threads"),
       ]);
-      expect(here.command).toEqual([
-        "celery",
-        "worker",
-        "--loglevel=info",
-        `--concurrency=${concurrency}`,
-        "-P",
-        "threads",
-      ]);
-      for (const same of [
-        "name",
-        "hostname",
-        "healthcheck",
-        "labels",
-        "user",
-        "restart",
-        "stop_timeout",
-        "destroy_grace_seconds",
-        "log_driver",
-        "log_opts",
-      ]) {
-        expect([same, here[same]]).toEqual([same, there[same]]);
-      }
-      expect(here).toMatchObject({ network_mode: "host", user: "65534:65534" });
-      expect(here.networks_advanced).toBeUndefined();
-      expect(here.volumes).toEqual([
-        {
-          host_path: CLIENT_CERTIFICATES.hostPath,
-          container_path: CLIENT_CERTIFICATES.containerPath,
-          read_only: true,
-        },
-      ]);
-      expect(here.mounts).toBeUndefined();
+      expect(there.user).toBe("65534:65534");
       expect(there.mounts).toBeUndefined();
     },
   );

@@ -9,7 +9,8 @@ import { renderNginxReload } from "../../../constructs/webserver/nginx-reload";
 import { ClientCertificateAuthority } from "../../../constructs/tls/client-certificate-authority";
 import { loadExample } from "../../support/organisations";
 import { ready } from "../../support/ready-host";
-import { HOST_KEY, privateKeyMentions, resources, synth, testStack } from "../tls/synth";
+import { uploadedFiles } from "../monitoring/fixture";
+import { HOST_KEY, privateKeyMentions, resources, synth, testStack, type Synthesized } from "../tls/synth";
 
 function synthRemoteWorkers(org: Organisation, images: Record<string, string> = {}) {
   const model = resolveOrganisation(org);
@@ -56,11 +57,41 @@ function containers(synthesized: Record<string, any>) {
   return resources(synthesized, "docker_container");
 }
 
+const CONTAINERS_SCRIPT = "/etc/failmap/workers/containers.sh";
+const ENV_DIR = "/etc/failmap/workers/env/";
+
+/**
+ * The worker host's containers as its files say: each one's environment file (name, lines, install mode)
+ * and its docker run arguments from the script (quoted words; none holds a quote).
+ */
+function workerContainersOf(synthesized: Synthesized) {
+  const files = uploadedFiles({ resource: synthesized.resource });
+  const runs = (files.get(CONTAINERS_SCRIPT) ?? "")
+    .split("\n")
+    .filter((line) => /^container_\d+\(\)/.test(line))
+    .map((line) => [...line.matchAll(/'([^']*)'/g)].map((m) => m[1]));
+  const installs = JSON.stringify(synthesized);
+  return [...files]
+    .filter(([path]) => path.startsWith(ENV_DIR))
+    .map(([path, content]) => {
+      const name = path.slice(ENV_DIR.length);
+      const args = runs.find((a) => a.includes(`--name=${name}`)) ?? [];
+      return {
+        name,
+        env: content.trimEnd().split("\n"),
+        envMode: new RegExp(`install -D -m (\\d+) -o root -g root \\S+ ${path}`).exec(installs)?.[1],
+        args,
+        option: (key: string) =>
+          args.filter((a) => a.startsWith(`--${key}=`)).map((a) => a.slice(key.length + 3)),
+      };
+    });
+}
+
 describe("RemoteWorkers for faalkaart", () => {
   const org = loadExample();
   const { synthesized, host } = synthRemoteWorkers(org);
   const endpoint = containers(synthesized).find((c) => c.name === "failmap-broker-endpoint")!;
-  const workers = containers(synthesized).filter((c) => c.name !== "failmap-broker-endpoint");
+  const workers = workerContainersOf(synthesized);
 
   it("opens the broker port only to the configured networks and the managed worker hosts", () => {
     expect(host.inboundRules).toEqual([
@@ -131,44 +162,64 @@ describe("RemoteWorkers for faalkaart", () => {
       "failmap-production-worker-v6-internet-1",
     ]);
     for (const worker of workers) {
-      expect(worker.provider).toBe("docker.docker-scanners-1");
-      expect(
-        worker.env.filter((e: string) => e.startsWith("DB_") || e.startsWith("DJANGO_DATABASE")),
-      ).toEqual([]);
+      expect(worker.env.filter((e) => e.startsWith("DB_") || e.startsWith("DJANGO_DATABASE"))).toEqual([]);
       expect(worker.env).toContain(`HOST_HOSTNAME=scanners-1.example.org`);
-      const broker = worker.env.find((e: string) => e.startsWith("BROKER="));
+      const broker = worker.env.find((e) => e.startsWith("BROKER="));
       expect(broker).toBe(
         'BROKER=rediss://:${urlencode("password-of-production")}@faalkaart.nl:1337/0' +
           "?ssl_cert_reqs=required&ssl_check_hostname=true" +
           "&ssl_certfile=%2Fetc%2Ffailmap%2Ftls%2Fclient.crt&ssl_keyfile=%2Fetc%2Ffailmap%2Ftls%2Fclient.key",
       );
-      expect(worker.volumes).toEqual([
-        { host_path: "/etc/failmap/remote-worker/tls", container_path: "/etc/failmap/tls", read_only: true },
-      ]);
-      expect(worker.user).toBe("65534:65534");
+      // The broker password is in it: root's only, handed to docker run with --env-file.
+      expect(worker.envMode).toBe("0600");
+      expect(worker.option("env-file")).toEqual([`${ENV_DIR}${worker.name}`]);
+      expect(worker.option("volume")).toEqual(["/etc/failmap/remote-worker/tls:/etc/failmap/tls:ro"]);
+      expect(worker.option("user")).toEqual(["65534:65534"]);
+      expect(worker.option("network")).toEqual(["host"]);
     }
   });
 
-  it("gives the worker host's containers the main host's policy: health check, labels, memory, stop grace", () => {
-    const worker = workers.find((w) => w.name === "failmap-production-worker-v4-internet-1")!;
-    expect(worker).toMatchObject({
-      hostname: "failmap-production-worker-v4-internet-1",
-      network_mode: "host",
-      memory: expect.any(Number),
-      restart: "unless-stopped",
-      stop_timeout: 300,
-      destroy_grace_seconds: 300,
-      log_driver: "json-file",
-      log_opts: { "max-size": "20m", "max-file": "5" },
-      labels: expect.arrayContaining([
-        { label: "failmap.organisation", value: "faalkaart" },
-        { label: "failmap.instance", value: "production" },
-        { label: "failmap.role", value: "worker-v4_internet-1" },
-      ]),
-    });
-    expect(worker.healthcheck.test.join(" ")).toContain(
-      'celery inspect ping --timeout 20 --destination "celery@$(hostname)"',
+  it("binds no docker provider to the worker host, so that removing it leaves no resource without one", () => {
+    const providers = Object.values(synthesized.provider.docker as { alias: string }[]).map((p) => p.alias);
+    expect(providers).toEqual([expect.not.stringContaining("scanners")]);
+    const onWorkerHost = Object.entries(synthesized.resource as Record<string, Record<string, any>>).flatMap(
+      ([type, blocks]) =>
+        Object.entries(blocks)
+          .filter(([name]) => name.includes("scanners-1"))
+          .map(([name, b]) => [type, name, b.provider]),
     );
+    expect(onWorkerHost.filter(([type]) => type.startsWith("docker_"))).toEqual([]);
+  });
+
+  it("runs the containers by a script after their files change, with the main host's policy", () => {
+    const files = resources(synthesized, "null_resource").find((r) =>
+      JSON.stringify(r).includes(CONTAINERS_SCRIPT),
+    )!;
+    const inline: string[] = files.provisioner.at(-1)["remote-exec"].inline;
+    expect(inline).toContain(
+      `sudo install -D -m 0700 -o root -g root ${inline
+        .find((l) => l.endsWith(CONTAINERS_SCRIPT))!
+        .split(" ")
+        .at(-2)} ${CONTAINERS_SCRIPT}`,
+    );
+    expect(inline.at(-1)).toBe(`sudo sh -c ${shellQuote(CONTAINERS_SCRIPT)}`);
+    const worker = workers.find((w) => w.name === "failmap-production-worker-v4-internet-1")!;
+    expect(worker.args).toEqual(
+      expect.arrayContaining([
+        "--hostname=failmap-production-worker-v4-internet-1",
+        "--restart=unless-stopped",
+        "--stop-timeout=300",
+        "--log-driver=json-file",
+        "--log-opt=max-size=20m",
+        "--log-opt=max-file=5",
+        "--label=failmap.organisation=faalkaart",
+        "--label=failmap.instance=production",
+        "--label=failmap.role=worker-v4_internet-1",
+      ]),
+    );
+    expect(worker.option("health-cmd")).toEqual([
+      'websecmap celery inspect ping --timeout 20 --destination "celery@$(hostname)"',
+    ]);
   });
 
   it("delivers each worker host its own client certificate, the key readable only by the worker user", () => {
@@ -233,8 +284,10 @@ describe("RemoteWorkers variations", () => {
     const { synthesized } = synthRemoteWorkers(
       loadExample("faalkaart", (d) => (d.acme.mode = "self-signed")),
     );
-    const worker = containers(synthesized).find((c) => c.name === "failmap-production-worker-v4-internet-1")!;
-    expect(worker.env.find((e: string) => e.startsWith("BROKER="))).toContain(
+    const worker = workerContainersOf(synthesized).find(
+      (c) => c.name === "failmap-production-worker-v4-internet-1",
+    )!;
+    expect(worker.env.find((e) => e.startsWith("BROKER="))).toContain(
       "&ssl_ca_certs=%2Fetc%2Ffailmap%2Ftls%2Fserver-ca.pem&",
     );
   });
@@ -243,10 +296,13 @@ describe("RemoteWorkers variations", () => {
     const { synthesized } = synthRemoteWorkers(
       loadExample("faalkaart", (d) => (d.acme.mode = "self-signed")),
     );
-    const worker = containers(synthesized).find((c) => c.name === "failmap-production-worker-v4-internet-1")!;
-    const broker: string = worker.env.find((e: string) => e.startsWith("BROKER="));
+    const worker = workerContainersOf(synthesized).find(
+      (c) => c.name === "failmap-production-worker-v4-internet-1",
+    )!;
+    const broker = worker.env.find((e) => e.startsWith("BROKER="))!;
     const query = new URLSearchParams(broker.slice(broker.indexOf("?") + 1));
-    const [mount] = worker.volumes;
+    const [hostPath, containerPath] = worker.option("volume")[0].split(":");
+    const mount = { host_path: hostPath, container_path: containerPath };
     const files = resources(synthesized, "null_resource").find((r) =>
       JSON.stringify(r).includes("/etc/failmap/remote-worker/tls/client.key"),
     )!;
@@ -258,7 +314,7 @@ describe("RemoteWorkers variations", () => {
       return line?.match(/-m (\d+) -o (\S+) -g (\S+)/)?.slice(1);
     };
     // The worker runs as 65534: the key is its own, the certificates are world-readable.
-    expect(worker.user).toBe("65534:65534");
+    expect(worker.option("user")).toEqual(["65534:65534"]);
     expect(installed(query.get("ssl_keyfile")!)).toEqual(["0600", "65534", "65534"]);
     expect(installed(query.get("ssl_certfile")!)).toEqual(["0644", "root", "root"]);
     expect(installed(query.get("ssl_ca_certs")!)).toEqual(["0644", "root", "root"]);
@@ -266,11 +322,20 @@ describe("RemoteWorkers variations", () => {
 
   it("runs the image of its instance on the main server (pinned by digest there)", () => {
     const pinned = `websecmap/websecmap@sha256:${"a".repeat(64)}`;
-    const images = resources(
-      synthRemoteWorkers(loadExample(), { production: pinned }).synthesized,
-      "docker_image",
-    );
-    expect(images.map((i) => i.name).filter((n) => n.startsWith("websecmap/"))).toEqual([pinned]);
+    const { synthesized } = synthRemoteWorkers(loadExample(), { production: pinned });
+    const script = uploadedFiles({ resource: synthesized.resource }).get(CONTAINERS_SCRIPT)!;
+    expect(script).toContain(`docker pull '${pinned}'`);
+    for (const worker of workerContainersOf(synthesized)) {
+      expect(worker.args.slice(-7)).toEqual([
+        pinned,
+        "celery",
+        "worker",
+        "--loglevel=info",
+        "--concurrency=20",
+        "-P",
+        "threads",
+      ]);
+    }
   });
 
   it("names replicas apart", () => {
@@ -281,7 +346,7 @@ describe("RemoteWorkers variations", () => {
       ),
     );
     expect(
-      containers(synthesized)
+      workerContainersOf(synthesized)
         .map((c) => c.name)
         .filter((n) => n.includes("qualys"))
         .sort(),
