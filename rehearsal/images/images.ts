@@ -29,12 +29,23 @@ export interface ImageRecipe {
 
 const NOBODY = "65534:65534";
 
-/** Links the busybox applets the tree lacks, as the upstream images (Alpine, prom/busybox) have them: wget, nc, ... */
-const BUSYBOX_APPLETS = [
-  "sh",
-  "-c",
-  'for applet in $(busybox --list); do command -v "$applet" >/dev/null || ln -s /bin/busybox "/usr/local/bin/$applet"; done',
-];
+/**
+ * An image whose upstream is built on Alpine or prom/busybox: busybox's applets that the tree lacks (wget,
+ * nc, ps, ...) are linked on the PATH after the recipe's own steps, for the health checks that call them.
+ */
+function withBusybox(recipe: ImageRecipe): ImageRecipe {
+  const applets = [
+    "sh",
+    "-c",
+    'for applet in $(busybox --list); do command -v "$applet" >/dev/null || ln -s /bin/busybox "/usr/local/bin/$applet"; done',
+  ];
+  const tree = recipe.tree ?? {};
+  return {
+    ...recipe,
+    packages: [...recipe.packages, "busybox"],
+    tree: { ...tree, commands: [...(tree.commands ?? []), applets] },
+  };
+}
 
 /** A directory that belongs to the program's user, as the upstream Dockerfile makes it. */
 const ownedDirectory = (dir: string, owner = NOBODY) => [
@@ -49,9 +60,9 @@ const ownedDirectory = (dir: string, owner = NOBODY) => [
 /** The upstream image's path for a program Debian installs under another name. */
 const link = (target: string, linkPath: string) => ["ln", "-sfn", target, linkPath];
 
-const nginx: ImageRecipe = {
+const nginx = withBusybox({
   reference: NGINX_IMAGE,
-  packages: ["nginx", "libnginx-mod-stream", "curl", "ca-certificates", "busybox"],
+  packages: ["nginx", "libnginx-mod-stream", "curl", "ca-certificates"],
   config: {
     entrypoint: ["/docker-entrypoint.sh"],
     cmd: ["nginx", "-g", "daemon off;"],
@@ -91,7 +102,6 @@ const nginx: ImageRecipe = {
       link("/dev/stdout", "/var/log/nginx/access.log"),
       link("/dev/stderr", "/var/log/nginx/error.log"),
       link("nginx", "/usr/sbin/nginx-debug"),
-      BUSYBOX_APPLETS,
     ],
     files: {
       "/docker-entrypoint.sh": repoFile("nginx/docker-entrypoint.sh"),
@@ -100,11 +110,11 @@ const nginx: ImageRecipe = {
       "/etc/nginx/conf.d/default.conf": repoFile("nginx/default.conf"),
     },
   },
-};
+});
 
-const redis: ImageRecipe = {
+const redis = withBusybox({
   reference: BROKER_IMAGE,
-  packages: ["redis-server", "busybox"],
+  packages: ["redis-server"],
   config: {
     entrypoint: ["docker-entrypoint.sh"],
     cmd: ["redis-server"],
@@ -113,14 +123,14 @@ const redis: ImageRecipe = {
     exposedPorts: ["6379/tcp"],
   },
   tree: {
-    commands: [ownedDirectory("/data", "redis:redis"), BUSYBOX_APPLETS],
+    commands: [ownedDirectory("/data", "redis:redis")],
     files: { "/usr/local/bin/docker-entrypoint.sh": repoFile("redis/docker-entrypoint.sh") },
   },
-};
+});
 
-const prometheus: ImageRecipe = {
+const prometheus = withBusybox({
   reference: MONITORING_IMAGES.prometheus,
-  packages: ["prometheus", "busybox"],
+  packages: ["prometheus"],
   config: {
     entrypoint: ["/bin/prometheus"],
     cmd: [
@@ -139,14 +149,13 @@ const prometheus: ImageRecipe = {
       ownedDirectory("/prometheus"),
       link("/etc/prometheus/console_libraries", "/usr/share/prometheus/console_libraries"),
       link("/etc/prometheus/consoles", "/usr/share/prometheus/consoles"),
-      BUSYBOX_APPLETS,
     ],
   },
-};
+});
 
-const alertmanager: ImageRecipe = {
+const alertmanager = withBusybox({
   reference: MONITORING_IMAGES.alertmanager,
-  packages: ["prometheus-alertmanager", "busybox"],
+  packages: ["prometheus-alertmanager"],
   config: {
     entrypoint: ["/bin/alertmanager"],
     cmd: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
@@ -169,14 +178,13 @@ const alertmanager: ImageRecipe = {
         "/etc/prometheus/alertmanager.yml",
         "/etc/alertmanager/alertmanager.yml",
       ],
-      BUSYBOX_APPLETS,
     ],
   },
-};
+});
 
-const blackboxExporter: ImageRecipe = {
+const blackboxExporter = withBusybox({
   reference: MONITORING_IMAGES.blackboxExporter,
-  packages: ["prometheus-blackbox-exporter", "busybox"],
+  packages: ["prometheus-blackbox-exporter"],
   config: {
     entrypoint: ["/bin/blackbox_exporter"],
     cmd: ["--config.file=/etc/blackbox_exporter/config.yml"],
@@ -186,19 +194,18 @@ const blackboxExporter: ImageRecipe = {
     commands: [
       link("/usr/bin/prometheus-blackbox-exporter", "/usr/bin/blackbox_exporter"),
       ["install", "-D", "-m", "0644", "/etc/prometheus/blackbox.yml", "/etc/blackbox_exporter/config.yml"],
-      BUSYBOX_APPLETS,
     ],
   },
-};
+});
 
-const mysqldExporter: ImageRecipe = {
+const mysqldExporter = withBusybox({
   reference: MONITORING_IMAGES.mysqldExporter,
-  packages: ["prometheus-mysqld-exporter", "busybox"],
+  packages: ["prometheus-mysqld-exporter"],
   config: { entrypoint: ["/bin/mysqld_exporter"], user: "nobody", exposedPorts: ["9104/tcp"] },
   tree: {
-    commands: [link("/usr/bin/prometheus-mysqld-exporter", "/usr/bin/mysqld_exporter"), BUSYBOX_APPLETS],
+    commands: [link("/usr/bin/prometheus-mysqld-exporter", "/usr/bin/mysqld_exporter")],
   },
-};
+});
 
 /** Upstream is FROM scratch: no shell and no tools, so none are added (Debian's minbase is still there). */
 const brokerExporter: ImageRecipe = {

@@ -14,7 +14,7 @@ import { workerRole, type WorkerRole } from "../../../config/worker-roles";
 import { appStandIn, rehearsalImages } from "../../../rehearsal/images/images";
 import { loadExample } from "../../support/organisations";
 import { freePort, requireProgram } from "../support/programs";
-import { imagesOnDockerd, type ImagesOnDockerd } from "./images-on-dockerd";
+import { imagesOnDockerd, until, type ImagesOnDockerd } from "./images-on-dockerd";
 
 /*
  * The app stand-in image runs real Celery (Debian's celery 5.2, kombu, redis-py, eventlet): its workers,
@@ -46,12 +46,7 @@ let mariadbd: ChildProcess;
 let brokerUrl: string;
 
 const docker = (args: readonly string[]) => images.docker.run(args);
-function ok(args: readonly string[]): string {
-  const result = docker(args);
-  if (result.status !== 0)
-    throw new Error(`docker ${args.join(" ")}: exit ${result.status}\n${result.output}`);
-  return result.output;
-}
+const ok = (args: readonly string[]) => images.ok(args);
 
 const settings = (): AppEnvSettings => ({ instance, brokerUrl, database, secretKey: "secretkey0123456789" });
 const envArgs = (env: readonly string[]) => env.flatMap((line) => ["--env", line]);
@@ -112,14 +107,6 @@ function healthy(container: string, test: readonly string[]): boolean {
   const [kind, ...command] = test;
   const args = kind === "CMD-SHELL" ? ["sh", "-c", command[0]] : command;
   return docker(["exec", container, ...args]).status === 0;
-}
-
-async function until(what: string, check: () => boolean, seconds = 60): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 /** A real MariaDB with its socket where the containers mount it from, and the stack's accounts. */

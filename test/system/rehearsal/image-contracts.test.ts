@@ -11,7 +11,7 @@ import { renderBrokerStreamConfig } from "../../../constructs/remote-workers/ren
 import { NGINX_IMAGE } from "../../../constructs/webserver/nginx-container";
 import { rehearsalImages } from "../../../rehearsal/images/images";
 import { requireProgram } from "../support/programs";
-import { imagesOnDockerd, type ImagesOnDockerd } from "./images-on-dockerd";
+import { imagesOnDockerd, until, type ImagesOnDockerd } from "./images-on-dockerd";
 
 /*
  * The rehearsal's images from Debian packages keep their upstream images' contract, so that what works with
@@ -108,24 +108,11 @@ const dir = fs.mkdtempSync(path.join("/var/tmp", "failmap-image-contracts-"));
 let images: ImagesOnDockerd;
 
 const docker = (args: readonly string[]) => images.docker.run(args);
-function ok(args: readonly string[]): string {
-  const result = docker(args);
-  if (result.status !== 0)
-    throw new Error(`docker ${args.join(" ")}: exit ${result.status}\n${result.output}`);
-  return result.output;
-}
+const ok = (args: readonly string[]) => images.ok(args);
 
 /** A container of the image on no network, started with `args` after the image name. */
 const start = (name: string, reference: string, args: readonly string[] = [], options: string[] = []) =>
   ok(["run", "-d", "--name", name, "--network", "none", ...options, images.image(reference), ...args]);
-
-async function until(what: string, check: () => boolean, seconds = 30): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
 
 /** GETs a page inside a container with busybox wget, as a health check would. */
 const wget = (container: string, url: string) => docker(["exec", container, "wget", "-qO-", url]);

@@ -16,6 +16,17 @@ export interface ImagesOnDockerd {
   readonly docker: DockerDaemon;
   /** The stack's reference (nginx:1.28-alpine) → the pulled image's name in this dockerd. */
   readonly image: (reference: string) => string;
+  /** The docker CLI against this daemon: its output, or an error with it unless docker exits 0. */
+  readonly ok: (args: readonly string[]) => string;
+}
+
+/** Polls `check` until it holds; fails naming `what` after `seconds`. */
+export async function until(what: string, check: () => boolean, seconds = 60): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
 }
 
 export async function imagesOnDockerd(
@@ -39,8 +50,16 @@ export async function imagesOnDockerd(
       if (pulled.status !== 0) throw new Error(`docker pull ${mirrored}: ${pulled.output}`);
     }
     const names = new Map(built.map((b) => [b.reference, b.mirrored]));
+    const daemon = docker;
     return {
       docker,
+      ok: (args) => {
+        const result = daemon.run(args);
+        if (result.status !== 0) {
+          throw new Error(`docker ${args.join(" ")}: exit ${result.status}\n${result.output}`);
+        }
+        return result.output;
+      },
       image: (reference) => {
         const name = names.get(reference);
         if (!name) throw new Error(`${reference} is not among the images built for this test`);
