@@ -410,6 +410,19 @@ describe("removing a worker host, by lowering its group's count or by deleting t
       .filter((c) => c.change.actions.join() !== "no-op")
       .map((c) => `${c.change.actions.join()} ${c.address}`);
 
+  /** What the local Hetzner API holds by name: servers, primary IPs, firewalls, the zone's records. */
+  const inTheCloud = async (hostName: string) => {
+    const names = async (kind: string, key = kind) =>
+      ((await api.get(`${api.endpoint}/${kind}?per_page=50`))[key] as { name: string }[]).map((o) => o.name);
+    const all = [
+      ...(await names("servers")),
+      ...(await names("primary_ips")),
+      ...(await names("firewalls")),
+      ...(await names("zones/faalkaart.nl/rrsets", "rrsets")),
+    ];
+    return all.filter((name) => name.includes(hostName));
+  };
+
   beforeAll(async () => {
     if (!ensureMirror().has("hcloud")) {
       throw new Error("the hcloud plugin is not in Terraform's local mirror: see docs/terraform.md");
@@ -441,9 +454,10 @@ describe("removing a worker host, by lowering its group's count or by deleting t
     ).toEqual([]);
   });
 
-  it("removes the last host of a group when its count goes down: everything of it, and nothing else", () => {
+  it("removes the last host of a group when its count goes down: everything of it, and nothing else", async () => {
     small.write(synthWorkerHosts(2));
     small.apply();
+    expect((await inTheCloud("scanners-2")).length).toBeGreaterThanOrEqual(5);
     small.write(synthWorkerHosts(1));
     const changes = changesOf(small.plan());
     const removed = changes.filter((c) => c.includes("scanners-2"));
@@ -456,10 +470,12 @@ describe("removing a worker host, by lowering its group's count or by deleting t
     // certificates and Prometheus's targets are updated in place, nothing is replaced or deleted.
     expect(changes.filter((c) => !c.includes("scanners-2") && !c.startsWith("update "))).toEqual([]);
     small.apply();
+    expect(await inTheCloud("scanners-2")).toEqual([]);
+    expect((await inTheCloud("scanners-1")).length).toBeGreaterThanOrEqual(5);
     expect(changesOf(small.plan())).toEqual([]);
   }, 300_000);
 
-  it("removes every host of a deleted group, and the plan after it is clean", () => {
+  it("removes every host of a deleted group, and the plan after it is clean", async () => {
     small.write(synthWorkerHosts("no group"));
     const changes = changesOf(small.plan());
     const removed = changes.filter((c) => c.includes("scanners-1"));
@@ -469,6 +485,7 @@ describe("removing a worker host, by lowering its group's count or by deleting t
     expect(removed.filter((c) => !c.startsWith("delete "))).toEqual([]);
     expect(changes.filter((c) => !c.includes("scanners-1") && !c.startsWith("update "))).toEqual([]);
     small.apply();
+    expect(await inTheCloud("scanners")).toEqual([]);
     expect(changesOf(small.plan())).toEqual([]);
   }, 300_000);
 });
