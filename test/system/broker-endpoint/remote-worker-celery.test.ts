@@ -8,7 +8,8 @@ import { renderBrokerUrl, type BrokerUrlParts } from "../../../constructs/remote
 import { renderBrokerStreamConfig } from "../../../constructs/remote-workers/render-broker-stream";
 import { renderClientDn } from "../../../constructs/tls/client-dn";
 import { RedisProcess } from "../broker/redis-process";
-import { loadExample, resourcesOf, synthOrganisation } from "../../support/organisations";
+import { loadExample, synthOrganisation } from "../../support/organisations";
+import { uploadedFiles } from "../../unit/monitoring/fixture";
 import { freePort } from "../support/programs";
 import { CeleryClient, requireCelery } from "./celery-client";
 import { issueClient, makeCa, selfSignedServer, type Pem } from "./pki";
@@ -54,13 +55,17 @@ function url(overrides: Partial<BrokerUrlParts> = {}): string {
 
 /**
  * The command of a worker container on a managed worker host of the example organisation, as its stack
- * renders it: the containers that reach their broker through the endpoint (BROKER is rediss://). All alike.
+ * renders it into the script that runs the host's containers: the words after the image in each container's
+ * docker run arguments (options are single `--key=value` words; the first other word is the image). All alike.
  */
 function workerHostCommand(): string[] {
   const stack = synthOrganisation(loadExample(ORG));
-  const commands = resourcesOf(stack, "docker_container")
-    .filter((c) => (c.env as string[] | undefined)?.some((e) => e.startsWith("BROKER=rediss://")))
-    .map((c) => c.command as string[]);
+  const script = uploadedFiles({ resource: stack.resource }).get("/etc/failmap/workers/containers.sh") ?? "";
+  const commands = script
+    .split("\n")
+    .filter((line) => /^container_\d+\(\)/.test(line))
+    .map((line) => [...line.matchAll(/'([^']*)'/g)].map((m) => m[1]))
+    .map((words) => words.slice(words.findIndex((w) => !w.startsWith("-")) + 1));
   expect(commands.length).toBeGreaterThan(0);
   expect(new Set(commands.map((c) => JSON.stringify(c))).size).toBe(1);
   return commands[0];
