@@ -3,7 +3,7 @@ import type { Network } from "@cdktf/provider-docker/lib/network";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { InstanceModel, PlacedWorker } from "../../config/model/organisation-model";
-import { workerRole, type WorkerRoleSpec } from "../../config/worker-roles";
+import { workerMemoryMb, workerPool } from "../../config/worker-pools";
 import type { Host } from "../host/host";
 import { appContainer, type AppContainerSpec, type InstanceContext } from "./app-container";
 import { appEnv, type AppEnvSettings } from "./app-env";
@@ -64,30 +64,6 @@ export const WORKER_STOP_TIMEOUT_SECONDS = 300;
  */
 export const WORKER_USER = "65534:65534";
 
-/** The Celery pools a worker runs: a role's own, or threads in its place on a worker host. */
-type WorkerPool = WorkerRoleSpec["pool"] | "threads";
-
-/**
- * Memory per pool: prefork runs a whole Django process per slot; eventlet runs green threads in one
- * process, where each waiting scan holds little more than its sockets and buffers; threads do the same in
- * one process, each with its own thread stack and interpreter state on top.
- */
-const POOL_MEMORY_MB: Record<WorkerPool, (concurrency: number) => number> = {
-  prefork: (concurrency) => 256 + 192 * concurrency,
-  eventlet: (concurrency) => 512 + 8 * concurrency,
-  threads: (concurrency) => 512 + 16 * concurrency,
-};
-
-/**
- * The pool a role runs with at a site. A worker host reaches its broker over TLS, and there the eventlet
- * pool never connects (Debian's eventlet 0.33 with redis-py 4.3: reads on the TLS socket time out, eventlet
- * issue #692), so its roles run the threads pool with the same concurrency: their tasks wait on the network
- * as eventlet's would, in OS threads, with nothing monkey-patched. Prefork works over TLS and stays.
- */
-function workerPool(spec: WorkerRoleSpec, site: WorkerSite): WorkerPool {
-  return site.kind === "worker-host" && spec.pool === "eventlet" ? "threads" : spec.pool;
-}
-
 /**
  * The Celery worker containers of one instance placed at a site, one per role and replica: the same
  * containers on either kind of host (environment with SENTRY_DSN, memory limit from the pool, health check,
@@ -105,14 +81,14 @@ export function workerContainers(input: WorkerContainersInput): AppContainerSpec
       );
     }
     seen.add(worker.role);
-    const pool = workerPool(workerRole(worker.role), site);
+    const pool = workerPool(worker, site.kind);
     for (let replica = 1; replica <= worker.replicas; replica++) {
       specs.push({
         role: `worker-${worker.role}-${replica}`,
         image: input.image.id,
         command: ["celery", "worker", "--loglevel=info", `--concurrency=${worker.concurrency}`, "-P", pool],
         env: appEnv({ kind: "worker", worker, host: input.hostFqdn }, input.env),
-        memoryMb: POOL_MEMORY_MB[pool](worker.concurrency),
+        memoryMb: workerMemoryMb(worker, site.kind),
         healthcheck: celeryHealthcheck(input.image.manageCommand),
         database: site.kind === "main" && !worker.scanner,
         volumes: site.kind === "worker-host" ? [{ ...site.clientCertificates, readOnly: true }] : undefined,
