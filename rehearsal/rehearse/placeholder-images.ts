@@ -1,5 +1,5 @@
 import { MONITORING_IMAGES, type MonitoringImages } from "../../constructs/monitoring/images";
-import { PORTS } from "../../constructs/monitoring/ports";
+import { PORTS } from "../../config/model/ports";
 import type { ImageRecipe } from "../images/images";
 
 /*
@@ -23,6 +23,9 @@ const ENTRYPOINT = `#!/bin/sh
 # It answers its healthcheck on the loopback port, and nothing else; the stack's arguments are ignored.
 exec busybox httpd -f -p "127.0.0.1:$PLACEHOLDER_PORT" -h /srv/placeholder
 `;
+
+/** The loopback ports the placeholders stand on: their Prometheus targets are down by design. */
+export const PLACEHOLDER_PORTS: readonly number[] = PLACEHOLDERS.map((p) => p.port);
 
 export function placeholderImages(): ImageRecipe[] {
   return PLACEHOLDERS.map(({ image, port, healthPath }) => ({
