@@ -1,6 +1,6 @@
 import { isWholeInternet, wholeFamilies } from "./cidr";
 import type { Organisation } from "./schema";
-import type { Check } from "./semantic-checks";
+import type { Check } from "./check";
 
 const OPEN_TO_ALL =
   'opens SSH (the deploy user and every sudo user) to the whole internet; list your office, VPN or CI runner networks instead (docs/hosting.md, "CI must reach the servers over SSH")';

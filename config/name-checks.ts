@@ -2,7 +2,7 @@ import { dnsLengthProblem } from "./dns-names";
 import { workerHostsOf } from "./model/organisation-model";
 import { siteNamesOf } from "./model/site-names";
 import type { Organisation } from "./schema";
-import type { Check } from "./semantic-checks";
+import type { Check } from "./check";
 
 /** Let's Encrypt's limit on names per certificate (https://letsencrypt.org/docs/rate-limits/). */
 export const MAX_NAMES_PER_CERTIFICATE = 100;

@@ -1,16 +1,13 @@
-import { instancePorts } from "../constructs/app/ports";
-import { brokerExporterPort, PORTS } from "../constructs/monitoring/ports";
-import { NGINX_HEALTH_PORT } from "../constructs/webserver/health-server";
+import type { Check } from "./check";
+import { brokerExporterPort, instancePorts, NGINX_HEALTH_PORT, PORTS } from "./model/ports";
 import { assignSlots, INSTANCE_SLOTS } from "./model/slots";
-import type { Check } from "./semantic-checks";
 import type { Organisation } from "./schema";
 
 /*
- * One port plan for the main host: every TCP port something listens on, from the tables the constructs
- * use (constructs/app/ports.ts, constructs/monitoring/ports.ts) plus nginx's public ports and the two ports
- * an organisation file chooses (an existing server's sshPort, remoteWorkers.port). Loopback ports count
- * too: sshd and the broker endpoint listen on every address, so they cannot share a port with a service
- * on 127.0.0.1.
+ * One port plan for the main host: every TCP port something listens on, from the model's table
+ * (config/model/ports.ts) plus nginx's public ports and the two ports an organisation file chooses (an
+ * existing server's sshPort, remoteWorkers.port). Loopback ports count too: sshd and the broker endpoint
+ * listen on every address, so they cannot share a port with a service on 127.0.0.1.
  */
 
 /** nginx's listen ports (constructs/webserver/webserver-config.ts defaults; the stack never changes them). */

@@ -1,4 +1,6 @@
 import path from "node:path";
+import type { Check } from "./check";
+import { hostKeyAsUserKey } from "./host-key-checks";
 import { namesOutsideZone, tooManyCertificateNames, workerHostNameLengths } from "./name-checks";
 import { siteNamesOf } from "./model/site-names";
 import { assignSlots } from "./model/slots";
@@ -6,17 +8,11 @@ import { portClashes } from "./port-plan";
 import type { Organisation } from "./schema";
 import { serverTypeProblem } from "./server-catalogue";
 import { specialUseNames } from "./special-use-names";
-import { hostKeyAsUserKey } from "./ssh-keys";
 import { repeatedOperatorKeys } from "./hetzner-project-names";
 import { sshLockout } from "./ssh-networks";
 import { isScannerRole, WORKER_ROLES } from "./worker-roles";
 
 const scannerRoles = () => WORKER_ROLES.filter(isScannerRole);
-
-export interface Check {
-  readonly path: readonly PropertyKey[];
-  readonly message: string;
-}
 
 /** Rules that span fields of one file and that the schema cannot express. */
 export function checkOrganisation(org: Organisation, file: string): Check[] {

@@ -1,10 +1,11 @@
-import table from "../ops/cost/prices.json";
+import table from "./data/hetzner-prices.json";
 
 /*
- * The Hetzner Cloud server types and locations the stack can order: one table, ops/cost/prices.json,
- * which `npm run cost` prices from too. A type or location missing here would only fail at apply time.
+ * The Hetzner Cloud server types and locations the stack can order: one table,
+ * config/data/hetzner-prices.json, which `npm run cost` prices from too and the local Hetzner API sells from
+ * (rehearsal/hcloud-api). A type or location missing here would only fail at apply time.
  */
-export const SERVER_CATALOGUE_FILE = "ops/cost/prices.json";
+export const SERVER_CATALOGUE_FILE = "config/data/hetzner-prices.json";
 
 export const HETZNER_LOCATIONS = table.locations as [string, ...string[]];
 

@@ -1,7 +1,7 @@
 import { isLetsEncrypt } from "./acme-directory";
 import { siteNamesOf } from "./model/site-names";
 import type { Organisation } from "./schema";
-import type { Check } from "./semantic-checks";
+import type { Check } from "./check";
 
 /*
  * Domains that are never delegated in the public DNS, so no public CA can validate a name under them: the

@@ -1,6 +1,3 @@
-import type { Organisation } from "./schema";
-import type { Check } from "./semantic-checks";
-
 /*
  * What an OpenSSH public key line holds, read from its base64 blob (RFC 4253 §6.6, RFC 5656, PROTOCOL.u2f):
  * length-prefixed fields, the first of which repeats the key type. Reading the fields catches keys that look
@@ -79,25 +76,3 @@ export function sshKeyProblem(line: string): string | undefined {
 
 /** A key line's type and key, without its comment: what ssh compares. */
 export const keyWithoutComment = (line: string): string => line.trim().split(/\s+/).slice(0, 2).join(" ");
-
-/**
- * An existing server's host key pasted as a user's key: it identifies the server, and its private half lives
- * on the server, so no operator can log in with it, and anyone with root on the server could log in as them.
- */
-export function hostKeyAsUserKey(org: Organisation): Check[] {
-  if (org.server.provider !== "existing") return [];
-  const hostKey = keyWithoutComment(org.server.hostKey);
-  return org.users.flatMap((user, i) =>
-    user.keys.flatMap((key, k): Check[] =>
-      keyWithoutComment(key) === hostKey
-        ? [
-            {
-              path: ["users", i, "keys", k],
-              message:
-                "is the server's own host key (server.hostKey), which identifies the server and whose private half lives on it; paste the user's own public key (~/.ssh/id_ed25519.pub on their machine)",
-            },
-          ]
-        : [],
-    ),
-  );
-}

@@ -1,6 +1,6 @@
 import { unreachableKind } from "./cidr";
 import type { Organisation } from "./schema";
-import type { Check } from "./semantic-checks";
+import type { Check } from "./check";
 
 /**
  * SSH is the only way in: Terraform deploys through it and operators administer through it. A list of

@@ -1,6 +1,6 @@
-import { instanceNames, type InstanceNames } from "../../constructs/app/names";
-import { instancePorts, type InstancePorts } from "../../constructs/app/ports";
 import type { Instance, Organisation, Worker } from "../schema";
+import { instanceNames, type InstanceNames } from "./names";
+import { instancePorts, type InstancePorts } from "./ports";
 import { instanceSiteNames, siteNamesOf, type SiteName } from "./site-names";
 import { assignSlots } from "./slots";
 

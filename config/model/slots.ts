@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 
 /**
  * Each instance owns one slot: a block of host ports for its apps and broker and a broker exporter port
- * (constructs/app/ports.ts, constructs/monitoring/ports.ts). The slot belongs to the instance's name, never to
+ * (config/model/ports.ts). The slot belongs to the instance's name, never to
  * its position in the file, so adding or removing an instance leaves the others' ports, and so their
  * containers, alone.
  */

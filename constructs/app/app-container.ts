@@ -11,7 +11,7 @@ import type { Construct } from "constructs";
 import { MARIADB_SOCKET_DIR } from "../bootstrap/mariadb-socket";
 import type { Host } from "../host/host";
 import { FailmapContainer } from "./failmap-container";
-import type { InstanceNames } from "./names";
+import type { InstanceNames } from "../../config/model/names";
 import { LOOPBACK } from "./ports";
 
 /** What every container of one instance on one host shares. */

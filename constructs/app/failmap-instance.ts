@@ -12,10 +12,11 @@ import type { DatabaseCredentials } from "./database-credentials";
 import { manageCommand } from "../host/image-ref";
 import { appEnvPath, instanceEnvPath, renderInstanceEnv } from "./instance-env";
 import { Migrations } from "./migrations";
-import type { InstanceNames } from "./names";
+import type { InstanceNames } from "../../config/model/names";
 import { replacedWithMachine } from "../host/machine-lifecycle";
 import { PinnedImage } from "../host/pinned-image";
-import { loopback, type InstancePorts } from "./ports";
+import type { InstancePorts } from "../../config/model/ports";
+import { loopback } from "./ports";
 import { WebApps } from "./web-apps";
 import { Workers } from "./workers";
 

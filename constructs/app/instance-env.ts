@@ -1,5 +1,5 @@
 import { renderShellEnv } from "../bootstrap/env-file";
-import type { InstanceNames } from "./names";
+import type { InstanceNames } from "../../config/model/names";
 
 export interface InstanceEnvSettings {
   readonly instance: string;

@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import type { Host } from "../host/host";
 import { shellQuote } from "../host/host-files";
 import { MARIADB_SOCKET_DIR } from "../bootstrap/mariadb-socket";
-import type { InstanceNames } from "./names";
+import type { InstanceNames } from "../../config/model/names";
 
 export interface MigrationsProps {
   readonly host: Host;

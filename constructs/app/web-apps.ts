@@ -5,7 +5,8 @@ import type { Instance } from "../../config/schema";
 import { appContainer, type InstanceContext } from "./app-container";
 import { appEnv, type AppEnvSettings } from "./app-env";
 import { httpHealthcheck } from "./healthchecks";
-import { APP_PORT, type InstancePorts } from "./ports";
+import type { InstancePorts } from "../../config/model/ports";
+import { APP_PORT } from "./ports";
 
 export interface WebAppsProps {
   readonly context: InstanceContext;

@@ -1,7 +1,7 @@
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { loopback } from "../host/loopback";
-import { PORTS } from "../monitoring/ports";
+import { PORTS } from "../../config/model/ports";
 import type { Organisation } from "../../config/schema";
 import type { DatabaseCredentials } from "../app/database-credentials";
 import type { Host } from "../host/host";

@@ -1,5 +1,6 @@
 import { CELERY_QUEUES } from "../../config/worker-roles";
-import { brokerExporterPort, loopback } from "./ports";
+import { brokerExporterPort } from "../../config/model/ports";
+import { loopback } from "../host/loopback";
 
 /** One instance's Celery broker (redis), as reached from the main host. */
 export interface BrokerTarget {

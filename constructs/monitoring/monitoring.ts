@@ -26,7 +26,8 @@ import {
   NGINX_METRICS_LOG_FORMAT,
   renderNginxLogExporterConfig,
 } from "./nginx-log-exporter-config";
-import { LOOPBACK, loopback, PORTS } from "./ports";
+import { PORTS } from "../../config/model/ports";
+import { LOOPBACK, loopback } from "../host/loopback";
 import { renderPrometheusConfig } from "./prometheus-config";
 import type { SmtpSettings } from "./smtp";
 

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
-import { LOOPBACK, PORTS } from "./ports";
+import { PORTS } from "../../config/model/ports";
+import { LOOPBACK } from "../host/loopback";
 
 /**
  * The access log the Webserver writes for monitoring: nginx's `log_format failmap_metrics '<this>'`. The

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
-import { loopback, PORTS } from "./ports";
+import { PORTS } from "../../config/model/ports";
+import { loopback } from "../host/loopback";
 
 export interface NodeExporterTarget {
   /** The Host's short name ("main", "scanners-1"): the `host` label on every node metric. */

@@ -5,9 +5,6 @@ import { block, type Lines } from "./nginx-syntax";
 /** Where nginx answers its own healthcheck: on loopback only, outside the sites and their logs. */
 export const HEALTH_PATH = "/health";
 
-/** The host's nginx answers its healthcheck here; clear of the instances' blocks (config/port-plan.ts). */
-export const NGINX_HEALTH_PORT = 8300;
-
 /**
  * A server on 127.0.0.1:`port` that answers HEALTH_PATH with 200: the answer comes from a worker process
  * that has the current configuration loaded, which a mere open port does not show. Not logged, so the

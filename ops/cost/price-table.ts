@@ -1,4 +1,4 @@
-import committed from "./prices.json";
+import committed from "../../config/data/hetzner-prices.json";
 
 /** Monthly prices in EUR excluding VAT, per location where a price differs by location. */
 export interface PriceTable {
@@ -12,7 +12,7 @@ export interface PriceTable {
   readonly serverTypesMonthly: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-export const COMMITTED_PRICES_FILE = "ops/cost/prices.json";
+export const COMMITTED_PRICES_FILE = "config/data/hetzner-prices.json";
 
 export function committedPrices(): PriceTable {
   return {

@@ -1,5 +1,5 @@
 // Monthly Hetzner cost per organisation: `npm run cost [-- <organisation>]`. Uses live prices when
-// HCLOUD_TOKEN is set and the API answers, the committed ops/cost/prices.json otherwise (and says which).
+// HCLOUD_TOKEN is set and the API answers, the committed config/data/hetzner-prices.json otherwise (and says which).
 import { estimate, renderEstimates } from "../../ops/cost/estimate";
 import { currentPrices } from "../../ops/cost/price-table";
 import { selectOrganisations } from "../../ops/organisations/select";

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
-import { loopback, PORTS } from "../ports";
+import { PORTS } from "../../../config/model/ports";
+import { loopback } from "../../host/loopback";
 
 /** Dashboards point at the data source by this uid, so renaming it in the UI cannot break them. */
 export const PROMETHEUS_DATASOURCE_UID = "failmap-prometheus";

@@ -1,8 +1,11 @@
+import table from "../../../config/data/hetzner-prices.json";
+
 /**
  * What the local cloud sells: locations, server types and system images, in the JSON shapes of hcloud-go's
  * `schema` package. It follows Hetzner's offer after 2025-12-31, when the CX Gen2 (cx22…cx52) and CPX Gen1
  * (cpx11…cpx51) types were removed from the API: ordering one of those here fails exactly as it fails there.
  * Prices are left out: nothing the provider does with a server reads them (see `npm run cost` for prices).
+ * Where each type is sold comes from the same table the organisation files are checked against.
  */
 export interface Location {
   readonly id: number;
@@ -45,14 +48,13 @@ export interface Catalogue {
   readonly images: readonly Image[];
 }
 
-const EU = ["fsn1", "nbg1", "hel1"];
-const EVERYWHERE = [...EU, "ash", "hil", "sin"];
+const SOLD_IN: Readonly<Record<string, readonly string[]>> = table.serverTypeLocations;
 
 function family(
   firstId: number,
   prefix: string,
   sizes: readonly [suffix: string, cores: number, memory: number, disk: number][],
-  common: Pick<ServerType, "category" | "cpu_type" | "architecture" | "locations"> & { label: string },
+  common: Pick<ServerType, "category" | "cpu_type" | "architecture"> & { label: string },
 ): ServerType[] {
   return sizes.map(([suffix, cores, memory, disk], i) => ({
     id: firstId + i,
@@ -65,7 +67,7 @@ function family(
     storage_type: "local",
     cpu_type: common.cpu_type,
     architecture: common.architecture,
-    locations: common.locations,
+    locations: SOLD_IN[`${prefix}${suffix}`] ?? [],
   }));
 }
 
@@ -147,7 +149,6 @@ export const HETZNER_CATALOGUE: Catalogue = {
         category: "cost_optimized",
         cpu_type: "shared",
         architecture: "x86",
-        locations: EU,
       },
     ),
     ...family(
@@ -166,7 +167,6 @@ export const HETZNER_CATALOGUE: Catalogue = {
         category: "regular_purpose",
         cpu_type: "shared",
         architecture: "x86",
-        locations: EVERYWHERE,
       },
     ),
     ...family(
@@ -183,7 +183,6 @@ export const HETZNER_CATALOGUE: Catalogue = {
         category: "cost_optimized",
         cpu_type: "shared",
         architecture: "arm",
-        locations: EU,
       },
     ),
     ...family(
@@ -202,7 +201,6 @@ export const HETZNER_CATALOGUE: Catalogue = {
         category: "general_purpose",
         cpu_type: "dedicated",
         architecture: "x86",
-        locations: EVERYWHERE,
       },
     ),
   ],

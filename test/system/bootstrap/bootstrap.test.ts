@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { DatabaseCredentials } from "../../../constructs/app/database-credentials";
 import { renderInstanceEnv } from "../../../constructs/app/instance-env";
-import { instanceNames } from "../../../constructs/app/names";
+import { instanceNames } from "../../../config/model/names";
 import { BUNDLE_DIR, bootstrapBundle, type BootstrapBundleInput } from "../../../constructs/bootstrap/bundle";
 import { renderBootstrapEnv, renderDatabaseEnv } from "../../../constructs/bootstrap/env-file";
 import { SSHD_DROPIN } from "../../../constructs/bootstrap/host-constants";

@@ -1,5 +1,5 @@
 import { INSTANCE_SLOTS } from "../../../config/model/slots";
-import { instancePorts } from "../../../constructs/app/ports";
+import { instancePorts } from "../../../config/model/ports";
 
 describe("the port plan", () => {
   it("gives slot 1 the well-known ports", () => {

@@ -1,5 +1,5 @@
 import type { InstanceEnvSettings } from "../../../constructs/app/instance-env";
-import { instanceNames } from "../../../constructs/app/names";
+import { instanceNames } from "../../../config/model/names";
 import type { BootstrapEnv } from "../../../constructs/bootstrap/env-file";
 
 /** A main host with two instances, as the example organisation has it. */

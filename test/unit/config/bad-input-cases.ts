@@ -420,12 +420,12 @@ export const cases: [string, { file: string; text: string }[], RegExp][] = [
   [
     "a server type that does not exist",
     single(edited((d) => (d.server.type = "cx99"))),
-    /server\.type: 'cx99' is not a Hetzner Cloud server type in ops\/cost\/prices\.json/,
+    /server\.type: 'cx99' is not a Hetzner Cloud server type in config\/data\/hetzner-prices\.json/,
   ],
   [
     "a server type not sold in its location",
     single(edited((d) => (d.server.location = "ash"))),
-    /server\.location: 'cx33' is not sold in ash \(ops\/cost\/prices\.json: only in fsn1, nbg1, hel1\)/,
+    /server\.location: 'cx33' is not sold in ash \(config\/data\/hetzner-prices\.json: only in fsn1, nbg1, hel1\)/,
   ],
   [
     "a server type Hetzner no longer sells",

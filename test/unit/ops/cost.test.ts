@@ -59,7 +59,7 @@ describe("npm run cost", () => {
   test("says how old the committed table is and where to get today's prices", () => {
     const report = renderEstimates([estimate(faalkaart, prices)], prices);
     expect(report).toMatch(
-      /^Monthly cost in EUR excluding VAT \(ops\/cost\/prices\.json, prices as of 2025-01-01\)\nNote: Out of date: .*HCLOUD_TOKEN/,
+      /^Monthly cost in EUR excluding VAT \(config\/data\/hetzner-prices\.json, prices as of 2025-01-01\)\nNote: Out of date: .*HCLOUD_TOKEN/,
     );
   });
 
@@ -71,7 +71,7 @@ describe("npm run cost", () => {
     expect(unreachable).toHaveBeenCalled();
     expect(estimate(faalkaart, fallback)).toMatchObject({ total: 1, complete: false });
     expect(renderEstimates([estimate(faalkaart, fallback)], fallback)).toContain(
-      "(ops/cost/prices.json, prices as of 2025-01-01, because live prices could not be read (fetch failed: ENOTFOUND api.hetzner.cloud))",
+      "(config/data/hetzner-prices.json, prices as of 2025-01-01, because live prices could not be read (fetch failed: ENOTFOUND api.hetzner.cloud))",
     );
   });
 

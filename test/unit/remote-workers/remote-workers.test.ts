@@ -1,6 +1,6 @@
 import { resolveOrganisation } from "../../../config/model/organisation-model";
 import type { Organisation } from "../../../config/schema";
-import { instanceNames } from "../../../constructs/app/names";
+import { instanceNames } from "../../../config/model/names";
 import { ExistingHost } from "../../../constructs/host/existing-host";
 import { shellQuote } from "../../../constructs/host/host-files";
 import { RemoteWorkers } from "../../../constructs/remote-workers/remote-workers";
