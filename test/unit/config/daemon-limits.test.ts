@@ -1,21 +1,9 @@
-import { stringify } from "yaml";
-import { formatProblem, OrganisationConfigError } from "../../../config/errors";
-import { loadFiles } from "../../../config/load";
-import { exampleData } from "../../support/organisations";
+import { problemsAfter } from "./load-report";
 
 /* Issue 20: a Prometheus retention past what Prometheus parses as a duration is refused, not a crash loop. */
 
-function problems(retentionDays: number): string[] {
-  const data = exampleData() as Record<string, any>;
-  data.monitoring.retentionDays = retentionDays;
-  try {
-    loadFiles([{ file: "organisations/faalkaart.yaml", text: stringify(data) }]);
-    return [];
-  } catch (error) {
-    if (error instanceof OrganisationConfigError) return error.problems.map(formatProblem);
-    throw error;
-  }
-}
+const problems = (retentionDays: number) =>
+  problemsAfter((d) => (d.monitoring.retentionDays = retentionDays));
 
 describe("monitoring.retentionDays", () => {
   it("is refused past Prometheus's longest duration (106751 days), naming the field", () => {

@@ -1,26 +1,13 @@
-import { stringify } from "yaml";
 import { ACME_PROVIDER_VERSION } from "../../../config/data/acme-dns-providers";
-import { formatProblem, OrganisationConfigError } from "../../../config/errors";
-import { loadFiles } from "../../../config/load";
 import { PROVIDER_PLUGINS } from "../../../ops/providers/catalogue";
-import { exampleData } from "../../support/organisations";
+import { problemsAfter } from "./load-report";
 
 /*
  * Issue 20: acme.dnsProvider is checked against the names the pinned acme Terraform provider takes (lego's
  * codes, as its dns_provider_factory.go lists them); any other name failed only at apply time.
  */
 
-function problems(dnsProvider: string): string[] {
-  const data = exampleData() as Record<string, any>;
-  data.acme.dnsProvider = dnsProvider;
-  try {
-    loadFiles([{ file: "organisations/faalkaart.yaml", text: stringify(data) }]);
-    return [];
-  } catch (error) {
-    if (error instanceof OrganisationConfigError) return error.problems.map(formatProblem);
-    throw error;
-  }
-}
+const problems = (dnsProvider: string) => problemsAfter((d) => (d.acme.dnsProvider = dnsProvider));
 
 const refusal = (rest: string) =>
   new RegExp(`^organisations/faalkaart\\.yaml:\\d+: acme\\.dnsProvider: ${rest}`);

@@ -1,15 +1,8 @@
 import { Testing } from "cdktf";
-import { stringify } from "yaml";
-import {
-  formatProblem,
-  formatWarning,
-  OrganisationConfigError,
-  type ConfigProblem,
-} from "../../../config/errors";
 import { hetznerNames } from "../../../config/hetzner-project-names";
-import { loadFiles } from "../../../config/load";
 import { OrganisationStack } from "../../../stacks/organisation-stack";
-import { exampleData, loadExample } from "../../support/organisations";
+import { loadExample } from "../../support/organisations";
+import { exampleSource, loadReport as load, type Data, type Source } from "./load-report";
 import { keyLine } from "./ssh-key-fixtures";
 
 /*
@@ -19,36 +12,27 @@ import { keyLine } from "./ssh-key-fixtures";
  * two share a project.
  */
 
-type Data = Record<string, any>;
-type Source = { file: string; text: string };
-
 const ed25519 = (n: number) => keyLine("ssh-ed25519", Buffer.alloc(32, n));
 
 /** A Hetzner organisation like faalkaart (a main server and a worker host group), under names of its own. */
 function hetznerOrg(name: string, edit: (d: Data) => void = () => undefined): Source {
-  const d = exampleData() as Data;
-  d.name = name;
-  d.dnsZone = `${name}.nl`;
-  d.server.fqdn = `srv.${name}.nl`;
-  d.instances = { production: { domain: `${name}.nl`, admin: `admin.${name}.nl` } };
-  d.remoteWorkers.hosts = {
-    scanners: { count: 1, type: "cx23", location: "fsn1", roles: { production: [{ role: "v4_internet" }] } },
-  };
-  d.users = [{ name: "ops", sudo: true, keys: [ed25519(name.charCodeAt(0) + name.length)] }];
-  edit(d);
-  return { file: `organisations/${name}.yaml`, text: stringify(d, { lineWidth: 0 }) };
-}
-
-function load(sources: Source[]): { problems: string[]; warnings: string[] } {
-  try {
-    const loaded = loadFiles(sources);
-    return { problems: [], warnings: loaded.flatMap((l) => l.warnings.map(formatWarning)) };
-  } catch (error) {
-    if (error instanceof OrganisationConfigError) {
-      return { problems: error.problems.map((p: ConfigProblem) => formatProblem(p)), warnings: [] };
-    }
-    throw error;
-  }
+  const source = exampleSource((d) => {
+    d.name = name;
+    d.dnsZone = `${name}.nl`;
+    d.server.fqdn = `srv.${name}.nl`;
+    d.instances = { production: { domain: `${name}.nl`, admin: `admin.${name}.nl` } };
+    d.remoteWorkers.hosts = {
+      scanners: {
+        count: 1,
+        type: "cx23",
+        location: "fsn1",
+        roles: { production: [{ role: "v4_internet" }] },
+      },
+    };
+    d.users = [{ name: "ops", sudo: true, keys: [ed25519(name.charCodeAt(0) + name.length)] }];
+    edit(d);
+  });
+  return { ...source, file: `organisations/${name}.yaml` };
 }
 
 describe("Hetzner resource names across organisation files", () => {
@@ -134,11 +118,9 @@ describe("one operator key in two organisations", () => {
   });
 
   it("is no warning when one of them uploads no keys (an existing server without worker hosts)", () => {
-    const existing = exampleData("failmap-uk") as Data;
-    existing.users[0].keys = [shared];
     const { warnings } = load([
       hetznerOrg("foo", (d) => (d.users[0].keys = [shared])),
-      { file: "organisations/failmap-uk.yaml", text: stringify(existing, { lineWidth: 0 }) },
+      exampleSource((d) => (d.users[0].keys = [shared]), "failmap-uk"),
     ]);
     expect(warnings).toEqual([]);
   });

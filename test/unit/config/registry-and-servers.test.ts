@@ -1,31 +1,11 @@
-import { stringify } from "yaml";
-import { formatProblem, OrganisationConfigError } from "../../../config/errors";
-import { loadFiles } from "../../../config/load";
-import { exampleData } from "../../support/organisations";
+import { exampleSource, problemsOf as problems, type Data } from "./load-report";
 
 /*
  * Issue 20: a registry mirror Docker would read as a Docker Hub account, and two organisation files aimed at
  * one existing server, are refused with the file and field.
  */
 
-type Data = Record<string, any>;
-type Source = { file: string; text: string };
-
-const source = (name: string, edit: (d: Data) => void = () => undefined): Source => {
-  const data = exampleData(name) as Data;
-  edit(data);
-  return { file: `organisations/${name}.yaml`, text: stringify(data, { lineWidth: 0 }) };
-};
-
-function problems(sources: Source[]): string[] {
-  try {
-    loadFiles(sources);
-    return [];
-  } catch (error) {
-    if (error instanceof OrganisationConfigError) return error.problems.map(formatProblem);
-    throw error;
-  }
-}
+const source = (name: string, edit: (d: Data) => void = () => undefined) => exampleSource(edit, name);
 
 describe("a registry mirror", () => {
   it.each(["registry", "mirror/hub"])(

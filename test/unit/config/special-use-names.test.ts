@@ -1,27 +1,10 @@
-import { stringify } from "yaml";
-import { formatProblem, OrganisationConfigError } from "../../../config/errors";
-import { loadFiles } from "../../../config/load";
-import { exampleData } from "../../support/organisations";
+import { problemsAfter as problems, type Data } from "./load-report";
 
 /*
  * Issue 20: names under a special-use domain (RFC 6761 and after), which no public CA issues certificates for,
  * are refused when Let's Encrypt is to sign them, and accepted with a CA of one's own (the rehearsal's pebble)
  * or self-signed certificates.
  */
-
-type Data = Record<string, any>;
-
-function problems(edit: (d: Data) => void): string[] {
-  const data = exampleData() as Data;
-  edit(data);
-  try {
-    loadFiles([{ file: "organisations/faalkaart.yaml", text: stringify(data) }]);
-    return [];
-  } catch (error) {
-    if (error instanceof OrganisationConfigError) return error.problems.map(formatProblem);
-    throw error;
-  }
-}
 
 /** The example with every name moved from faalkaart.nl to `zone`. */
 const under = (zone: string) => (d: Data) => {

@@ -1,7 +1,4 @@
-import { stringify } from "yaml";
-import { formatProblem, OrganisationConfigError } from "../../../config/errors";
-import { loadFiles } from "../../../config/load";
-import { exampleData } from "../../support/organisations";
+import { problemsAfter } from "./load-report";
 
 /*
  * Issue 20: a time zone is checked against the names Debian 12's tzdata installs (the bootstrap links
@@ -9,17 +6,7 @@ import { exampleData } from "../../support/organisations";
  * ICU resolves: ICU also takes its own old three-letter IDs (PST, CTT) and names tzdata dropped long ago.
  */
 
-function problems(timezone: string): string[] {
-  const data = exampleData() as Record<string, any>;
-  data.system.timezone = timezone;
-  try {
-    loadFiles([{ file: "organisations/faalkaart.yaml", text: stringify(data) }]);
-    return [];
-  } catch (error) {
-    if (error instanceof OrganisationConfigError) return error.problems.map(formatProblem);
-    throw error;
-  }
-}
+const problems = (timezone: string) => problemsAfter((d) => (d.system.timezone = timezone));
 
 describe("system.timezone", () => {
   it.each(["PST", "CTT", "IST", "US/Pacific-New", "SystemV/EST5", "Canada/East-Saskatchewan"])(
