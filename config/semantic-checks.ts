@@ -8,6 +8,7 @@ import { portClashes } from "./port-plan";
 import type { Organisation } from "./schema";
 import { serverTypeProblem } from "./server-catalogue";
 import { specialUseNames } from "./special-use-names";
+import { serverCapacityProblems } from "./host-capacity";
 import { repeatedOperatorKeys } from "./hetzner-project-names";
 import { sshLockout } from "./ssh-networks";
 import { isScannerRole, WORKER_ROLES } from "./worker-roles";
@@ -70,7 +71,7 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
 
   checks.push(...slotClashes(org), ...certificateNameClashes(org));
   checks.push(...namesOutsideZone(org), ...tooManyCertificateNames(org), ...workerHostNameLengths(org));
-  checks.push(...specialUseNames(org), ...repeatedOperatorKeys(org));
+  checks.push(...specialUseNames(org), ...repeatedOperatorKeys(org), ...serverCapacityProblems(org));
   checks.push(
     ...portClashes(org),
     ...serverCatalogueProblems(org),

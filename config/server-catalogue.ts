@@ -44,3 +44,8 @@ export function serverTypeProblem(
   }
   return undefined;
 }
+
+/** The types Hetzner sells in `location` today (replaced ones left out), in the table's order. */
+export function typesSoldIn(location: string): string[] {
+  return Object.keys(SOLD_IN).filter((type) => SOLD_IN[type].includes(location) && !REPLACED_BY[type]);
+}

@@ -1,3 +1,4 @@
+import { HETZNER_SERVER_TYPE_SIZES } from "../../../config/data/hetzner-server-types";
 import table from "../../../config/data/hetzner-prices.json";
 
 /**
@@ -5,7 +6,8 @@ import table from "../../../config/data/hetzner-prices.json";
  * `schema` package. It follows Hetzner's offer after 2025-12-31, when the CX Gen2 (cx22…cx52) and CPX Gen1
  * (cpx11…cpx51) types were removed from the API: ordering one of those here fails exactly as it fails there.
  * Prices are left out: nothing the provider does with a server reads them (see `npm run cost` for prices).
- * Where each type is sold comes from the same table the organisation files are checked against.
+ * Where each type is sold, and its cores, memory and disk, come from the same tables the organisation files
+ * are checked against (config/data/).
  */
 export interface Location {
   readonly id: number;
@@ -53,22 +55,26 @@ const SOLD_IN: Readonly<Record<string, readonly string[]>> = table.serverTypeLoc
 function family(
   firstId: number,
   prefix: string,
-  sizes: readonly [suffix: string, cores: number, memory: number, disk: number][],
+  suffixes: readonly string[],
   common: Pick<ServerType, "category" | "cpu_type" | "architecture"> & { label: string },
 ): ServerType[] {
-  return sizes.map(([suffix, cores, memory, disk], i) => ({
-    id: firstId + i,
-    name: `${prefix}${suffix}`,
-    description: `${common.label} ${prefix.toUpperCase()}${suffix}`,
-    category: common.category,
-    cores,
-    memory,
-    disk,
-    storage_type: "local",
-    cpu_type: common.cpu_type,
-    architecture: common.architecture,
-    locations: SOLD_IN[`${prefix}${suffix}`] ?? [],
-  }));
+  return suffixes.map((suffix, i) => {
+    const name = `${prefix}${suffix}`;
+    const size = HETZNER_SERVER_TYPE_SIZES[name];
+    return {
+      id: firstId + i,
+      name,
+      description: `${common.label} ${prefix.toUpperCase()}${suffix}`,
+      category: common.category,
+      cores: size.cores,
+      memory: size.memoryGb,
+      disk: size.diskGb,
+      storage_type: "local",
+      cpu_type: common.cpu_type,
+      architecture: common.architecture,
+      locations: SOLD_IN[name] ?? [],
+    };
+  });
 }
 
 export const HETZNER_CATALOGUE: Catalogue = {
@@ -135,74 +141,30 @@ export const HETZNER_CATALOGUE: Catalogue = {
     },
   ],
   serverTypes: [
-    ...family(
-      100,
-      "cx",
-      [
-        ["23", 2, 4, 40],
-        ["33", 4, 8, 80],
-        ["43", 8, 16, 160],
-        ["53", 16, 32, 320],
-      ],
-      {
-        label: "Cost-Optimized",
-        category: "cost_optimized",
-        cpu_type: "shared",
-        architecture: "x86",
-      },
-    ),
-    ...family(
-      110,
-      "cpx",
-      [
-        ["12", 1, 2, 40],
-        ["22", 2, 4, 80],
-        ["32", 4, 8, 160],
-        ["42", 8, 16, 320],
-        ["52", 12, 24, 480],
-        ["62", 16, 32, 640],
-      ],
-      {
-        label: "Regular Performance",
-        category: "regular_purpose",
-        cpu_type: "shared",
-        architecture: "x86",
-      },
-    ),
-    ...family(
-      120,
-      "cax",
-      [
-        ["11", 2, 4, 40],
-        ["21", 4, 8, 80],
-        ["31", 8, 16, 160],
-        ["41", 16, 32, 320],
-      ],
-      {
-        label: "Cost-Optimized Arm64",
-        category: "cost_optimized",
-        cpu_type: "shared",
-        architecture: "arm",
-      },
-    ),
-    ...family(
-      130,
-      "ccx",
-      [
-        ["13", 2, 8, 80],
-        ["23", 4, 16, 160],
-        ["33", 8, 32, 240],
-        ["43", 16, 64, 360],
-        ["53", 32, 128, 600],
-        ["63", 48, 192, 960],
-      ],
-      {
-        label: "General Purpose",
-        category: "general_purpose",
-        cpu_type: "dedicated",
-        architecture: "x86",
-      },
-    ),
+    ...family(100, "cx", ["23", "33", "43", "53"], {
+      label: "Cost-Optimized",
+      category: "cost_optimized",
+      cpu_type: "shared",
+      architecture: "x86",
+    }),
+    ...family(110, "cpx", ["12", "22", "32", "42", "52", "62"], {
+      label: "Regular Performance",
+      category: "regular_purpose",
+      cpu_type: "shared",
+      architecture: "x86",
+    }),
+    ...family(120, "cax", ["11", "21", "31", "41"], {
+      label: "Cost-Optimized Arm64",
+      category: "cost_optimized",
+      cpu_type: "shared",
+      architecture: "arm",
+    }),
+    ...family(130, "ccx", ["13", "23", "33", "43", "53", "63"], {
+      label: "General Purpose",
+      category: "general_purpose",
+      cpu_type: "dedicated",
+      architecture: "x86",
+    }),
   ],
   images: [
     ["debian-12", "Debian 12", "debian", "12"],
