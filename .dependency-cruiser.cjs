@@ -35,6 +35,13 @@ module.exports = {
       to: { path: "^config/", pathNot: [MODEL, FILE_TYPES] },
     },
     {
+      name: "loading-below-the-app",
+      comment: "Only main.ts and synth/ load organisation files; everything below gets a loaded, valid one.",
+      severity: "error",
+      from: { path: "^(config|constructs|stacks)/", pathNot: "^config/load\\.ts$" },
+      to: { path: "^config/(load|parse)\\.ts$" },
+    },
+    {
       name: "constructs-import-upward",
       comment: "Constructs are placed by the stacks; they import no stack, no synth code and not main.ts.",
       severity: "error",
