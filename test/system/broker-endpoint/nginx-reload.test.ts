@@ -128,6 +128,7 @@ function createContainer(container: Record<string, any>): Promise<void> {
 }
 
 const status = () => docker.run(["inspect", "-f", "{{.State.Status}}", NAME]).output;
+const restarts = () => docker.run(["inspect", "-f", "{{.RestartCount}}", NAME]).output;
 const health = () => docker.run(["inspect", "-f", "{{.State.Health.Status}}", NAME]).output;
 
 function accepts(port: number): Promise<boolean> {
@@ -214,7 +215,9 @@ describe("the broker endpoint's nginx container and its reload, on a real docker
   it("passes a valid config to a container that crash-loops on its config, which comes up with it", async () => {
     // The invalid config is in place: after a restart nginx exits at start, and Docker restarts it again.
     docker.run(["restart", NAME]);
-    await eventually("a crash loop", () => status() === "restarting");
+    // Docker doubles its wait between restarts: after five, the container spends seconds "restarting", where
+    // `docker exec` and signals fail, so the reload meets it in that state.
+    await eventually("a crash loop", () => Number(restarts()) >= 5 && status() === "restarting");
     // What the apply's wait sees: never healthy while it crash-loops.
     expect(health()).not.toBe("healthy");
     writeConfig(first);
@@ -249,7 +252,9 @@ describe("the broker endpoint's nginx container and its reload, on a real docker
     ]);
     expect(created.status).toBe(0);
     docker.run(["start", NAME]);
-    await eventually("a crash loop", () => status() === "restarting");
+    // Docker doubles its wait between restarts: after five, the container spends seconds "restarting", where
+    // `docker exec` and signals fail, so the reload meets it in that state.
+    await eventually("a crash loop", () => Number(restarts()) >= 5 && status() === "restarting");
     expect(docker.run(["logs", NAME]).output).toContain('invalid option: "nginx"');
 
     writeConfig(first);
