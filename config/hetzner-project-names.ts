@@ -8,9 +8,11 @@ import { keyWithoutComment } from "./ssh-keys";
  * constructs name it (constructs/host/hetzner-host.ts, hetzner-project-keys.ts, stacks/hosts.ts; a unit
  * test compares these with the synthesized stack). Hetzner keeps such names unique per project and resource
  * type, and an SSH key's fingerprint too (uniqueness_error), so two stacks in one project cannot both create one.
+ * Servers and primary IPs are named after the server's FQDN, which the check of claimed names keeps unique
+ * (config/load.ts); firewalls and keys after the organisation, worker group and user names, checked here.
  */
 
-type HetznerResource = "server" | "primary IP" | "firewall" | "SSH key";
+type HetznerResource = "firewall" | "SSH key";
 
 export interface HetznerName {
   readonly resource: HetznerResource;
@@ -25,23 +27,20 @@ export interface HetznerKey {
   readonly path: readonly PropertyKey[];
 }
 
-/** The Hetzner servers of the organisation: its main server when Hetzner's, and every worker host. */
-function servers(org: Organisation): { fqdn: string; firewall: string; path: PropertyKey[] }[] {
+/** The firewalls of the organisation's Hetzner servers: its main server when Hetzner's, and every worker host. */
+function firewalls(org: Organisation): HetznerName[] {
   return [
-    ...(org.server.provider === "hetzner"
-      ? [{ fqdn: org.server.fqdn, firewall: `${org.name}-main`, path: ["server", "fqdn"] }]
-      : []),
+    ...(org.server.provider === "hetzner" ? [{ name: `${org.name}-main`, path: ["server"] }] : []),
     ...workerHostsOf(org).map((host) => ({
-      fqdn: host.fqdn,
-      firewall: `${org.name}-${host.name}`,
+      name: `${org.name}-${host.name}`,
       path: ["remoteWorkers", "hosts", host.group],
     })),
-  ];
+  ].map((f) => ({ resource: "firewall", ...f }));
 }
 
 /** The operators' keys the stack uploads as project keys: every sudo user's, once there is a Hetzner server. */
 export function hetznerKeys(org: Organisation): (HetznerKey & { readonly name: string })[] {
-  if (servers(org).length === 0) return [];
+  if (firewalls(org).length === 0) return [];
   return org.users.flatMap((user, i) =>
     user.sudo
       ? user.keys.map((key, k) => ({
@@ -53,15 +52,10 @@ export function hetznerKeys(org: Organisation): (HetznerKey & { readonly name: s
   );
 }
 
-/** Every name the organisation's stack gives a resource in its Hetzner project. */
+/** The names the organisation's stack gives its firewalls and SSH keys in its Hetzner project. */
 export function hetznerNames(org: Organisation): HetznerName[] {
   return [
-    ...servers(org).flatMap(({ fqdn, firewall, path }): HetznerName[] => [
-      { resource: "server", name: fqdn, path },
-      { resource: "primary IP", name: `${fqdn}-ipv4`, path },
-      { resource: "primary IP", name: `${fqdn}-ipv6`, path },
-      { resource: "firewall", name: firewall, path },
-    ]),
+    ...firewalls(org),
     ...hetznerKeys(org).map(({ name, path }) => ({ resource: "SSH key" as const, name, path })),
   ];
 }

@@ -5,7 +5,7 @@ import { hetznerNameClashes, sharedOperatorKeys } from "./hetzner-project-names"
 import { parseOrganisation } from "./parse";
 import { sizeProblem } from "./read-yaml";
 import type { Organisation } from "./schema";
-import { siteNamesOf } from "./model/site-names";
+import { claimedNamesOf } from "./model/organisation-model";
 
 export interface LoadedOrganisation {
   readonly file: string;
@@ -125,12 +125,17 @@ function crossOrganisationProblems(loaded: readonly LoadedOrganisation[]): Confi
       });
     }
     orgNames.set(org.name, file);
-    for (const { name, path: at } of siteNamesOf(org)) {
+    // A worker host's name is also its server's and its primary IPs' names in the Hetzner project.
+    for (const { name, path: at, workerHost } of claimedNamesOf(org)) {
       const owner = domains.get(name);
       if (owner) {
-        problems.push({ file, path: at.join("."), message: `'${name}' is already claimed by ${owner}` });
+        problems.push({
+          file,
+          path: at.join("."),
+          message: `'${name}' is already claimed by ${owner}; a name belongs to one organisation (its DNS records, and a server's name in the Hetzner project): pick another`,
+        });
       } else {
-        domains.set(name, file);
+        domains.set(name, workerHost ? `${file} (${at.join(".")}: its worker host ${workerHost})` : file);
       }
     }
   }

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Check } from "./check";
 import { hostKeyAsUserKey } from "./host-key-checks";
 import { namesOutsideZone, tooManyCertificateNames, workerHostNameLengths } from "./name-checks";
-import { siteNamesOf } from "./model/site-names";
+import { claimedNamesOf } from "./model/organisation-model";
 import { assignSlots } from "./model/slots";
 import { portClashes } from "./port-plan";
 import type { Organisation } from "./schema";
@@ -39,12 +39,12 @@ export function checkOrganisation(org: Organisation, file: string): Check[] {
   });
 
   const claimed = new Map<string, string>();
-  for (const { name, path: at } of siteNamesOf(org)) {
+  for (const { name, path: at, workerHost } of claimedNamesOf(org)) {
     const owner = claimed.get(name);
     if (owner !== undefined) {
       checks.push({
         path: at,
-        message: `'${name}' is already used by ${owner}; each name can serve one site`,
+        message: `'${name}'${workerHost ? ` (its worker host ${workerHost})` : ""} is already used by ${owner}; each name can serve one site`,
       });
     } else {
       claimed.set(name, at.join("."));

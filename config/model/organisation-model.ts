@@ -155,3 +155,23 @@ export function workerHostsOf(org: Organisation): WorkerHostModel[] {
     }),
   );
 }
+
+/** A DNS name the organisation's stack claims, with the field it comes from and, for a worker host, its name. */
+export interface ClaimedName extends SiteName {
+  readonly workerHost?: string;
+}
+
+/**
+ * Every DNS name the organisation's stack claims: the site names, and each worker host's
+ * `<group>-<n>.<server.fqdn>`, which is also the name of its server, its primary IPs and its DNS records.
+ */
+export function claimedNamesOf(org: Organisation): ClaimedName[] {
+  return [
+    ...siteNamesOf(org),
+    ...workerHostsOf(org).map((host) => ({
+      name: host.fqdn,
+      path: ["remoteWorkers", "hosts", host.group],
+      workerHost: host.name,
+    })),
+  ];
+}

@@ -60,7 +60,7 @@ describe("Hetzner resource names across organisation files", () => {
     ]);
   });
 
-  it("a server named as another organisation's worker host (and its primary IPs) is refused", () => {
+  it("a server named as another organisation's worker host (one server name, two primary IP names, one DNS record) is refused once", () => {
     const { problems } = load([
       hetznerOrg("foo"),
       hetznerOrg("bar", (d) => {
@@ -69,15 +69,38 @@ describe("Hetzner resource names across organisation files", () => {
         d.instances = { production: { domain: "bar.foo.nl", admin: "admin.bar.foo.nl" } };
       }),
     ]);
-    expect(problems).toEqual(
-      ["server", "primary IP", "primary IP"].map((resource) =>
-        expect.stringMatching(
-          new RegExp(
-            `^organisations/bar\\.yaml:\\d+: server\\.fqdn: makes a Hetzner ${resource} named 'scanners-1\\.srv\\.foo\\.nl(-ipv[46])?', as organisations/foo\\.yaml \\(remoteWorkers\\.hosts\\.scanners\\) does`,
-          ),
-        ),
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^organisations\/bar\.yaml:\d+: server\.fqdn: 'scanners-1\.srv\.foo\.nl' is already claimed by organisations\/foo\.yaml \(remoteWorkers\.hosts\.scanners: its worker host scanners-1\)/,
       ),
-    );
+    ]);
+  });
+
+  it("a site named as another organisation's worker host (its DNS record) is refused", () => {
+    const { problems } = load([
+      hetznerOrg("foo"),
+      hetznerOrg("bar", (d) => {
+        d.dnsZone = "foo.nl";
+        d.server.fqdn = "bar.foo.nl";
+        d.instances = { production: { domain: "scanners-1.srv.foo.nl", admin: "admin.bar.foo.nl" } };
+      }),
+    ]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^organisations\/bar\.yaml:\d+: instances\.production\.domain: 'scanners-1\.srv\.foo\.nl' is already claimed by organisations\/foo\.yaml/,
+      ),
+    ]);
+  });
+
+  it("a site named as a worker host of its own file is refused", () => {
+    const { problems } = load([
+      hetznerOrg("foo", (d) => (d.instances.production.aliases = ["scanners-1.srv.foo.nl"])),
+    ]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^organisations\/foo\.yaml:\d+: remoteWorkers\.hosts\.scanners: 'scanners-1\.srv\.foo\.nl' \(its worker host scanners-1\) is already used by instances\.production\.aliases\.0/,
+      ),
+    ]);
   });
 
   it("a key name one file makes twice (user ops's second key, user ops-2) is refused", () => {
@@ -146,10 +169,10 @@ describe("the names the check derives", () => {
   it("are the names the synthesized stack gives its Hetzner resources", () => {
     const organisation = loadExample();
     const synth = JSON.parse(Testing.synth(new OrganisationStack(Testing.app(), { organisation })));
-    const synthesized = ["hcloud_server", "hcloud_primary_ip", "hcloud_firewall", "hcloud_ssh_key"].flatMap(
-      (type) => Object.values<{ name: string }>(synth.resource[type] ?? {}).map((r) => r.name),
+    const synthesized = ["hcloud_firewall", "hcloud_ssh_key"].flatMap((type) =>
+      Object.values<{ name: string }>(synth.resource[type] ?? {}).map((r) => r.name),
     );
-    expect(synthesized.length).toBeGreaterThan(8);
+    expect(synthesized.length).toBeGreaterThan(3);
     expect(
       hetznerNames(organisation)
         .map((n) => n.name)
