@@ -1,26 +1,6 @@
 import { countChanges, type Action, type PlanSummary, type ResourceChange } from "./model";
+import type { PlanJson, PlannedChange } from "./plan-json";
 import { isFoundDue } from "./tls-certificates";
-
-/** The parts of `terraform show -json <planfile>` that a summary needs. */
-export interface PlanJson {
-  readonly format_version: string;
-  readonly resource_changes?: readonly PlannedChange[];
-  readonly resource_drift?: readonly PlannedChange[];
-}
-
-export interface PlannedChange {
-  readonly address: string;
-  readonly type: string;
-  readonly mode?: "managed" | "data";
-  readonly change: {
-    readonly actions: readonly string[];
-    readonly before?: unknown;
-    readonly after?: unknown;
-    readonly after_unknown?: unknown;
-    readonly replace_paths?: readonly (readonly (string | number)[])[];
-  };
-  readonly action_reason?: string;
-}
 
 export function isPlanJson(value: unknown): value is PlanJson {
   return typeof value === "object" && value !== null && "format_version" in value;

@@ -1,4 +1,5 @@
-import { actionOf, type PlanJson, type PlannedChange } from "./parse-json";
+import { actionOf } from "./parse-json";
+import type { PlanJson, PlannedChange } from "./plan-json";
 import { TLS_CERTIFICATES } from "./tls-certificates";
 
 export type Verdict = "none" | "renewal" | "changes";

@@ -1,4 +1,4 @@
-import type { PlannedChange } from "./parse-json";
+import type { PlannedChange } from "./plan-json";
 
 /** The tls provider's certificates, which it renews only by replacing them. */
 export const TLS_CERTIFICATES = new Set(["tls_self_signed_cert", "tls_locally_signed_cert"]);

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { parsePlanJson, type PlanJson } from "../../../ops/plan-summary/parse-json";
+import { parsePlanJson } from "../../../ops/plan-summary/parse-json";
+import type { PlanJson } from "../../../ops/plan-summary/plan-json";
 import { classifyScheduledPlan } from "../../../ops/plan-summary/renewal";
 import { renderSummary } from "../../../ops/plan-summary/render";
 
