@@ -20,8 +20,13 @@ export interface ImagesOnDockerd {
   readonly ok: (args: readonly string[]) => string;
 }
 
-/** Polls `check` until it holds; fails naming `what` after `seconds`. */
-export async function until(what: string, check: () => boolean, seconds = 60): Promise<void> {
+/**
+ * Polls `check` until it holds; fails naming `what` after `seconds`. The default is sized for a busy two-core
+ * machine: with the other test tiers' work beside it, a Celery worker's health check did not pass within 60 s
+ * in a fresh-clone CI run, while the stack itself gives a worker its start period and four check rounds (about
+ * eight minutes) before the apply fails.
+ */
+export async function until(what: string, check: () => boolean, seconds = 240): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
