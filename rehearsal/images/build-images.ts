@@ -12,7 +12,7 @@ async function main(address: string | undefined, appImage: string | undefined): 
   try {
     console.log(`registry https://${registry.host}, CA ${registry.tls.caFile}`);
     await buildImages(registry, rehearsalImages(appImage), console.log);
-    console.log(`not in Debian, so not in the registry: ${NOT_IN_DEBIAN.join(", ")}`);
+    console.log(`placeholders, as Debian has no package of them: ${NOT_IN_DEBIAN.join(", ")}`);
   } finally {
     await registry.stop();
   }

@@ -247,7 +247,58 @@ export function appStandIn(reference: string): ImageRecipe {
   };
 }
 
-/** Every image the stack pulls that Debian has the program for; the app image is the stand-in. */
+/**
+ * An image whose program Debian has no package of, pushed under its name so that the stack's lookups and
+ * deploys work: it stays up, answers the stack's health check for it and nothing else, and says so in its
+ * labels and its log (placeholder/serve). `entrypoint` is the upstream's, with placeholder/<script> at its
+ * program's path, which takes the stack's arguments.
+ */
+function placeholder(reference: string, script: string, config: ImageConfig): ImageRecipe {
+  const [program] = config.entrypoint ?? [];
+  if (!program) throw new Error(`placeholder ${reference}: the upstream entrypoint is needed`);
+  return withBusybox({
+    reference,
+    packages: [],
+    config: {
+      ...config,
+      env: [`PLACEHOLDER_FOR=${reference}`],
+      labels: { "org.failmap.rehearsal": "placeholder", "org.failmap.rehearsal.placeholder-for": reference },
+    },
+    tree: {
+      files: {
+        "/usr/local/lib/failmap-placeholder/serve": repoFile("placeholder/serve"),
+        [program]: repoFile(`placeholder/${script}`),
+      },
+    },
+  });
+}
+
+/** The images the stack names that Debian has no package for, with their upstream images' configuration. */
+const placeholders = [
+  placeholder(MONITORING_IMAGES.cadvisor, "cadvisor", {
+    entrypoint: ["/usr/bin/cadvisor", "-logtostderr"],
+    exposedPorts: ["8080/tcp"],
+  }),
+  // Upstream is FROM scratch; the placeholder has a shell, which it needs.
+  placeholder(MONITORING_IMAGES.nginxLogExporter, "nginxlog-exporter", {
+    entrypoint: ["/prometheus-nginxlog-exporter"],
+    exposedPorts: ["4040/tcp"],
+  }),
+  placeholder(MONITORING_IMAGES.grafana, "grafana-run.sh", {
+    entrypoint: ["/run.sh"],
+    user: "472",
+    workingDir: "/usr/share/grafana",
+    exposedPorts: ["3000/tcp"],
+  }),
+];
+
+/** The images the stack names that Debian has no package for: placeholders in the local registry. */
+export const NOT_IN_DEBIAN = placeholders.map((recipe) => recipe.reference);
+
+/**
+ * Every image the stack pulls: those Debian has the program for, the app image as the stand-in, and
+ * placeholders for the rest.
+ */
 export function rehearsalImages(appImage = "websecmap/websecmap:latest"): ImageRecipe[] {
   return [
     nginx,
@@ -258,15 +309,9 @@ export function rehearsalImages(appImage = "websecmap/websecmap:latest"): ImageR
     mysqldExporter,
     brokerExporter,
     appStandIn(appImage),
+    ...placeholders,
   ];
 }
-
-/** The images the stack names that Debian has no package for: not in the local registry. */
-export const NOT_IN_DEBIAN = [
-  MONITORING_IMAGES.cadvisor,
-  MONITORING_IMAGES.nginxLogExporter,
-  MONITORING_IMAGES.grafana,
-];
 
 export interface BuiltImage {
   readonly reference: string;

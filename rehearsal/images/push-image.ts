@@ -26,6 +26,8 @@ export interface ImageConfig {
   readonly volumes?: readonly string[];
   /** What `docker stop` sends first. @default SIGTERM */
   readonly stopSignal?: string;
+  /** @default - org.failmap.rehearsal says the image is built from Debian packages */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 interface Layer {
@@ -148,7 +150,10 @@ export async function pushTree(
         ExposedPorts: Object.fromEntries((config.exposedPorts ?? []).map((port) => [port, {}])),
         Volumes: config.volumes && Object.fromEntries(config.volumes.map((volume) => [volume, {}])),
         StopSignal: config.stopSignal,
-        Labels: { "org.failmap.rehearsal": "built from Debian packages by rehearsal/images" },
+        Labels: {
+          "org.failmap.rehearsal": "built from Debian packages by rehearsal/images",
+          ...config.labels,
+        },
       },
       rootfs: { type: "layers", diff_ids: [layer.diffId] },
       history: [

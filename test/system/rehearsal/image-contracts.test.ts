@@ -9,7 +9,8 @@ import { MONITORING_IMAGES } from "../../../constructs/monitoring/images";
 import { renderBlackboxConfig } from "../../../constructs/monitoring/blackbox-config";
 import { renderBrokerStreamConfig } from "../../../constructs/remote-workers/render-broker-stream";
 import { NGINX_IMAGE } from "../../../constructs/webserver/nginx-container";
-import { rehearsalImages } from "../../../rehearsal/images/images";
+import { NOT_IN_DEBIAN, rehearsalImages } from "../../../rehearsal/images/images";
+import { loadExample, resourcesOf, synthOrganisation } from "../../support/organisations";
 import { requireProgram } from "../support/programs";
 import { imagesOnDockerd, until, type ImagesOnDockerd } from "./images-on-dockerd";
 
@@ -91,6 +92,33 @@ const UPSTREAM: Record<string, Contract> = {
     User: "nobody",
     WorkingDir: "",
     ExposedPorts: ["9104/tcp"],
+    Volumes: [],
+  },
+  // google/cadvisor, deploy/Dockerfile (a placeholder here)
+  [MONITORING_IMAGES.cadvisor]: {
+    Entrypoint: ["/usr/bin/cadvisor", "-logtostderr"],
+    Cmd: null,
+    User: "",
+    WorkingDir: "",
+    ExposedPorts: ["8080/tcp"],
+    Volumes: [],
+  },
+  // martin-helmich/prometheus-nginxlog-exporter, FROM scratch (a placeholder here)
+  [MONITORING_IMAGES.nginxLogExporter]: {
+    Entrypoint: ["/prometheus-nginxlog-exporter"],
+    Cmd: null,
+    User: "",
+    WorkingDir: "",
+    ExposedPorts: ["4040/tcp"],
+    Volumes: [],
+  },
+  // grafana/grafana, packaging/docker/Dockerfile (a placeholder here)
+  [MONITORING_IMAGES.grafana]: {
+    Entrypoint: ["/run.sh"],
+    Cmd: null,
+    User: "472",
+    WorkingDir: "/usr/share/grafana",
+    ExposedPorts: ["3000/tcp"],
     Volumes: [],
   },
   // oliver006/redis_exporter (FROM scratch)
@@ -355,4 +383,64 @@ describe("Prometheus and its exporters", () => {
     expect(stackHealthcheck("mysqld-exporter", 9104, "/")).toBe(0);
     expect(ok(["exec", "mysqld-exporter", "id", "-u"])).toBe("65534");
   });
+});
+
+describe("placeholders for the images Debian has no package for", () => {
+  /** Each placeholder's container as the example organisation's stack makes it. */
+  const CONTAINERS: Record<string, string> = {
+    [MONITORING_IMAGES.cadvisor]: "failmap-cadvisor",
+    [MONITORING_IMAGES.nginxLogExporter]: "failmap-nginx-log-exporter",
+    [MONITORING_IMAGES.grafana]: "failmap-grafana",
+  };
+  const stackContainers = new Map(
+    resourcesOf(synthOrganisation(loadExample()), "docker_container").map((c) => [c.name as string, c]),
+  );
+
+  test("there is one for each image Debian has no package for, and the stack runs each", () => {
+    expect(Object.keys(CONTAINERS).sort()).toEqual([...NOT_IN_DEBIAN].sort());
+    for (const name of Object.values(CONTAINERS)) expect(stackContainers.has(name)).toBe(true);
+  });
+
+  test.each(NOT_IN_DEBIAN)(
+    "%s: with the stack's command and environment it passes the stack's health check and nothing else, says it is a placeholder, and stops at once on SIGTERM",
+    async (reference) => {
+      const name = CONTAINERS[reference];
+      const stack = stackContainers.get(name);
+      if (!stack) throw new Error(`the example organisation's stack has no ${name}`);
+      const check: readonly string[] = stack.healthcheck?.test ?? [];
+      // The stack's health check as docker runs it (CMD form: the image's wget); the stack's host network and
+      // mounts are left out: a placeholder reads nothing from them.
+      start(name, reference, stack.command ?? [], [
+        ...(stack.env ?? []).flatMap((e: string) => ["--env", e]),
+        ...(check[0] === "CMD" ? ["--health-cmd", check.slice(1).join(" "), "--health-interval", "1s"] : []),
+      ]);
+      const labels = JSON.parse(ok(["inspect", "--format", "{{json .Config.Labels}}", name]));
+      expect(labels).toEqual({
+        "org.failmap.rehearsal": "placeholder",
+        "org.failmap.rehearsal.placeholder-for": reference,
+      });
+      const url = check.find((arg) => arg.startsWith("http://"));
+      if (url) {
+        await until(
+          `${name} is healthy`,
+          () => ok(["inspect", "--format", "{{.State.Health.Status}}", name]) === "healthy",
+        );
+        const root = new URL("/", url).href;
+        for (const other of [root, `${root}metrics`, `${url.replace(/[^/]*$/, "")}metrics`]) {
+          expect({ [other]: wget(name, other).status }).not.toEqual({ [other]: 0 });
+        }
+      } else {
+        // No health check: it stays up and listens nowhere, so the exporter's metrics port is closed.
+        expect(stack.healthcheck).toBeUndefined();
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        expect(ok(["inspect", "--format", "{{.State.Status}}", name])).toBe("running");
+        expect(wget(name, "http://127.0.0.1:4040/metrics").status).not.toBe(0);
+      }
+      expect(ok(["logs", name])).toContain(`placeholder for ${reference}`);
+      const stopping = Date.now();
+      ok(["stop", "--time", "30", name]);
+      expect((Date.now() - stopping) / 1000).toBeLessThan(5);
+      expect(ok(["inspect", "--format", "{{.State.ExitCode}}", name])).toBe("0");
+    },
+  );
 });

@@ -52,6 +52,10 @@ test("the entrypoint scripts and wrappers of every image are in their recipes, e
       "/docker-entrypoint.sh",
       "/usr/sbin/nginx",
       "/usr/local/bin/docker-entrypoint.sh",
+      "/usr/local/lib/failmap-placeholder/serve",
+      "/usr/bin/cadvisor",
+      "/prometheus-nginxlog-exporter",
+      "/run.sh",
     ]),
   );
   for (const [, file] of scripts) expect(file.mode).toBe(0o755);
