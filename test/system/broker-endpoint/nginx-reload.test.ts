@@ -15,6 +15,7 @@ import { freePort } from "../support/programs";
 import { DockerDaemon, importHostNginx, requireDocker } from "./docker-daemon";
 import { makeCa, selfSignedServer } from "./pki";
 import { STREAM_MODULE } from "./programs";
+import { eventually } from "../support/eventually";
 
 /*
  * The broker endpoint's nginx container on a real dockerd, started with the arguments the stack synthesizes,
@@ -139,15 +140,9 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-async function eventually(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(
-    `${what} did not happen within 20 s; container: ${status()}\n${docker.run(["logs", NAME]).output}`,
-  );
+/** What a wait that failed saw of the container. */
+function containerState(): string {
+  return `container: ${status()}\n${docker.run(["logs", NAME]).output}`;
 }
 
 beforeAll(async () => {
@@ -189,17 +184,19 @@ describe("the broker endpoint's nginx container and its reload, on a real docker
     expect(container.wait).toBe(true);
     await createContainer(container);
     expect(docker.run(["start", NAME]).status).toBe(0);
-    await eventually(`nginx listening on ${first}`, () => accepts(first));
+    await eventually(`nginx listening on ${first}`, () => accepts(first), { explain: containerState });
     expect(status()).toBe("running");
-    await eventually("healthy", () => health() === "healthy");
+    await eventually("healthy", () => health() === "healthy", { explain: containerState });
   });
 
   it("reloads a running nginx in place with a new config", async () => {
     const pid = docker.run(["inspect", "-f", "{{.State.Pid}}", NAME]).output;
     writeConfig(second);
     expect(docker.sh(reload).status).toBe(0);
-    await eventually(`nginx listening on ${second}`, () => accepts(second));
-    await eventually(`nginx no longer listening on ${first}`, async () => !(await accepts(first)));
+    await eventually(`nginx listening on ${second}`, () => accepts(second), { explain: containerState });
+    await eventually(`nginx no longer listening on ${first}`, async () => !(await accepts(first)), {
+      explain: containerState,
+    });
     expect(docker.run(["inspect", "-f", "{{.State.Pid}}", NAME]).output).toBe(pid);
   });
 
@@ -217,12 +214,14 @@ describe("the broker endpoint's nginx container and its reload, on a real docker
     docker.run(["restart", NAME]);
     // Docker doubles its wait between restarts: after five, the container spends seconds "restarting", where
     // `docker exec` and signals fail, so the reload meets it in that state.
-    await eventually("a crash loop", () => Number(restarts()) >= 5 && status() === "restarting");
+    await eventually("a crash loop", () => Number(restarts()) >= 5 && status() === "restarting", {
+      explain: containerState,
+    });
     // What the apply's wait sees: never healthy while it crash-loops.
     expect(health()).not.toBe("healthy");
     writeConfig(first);
     expect(docker.sh(reload).status).toBe(0);
-    await eventually(`nginx back, listening on ${first}`, () => accepts(first));
+    await eventually(`nginx back, listening on ${first}`, () => accepts(first), { explain: containerState });
   });
 
   it("tests, but does not start, a stopped container", () => {
@@ -254,7 +253,9 @@ describe("the broker endpoint's nginx container and its reload, on a real docker
     docker.run(["start", NAME]);
     // Docker doubles its wait between restarts: after five, the container spends seconds "restarting", where
     // `docker exec` and signals fail, so the reload meets it in that state.
-    await eventually("a crash loop", () => Number(restarts()) >= 5 && status() === "restarting");
+    await eventually("a crash loop", () => Number(restarts()) >= 5 && status() === "restarting", {
+      explain: containerState,
+    });
     expect(docker.run(["logs", NAME]).output).toContain('invalid option: "nginx"');
 
     writeConfig(first);

@@ -8,6 +8,7 @@ import { loadExample, resourcesOf, synthOrganisation } from "../../support/organ
 import { DockerDaemon, importHostPrograms, requireDocker } from "../broker-endpoint/docker-daemon";
 import { freePort, requireProgram } from "../support/programs";
 import { writeFiles } from "./programs";
+import { eventually } from "../support/eventually";
 
 /*
  * Prometheus's container on a real dockerd, created with the command and mounts the stack synthesizes, and
@@ -80,15 +81,9 @@ async function loadedConfig(): Promise<string> {
   }
 }
 
-async function eventually(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(
-    `${what} did not happen within 30 s; container: ${status()}\n${docker.run(["logs", NAME]).output}`,
-  );
+/** What a wait that failed saw of the container. */
+function containerState(): string {
+  return `container: ${status()}\n${docker.run(["logs", NAME]).output}`;
 }
 
 beforeAll(async () => {
@@ -120,7 +115,9 @@ describe("Prometheus's config reload, on a real dockerd", () => {
   it("starts Prometheus with the config", async () => {
     createContainer(synthesizedContainer());
     expect(docker.run(["start", NAME]).status).toBe(0);
-    await eventually("the config loaded", async () => (await loadedConfig()).includes("host: main"));
+    await eventually("the config loaded", async () => (await loadedConfig()).includes("host: main"), {
+      explain: containerState,
+    });
   });
 
   it("reloads a running Prometheus in place with a new config", async () => {
@@ -128,7 +125,9 @@ describe("Prometheus's config reload, on a real dockerd", () => {
     writeConfig(["main", "scanners-1"]);
     const result = docker.sh(PROMETHEUS_RELOAD);
     expect(result).toEqual({ status: 0, output: expect.stringContaining("SUCCESS") });
-    await eventually("the new config loaded", async () => (await loadedConfig()).includes("scanners-1"));
+    await eventually("the new config loaded", async () => (await loadedConfig()).includes("scanners-1"), {
+      explain: containerState,
+    });
     expect(pid()).toBe(before);
   });
 
@@ -146,13 +145,19 @@ describe("Prometheus's config reload, on a real dockerd", () => {
     docker.run(["restart", NAME]);
     // Docker doubles its wait between restarts: after five, the container spends seconds "restarting",
     // where `.State.Running` is true but `docker exec` fails, so the reload meets it in that state.
-    await eventually("a crash loop", () => Number(restarts()) >= 5 && status() === "restarting");
+    await eventually("a crash loop", () => Number(restarts()) >= 5 && status() === "restarting", {
+      explain: containerState,
+    });
     writeConfig(["main"]);
     expect(docker.sh(PROMETHEUS_RELOAD).status).toBe(0);
-    await eventually("Prometheus back with the config", async () => {
-      const config = await loadedConfig();
-      return config.includes("host: main") && !config.includes("scanners-1");
-    });
+    await eventually(
+      "Prometheus back with the config",
+      async () => {
+        const config = await loadedConfig();
+        return config.includes("host: main") && !config.includes("scanners-1");
+      },
+      { explain: containerState },
+    );
   });
 
   it("checks, but does not start, a stopped container", () => {

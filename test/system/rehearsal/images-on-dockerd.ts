@@ -4,6 +4,7 @@ import { buildImages, type ImageRecipe } from "../../../rehearsal/images/images"
 import { LocalRegistry } from "../../../rehearsal/images/local-registry";
 import { DockerDaemon, requireDocker } from "../broker-endpoint/docker-daemon";
 import { freePort, requireProgram } from "../support/programs";
+import { eventually } from "../support/eventually";
 
 /*
  * The rehearsal's images as a server gets them: built from Debian packages (or taken from the rootfs cache),
@@ -20,18 +21,9 @@ export interface ImagesOnDockerd {
   readonly ok: (args: readonly string[]) => string;
 }
 
-/**
- * Polls `check` until it holds; fails naming `what` after `seconds`. The default is sized for a busy two-core
- * machine: with the other test tiers' work beside it, a Celery worker's health check did not pass within 60 s
- * in a fresh-clone CI run, while the stack itself gives a worker its start period and four check rounds (about
- * eight minutes) before the apply fails.
- */
-export async function until(what: string, check: () => boolean, seconds = 240): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+/** Polls `check` until it holds (eventually's budget, sized for a busy machine); fails naming `what`. */
+export function until(what: string, check: () => boolean): Promise<void> {
+  return eventually(what, check);
 }
 
 export async function imagesOnDockerd(

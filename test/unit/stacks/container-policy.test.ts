@@ -37,10 +37,10 @@ describe("ContainerPolicy at synth", () => {
       name: "failmap-bare",
       image: "sha256:abc",
     });
-    expect(() => Testing.fullSynth(stack)).toThrow(
-      /org-test\/bare \(docker_container\.bare\) breaks the container policy/,
-    );
+    // The stack's validations are what makes a synth fail (cdktf runs them); read here without a synth, which
+    // would also run cdktf's own `terraform version` check: the unit tier starts no process.
     const errors = stack.node.validate().join("\n");
+    expect(errors).toMatch(/org-test\/bare \(docker_container\.bare\) breaks the container policy/);
     for (const missing of [
       'restart is null, not "unless-stopped"',
       "no log rotation",
@@ -57,7 +57,7 @@ describe("ContainerPolicy at synth", () => {
   it("passes a FailmapContainer", () => {
     const { stack, host } = stackWithPolicy();
     policyContainer(stack, host);
-    expect(() => Testing.fullSynth(stack)).not.toThrow();
+    expect(stack.node.validate()).toEqual([]);
   });
 
   it("reads what Terraform gets: an override that undoes the policy fails too", () => {
