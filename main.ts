@@ -19,7 +19,10 @@ function organisationsDir(): string {
   return relative.startsWith("..") || path.isAbsolute(relative) ? dir : relative || ".";
 }
 
-/** Prints the problem once (cdktf shows the app's output as it is) and stops before anything is written. */
+/**
+ * Prints the problem once (cdktf shows the app's output as it is) and stops before the manifest is written, so no
+ * command acts on the stacks (those synthesized before the failing one may already have their files).
+ */
 function stop(message: string): never {
   console.error(message);
   process.exit(1);

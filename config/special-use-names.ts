@@ -26,7 +26,7 @@ const SPECIAL_USE: readonly (readonly [domain: string, source: string])[] = [
 
 /** The special-use domain `name` lies in, with its source; or undefined. */
 function specialUseDomainOf(name: string): readonly [string, string] | undefined {
-  // Longest first: home.arpa before arpa.
+  // home.arpa stands before arpa in the list: find takes the first match.
   return SPECIAL_USE.find(([domain]) => name === domain || name.endsWith(`.${domain}`));
 }
 

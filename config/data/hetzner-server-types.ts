@@ -1,8 +1,7 @@
 /*
  * What each Hetzner Cloud server type has: vCPUs, memory and local disk, in GB as Hetzner publishes them
- * (https://www.hetzner.com/cloud/, the types sold after 2025-12-31; moved here from the local Hetzner API's
- * catalogue, which now reads them from this table). The config checks judge swap and the workers' memory
- * against them; a unit test holds the types here to those config/data/hetzner-prices.json sells.
+ * (https://www.hetzner.com/cloud/, the types sold after 2025-12-31). The config checks judge swap and the
+ * workers' memory against them, and the local Hetzner API's catalogue sells them; a unit test holds the types here to those config/data/hetzner-prices.json sells.
  */
 export interface ServerTypeSize {
   readonly cores: number;

@@ -21,7 +21,7 @@ describe("system.timezone", () => {
     },
   );
 
-  it("suggests the zones of the same city", () => {
+  it("refuses misspelt zones, and suggests the zone of the same city where there is one", () => {
     expect(problems("Europe/Amsterdm")).toEqual([expect.stringContaining("tzdata installs")]);
     expect(problems("Asia/Kolkatta")).toEqual([expect.stringContaining("tzdata installs")]);
     expect(problems("US/Kolkata")).toEqual([expect.stringContaining("did you mean Asia/Kolkata?")]);
