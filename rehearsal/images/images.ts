@@ -3,7 +3,8 @@ import path from "node:path";
 import { mirroredReference } from "../../constructs/host/image-lookup";
 import { BROKER_IMAGE } from "../../constructs/app/broker";
 import { WORKER_ROLE_TABLE } from "../../config/worker-roles";
-import { MONITORING_IMAGES } from "../../constructs/monitoring/images";
+import { MONITORING_IMAGES, type MonitoringImages } from "../../constructs/monitoring/images";
+import { PORTS } from "../../config/model/ports";
 import { NGINX_IMAGE } from "../../constructs/webserver/webserver";
 import { cachedDebianRootfs } from "./debian-rootfs";
 import type { LocalRegistry } from "./local-registry";
@@ -273,27 +274,50 @@ function placeholder(reference: string, script: string, config: ImageConfig): Im
   });
 }
 
-/** The images the stack names that Debian has no package for, with their upstream images' configuration. */
-const placeholders = [
-  placeholder(MONITORING_IMAGES.cadvisor, "cadvisor", {
-    entrypoint: ["/usr/bin/cadvisor", "-logtostderr"],
-    exposedPorts: ["8080/tcp"],
-  }),
+/**
+ * The images the stack names that Debian has no package for: the placeholder's script, its upstream image's
+ * configuration, and the port the stack's Prometheus scrapes the program on.
+ */
+const PLACEHOLDERS: readonly {
+  readonly image: keyof MonitoringImages;
+  readonly script: string;
+  readonly config: ImageConfig;
+  readonly port: number;
+}[] = [
+  {
+    image: "cadvisor",
+    script: "cadvisor",
+    config: { entrypoint: ["/usr/bin/cadvisor", "-logtostderr"], exposedPorts: ["8080/tcp"] },
+    port: PORTS.cadvisor,
+  },
   // Upstream is FROM scratch; the placeholder has a shell, which it needs.
-  placeholder(MONITORING_IMAGES.nginxLogExporter, "nginxlog-exporter", {
-    entrypoint: ["/prometheus-nginxlog-exporter"],
-    exposedPorts: ["4040/tcp"],
-  }),
-  placeholder(MONITORING_IMAGES.grafana, "grafana-run.sh", {
-    entrypoint: ["/run.sh"],
-    user: "472",
-    workingDir: "/usr/share/grafana",
-    exposedPorts: ["3000/tcp"],
-  }),
+  {
+    image: "nginxLogExporter",
+    script: "nginxlog-exporter",
+    config: { entrypoint: ["/prometheus-nginxlog-exporter"], exposedPorts: ["4040/tcp"] },
+    port: PORTS.nginxLogExporter,
+  },
+  {
+    image: "grafana",
+    script: "grafana-run.sh",
+    config: {
+      entrypoint: ["/run.sh"],
+      user: "472",
+      workingDir: "/usr/share/grafana",
+      exposedPorts: ["3000/tcp"],
+    },
+    port: PORTS.grafana,
+  },
 ];
+const placeholders = PLACEHOLDERS.map(({ image, script, config }) =>
+  placeholder(MONITORING_IMAGES[image], script, config),
+);
 
 /** The images the stack names that Debian has no package for: placeholders in the local registry. */
 export const NOT_IN_DEBIAN = placeholders.map((recipe) => recipe.reference);
+
+/** Where Prometheus scrapes the programs the placeholders stand for: those targets are down by design. */
+export const PLACEHOLDER_PORTS: readonly number[] = PLACEHOLDERS.map(({ port }) => port);
 
 /**
  * Every image the stack pulls: those Debian has the program for, the app image as the stand-in, and

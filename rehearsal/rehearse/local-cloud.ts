@@ -15,7 +15,6 @@ import { REHEARSAL_CREDENTIALS } from "../s3/signature";
 import { DnsServer } from "./dns-server";
 import { rehearsalNames, renderHostsFile, type BootedServer } from "./names";
 import { Pebble } from "./pebble";
-import { placeholderImages } from "./placeholder-images";
 import type { RunFiles } from "./run-files";
 
 /** The bucket of the rehearsal's state. */
@@ -72,8 +71,8 @@ function imagesFor(org: Organisation, acmeRoot: { pem: string; hash: string }): 
     },
   });
   const appReferences = new Set(apps.map((app) => appStandIn(app).reference));
-  return [...rehearsalImages(apps[0]), ...apps.slice(1).map(appStandIn), ...placeholderImages()].map(
-    (recipe) => (appReferences.has(recipe.reference) ? trusting(recipe) : recipe),
+  return [...rehearsalImages(apps[0]), ...apps.slice(1).map(appStandIn)].map((recipe) =>
+    appReferences.has(recipe.reference) ? trusting(recipe) : recipe,
   );
 }
 

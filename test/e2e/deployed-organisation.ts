@@ -3,7 +3,7 @@ import path from "node:path";
 import { NspawnMachines } from "../../rehearsal/machines/nspawn-machines";
 import { Rehearsal } from "../../rehearsal/rehearse/rehearse";
 import { REHEARSAL_USER } from "../../rehearsal/rehearse/operator-identity";
-import { PLACEHOLDER_PORTS } from "../../rehearsal/rehearse/placeholder-images";
+import { PLACEHOLDER_PORTS } from "../../rehearsal/images/images";
 import { brokerPing, httpsGet, onServer, type TlsIdentity } from "./probes";
 
 /*
