@@ -1,6 +1,5 @@
 import { Resource } from "@cdktf/provider-null/lib/resource";
 import { DataResource, Fn, Testing, TerraformStack, Token, type ITerraformDependable } from "cdktf";
-import { OrganisationStack } from "../../stacks/organisation-stack";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,12 +11,10 @@ import { PinnedImage } from "../../constructs/host/pinned-image";
 import { ServerTypeChange } from "../../constructs/host/server-type-change";
 import { SshHost } from "../../constructs/host/ssh-host";
 import { Certificates } from "../../constructs/tls/certificates";
-import { prepareStack, terraformEnv, type StackCheck } from "../../ops/terraform/check-stack";
-import { failure, runTerraform } from "../../ops/state/terraform";
 import type { TerraformJson } from "../../ops/terraform/projection";
 import { configureProviders } from "../../stacks/providers";
 import { loadExample } from "../support/organisations";
-import { startApiProcess, type ApiProcess } from "./hcloud-api/support";
+import { SmallStack, type ApplyEvent, type PlannedChange } from "./small-stack";
 import { ensureMirror } from "./stacks";
 
 /*
@@ -30,9 +27,6 @@ import { ensureMirror } from "./stacks";
 
 let root: string;
 
-/** Planned by their real plugins: tls and random compute locally; every other provider talks to a server. */
-const REAL_PLUGINS = new Set(["tls", "random"]);
-
 beforeAll(() => {
   ensureMirror();
   root = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-day-two-"));
@@ -42,109 +36,11 @@ afterAll(() => {
   if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
-interface ApplyEvent {
-  readonly type: string;
-  readonly address: string;
-}
-
-interface PlannedChange {
-  readonly address: string;
-  readonly type: string;
-  readonly change: { readonly actions: readonly string[] };
-  readonly action_reason?: string;
-}
-
-/** A folder holding one small stack's projection and its local state, synthesized again for each edit. */
-class SmallStack {
-  private check?: StackCheck;
-
-  constructor(
-    private readonly name: string,
-    private readonly env: NodeJS.ProcessEnv = {},
-    private readonly plugins: ReadonlySet<string> = REAL_PLUGINS,
-  ) {}
-
-  /** Writes the stack as it is now into the folder, keeping the state that is there. */
-  write(stack: TerraformStack, adjust: (json: TerraformJson) => TerraformJson = (json) => json): void {
-    const synthDir = path.join(root, `${this.name}-synth`);
-    fs.mkdirSync(synthDir, { recursive: true });
-    fs.writeFileSync(path.join(synthDir, "cdk.tf.json"), Testing.synth(stack));
-    const projected = prepareStack(
-      synthDir,
-      path.join(root, `${this.name}-projection`),
-      this.plugins,
-      (json) => adjust(local(json)),
-    );
-    const workdir = path.join(root, this.name);
-    fs.mkdirSync(workdir, { recursive: true });
-    fs.copyFileSync(path.join(projected.workdir, "cdk.tf.json"), path.join(workdir, "cdk.tf.json"));
-    this.check = { ...projected, workdir };
-  }
-
-  tf(...args: string[]): string {
-    if (!this.check) throw new Error("write the stack first");
-    const run = runTerraform(args, this.check.workdir, terraformEnv(this.env));
-    if (run.status !== 0) throw new Error(failure(args, run));
-    return run.stdout;
-  }
-
-  /** Applies, and returns the order Terraform reported its steps in (`apply -json`). */
-  apply(): ApplyEvent[] {
-    this.tf("init", "-input=false", "-no-color");
-    return this.tf("apply", "-input=false", "-no-color", "-auto-approve", "-json")
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as { type: string; hook?: { resource?: { addr: string } } })
-      .filter((event) => event.hook?.resource)
-      .map((event) => ({ type: event.type, address: event.hook!.resource!.addr }));
-  }
-
-  /** `terraform plan` with extra arguments, as `terraform show -json` reports it. */
-  plan(...args: string[]): PlannedChange[] {
-    this.tf("plan", "-input=false", "-no-color", "-out=day-two.tfplan", ...args);
-    const shown = JSON.parse(this.tf("show", "-json", "day-two.tfplan")) as {
-      resource_changes?: PlannedChange[];
-    };
-    return shown.resource_changes ?? [];
-  }
-
-  /** The stand-in address of a block of a missing provider, e.g. terraform_data.acme_registration__x. */
-  standIn(type: string, nameContains = ""): string {
-    const json = this.json();
-    const [name] = Object.keys(json.resource?.terraform_data ?? {}).filter(
-      (n) => n.startsWith(`${type}__`) && n.includes(nameContains),
-    );
-    if (!name) throw new Error(`no stand-in of a ${type} in ${this.name}`);
-    return `terraform_data.${name}`;
-  }
-
-  address(type: string): string {
-    const [name] = Object.keys(this.json().resource?.[type] ?? {});
-    if (!name) throw new Error(`no ${type} in ${this.name}`);
-    return `${type}.${name}`;
-  }
-
-  private json(): TerraformJson {
-    return JSON.parse(fs.readFileSync(path.join(root, this.name, "cdk.tf.json"), "utf8")) as TerraformJson;
-  }
-}
-
-/** State in the stack's folder, and no stand-in provisioners: they would connect to servers. */
-function local(json: TerraformJson): TerraformJson {
-  const blocks = Object.entries(json.resource?.terraform_data ?? {});
-  for (const [, block] of blocks.filter(([name]) => name.includes("__"))) {
-    delete block.provisioner;
-    delete block.connection;
-  }
-  json.terraform = { ...json.terraform, backend: { local: { path: "terraform.tfstate" } } };
-  return json;
-}
-
 const actionsOf = (changes: readonly PlannedChange[], address: string): string =>
   changes.find((c) => c.address === address)?.change.actions.join(",") ?? "no change planned";
 
 describe("changing the ACME e-mail, or a certificate's names", () => {
-  const small = new SmallStack("acme");
+  const small = new SmallStack(() => root, "acme");
   const synthAcme = (email: string) => {
     const org = loadExample("faalkaart", (d) => {
       d.acme.email = email;
@@ -202,7 +98,7 @@ class StandInHost extends SshHost {
 }
 
 describe("a replaced server", () => {
-  const small = new SmallStack("machine");
+  const small = new SmallStack(() => root, "machine");
   const synthHost = (bundle: string) => {
     const stack = new TerraformStack(Testing.app(), "machine");
     configureProviders(stack, { hcloud: false });
@@ -232,7 +128,7 @@ describe("a replaced server", () => {
   it("are not replaced by the deploy that introduces the machine identity", () => {
     // A stack deployed before the identity existed: Terraform creates it, and a resource that names a
     // newly created one in replace_triggered_by is not replaced.
-    const before = new SmallStack("machine-upgrade");
+    const before = new SmallStack(() => root, "machine-upgrade");
     const withoutIdentity = (json: TerraformJson): TerraformJson => {
       const blocks = json.resource?.terraform_data ?? {};
       for (const [name, block] of Object.entries(blocks)) {
@@ -265,7 +161,7 @@ describe("a server type change", () => {
   // An ssh that only logs its arguments: the step's script runs for real, against no server.
   const bin = () => path.join(root, "bin");
   const sshLog = () => path.join(root, "ssh.log");
-  const small = new SmallStack("type-change", {
+  const small = new SmallStack(() => root, "type-change", {
     get PATH() {
       return `${bin()}:${process.env.PATH}`;
     },
@@ -344,7 +240,7 @@ describe("a new image upstream, planned by the scheduled renewal job", () => {
   };
 
   it("changes the image and the files that name it in a reviewed plan, and nothing when frozen", () => {
-    const small = new SmallStack("image");
+    const small = new SmallStack(() => root, "image");
     small.write(synthImage(false));
     small.apply();
     const lookup = small.standIn("data__docker_registry_image");
@@ -360,132 +256,4 @@ describe("a new image upstream, planned by the scheduled renewal job", () => {
     expect(actionsOf(frozen, image)).toBe("no-op");
     expect(actionsOf(frozen, files)).toBe("no-op");
   }, 120_000);
-});
-
-describe("removing a worker host, by lowering its group's count or by deleting the group", () => {
-  // The whole example organisation, its servers, addresses, firewalls and DNS records applied by the real
-  // hcloud plugin against the local Hetzner API; tls and random real too; the rest stand-ins.
-  let api: ApiProcess;
-  const small = new SmallStack(
-    "worker-hosts",
-    {
-      get HCLOUD_ENDPOINT() {
-        return api.endpoint;
-      },
-      get HCLOUD_TOKEN() {
-        return api.token;
-      },
-    },
-    new Set([...REAL_PLUGINS, "hcloud"]),
-  );
-  const synthWorkerHosts = (count: number | "no group") => {
-    const org = loadExample("faalkaart", (d) => {
-      if (count === "no group") delete d.remoteWorkers.hosts.scanners;
-      else d.remoteWorkers.hosts.scanners.count = count;
-    });
-    return new OrganisationStack(Testing.app(), { organisation: org });
-  };
-  /** The provider configurations a stack's resources name, as Terraform keeps them in state with each one. */
-  const providersNamed = (stack: TerraformStack, hostName: string) => {
-    const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
-    return Object.entries(json.resource ?? {}).flatMap(([type, blocks]) =>
-      Object.entries(blocks)
-        .filter(([name]) => name.includes(hostName))
-        .map(([name, block]) => `${type}.${name}: ${String(block.provider ?? type.split("_")[0])}`),
-    );
-  };
-  /** The provider configurations a stack has, and Terraform's own (terraform_data), which is always there. */
-  const configured = (stack: TerraformStack) => {
-    const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
-    return new Set([
-      "terraform",
-      ...Object.entries(json.provider ?? {}).flatMap(([type, configs]) =>
-        (configs as { alias?: string }[]).map((c) => (c.alias ? `${type}.${c.alias}` : type)),
-      ),
-    ]);
-  };
-  /** Every change of a plan but no-ops, as "actions address". */
-  const changesOf = (changes: readonly PlannedChange[]) =>
-    changes
-      .filter((c) => c.change.actions.join() !== "no-op")
-      .map((c) => `${c.change.actions.join()} ${c.address}`);
-
-  /** What the local Hetzner API holds by name: servers, primary IPs, firewalls, the zone's records. */
-  const inTheCloud = async (hostName: string) => {
-    const names = async (kind: string, key = kind) =>
-      ((await api.get(`${api.endpoint}/${kind}?per_page=50`))[key] as { name: string }[]).map((o) => o.name);
-    const all = [
-      ...(await names("servers")),
-      ...(await names("primary_ips")),
-      ...(await names("firewalls")),
-      ...(await names("zones/faalkaart.nl/rrsets", "rrsets")),
-    ];
-    return all.filter((name) => name.includes(hostName));
-  };
-
-  beforeAll(async () => {
-    if (!ensureMirror().has("hcloud")) {
-      throw new Error("the hcloud plugin is not in Terraform's local mirror: see docs/terraform.md");
-    }
-    fs.writeFileSync(
-      path.join(root, "seed.json"),
-      JSON.stringify({ zones: [{ name: "faalkaart.nl", rrsets: [] }] }),
-    );
-    api = await startApiProcess(["--seed", path.join(root, "seed.json")]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await api?.stop();
-  });
-
-  it("leaves every provider configuration that a removed host's resources name in the stack", () => {
-    // Terraform plans a resource left in state with the provider configuration it was made with: one that
-    // went with the host fails the plan ("Provider configuration not present"), so no edit could remove it.
-    const remaining = configured(synthWorkerHosts(1));
-    const missing = providersNamed(synthWorkerHosts(2), "scanners-2").filter(
-      (named) => !remaining.has(named.slice(named.indexOf(": ") + 2)),
-    );
-    expect(missing).toEqual([]);
-    const none = configured(synthWorkerHosts("no group"));
-    expect(
-      providersNamed(synthWorkerHosts(1), "scanners-1").filter(
-        (n) => !none.has(n.slice(n.indexOf(": ") + 2)),
-      ),
-    ).toEqual([]);
-  });
-
-  it("removes the last host of a group when its count goes down: everything of it, and nothing else", async () => {
-    small.write(synthWorkerHosts(2));
-    small.apply();
-    expect((await inTheCloud("scanners-2")).length).toBeGreaterThanOrEqual(5);
-    small.write(synthWorkerHosts(1));
-    const changes = changesOf(small.plan());
-    const removed = changes.filter((c) => c.includes("scanners-2"));
-    expect(removed.length).toBeGreaterThan(0);
-    expect(removed.filter((c) => !c.startsWith("delete "))).toEqual([]);
-    expect(removed).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^delete hcloud_server\.scanners-2_/)]),
-    );
-    // The rest only forgets the host: the main server's firewall and nftables, the endpoint's allowed
-    // certificates and Prometheus's targets are updated in place, nothing is replaced or deleted.
-    expect(changes.filter((c) => !c.includes("scanners-2") && !c.startsWith("update "))).toEqual([]);
-    small.apply();
-    expect(await inTheCloud("scanners-2")).toEqual([]);
-    expect((await inTheCloud("scanners-1")).length).toBeGreaterThanOrEqual(5);
-    expect(changesOf(small.plan())).toEqual([]);
-  }, 300_000);
-
-  it("removes every host of a deleted group, and the plan after it is clean", async () => {
-    small.write(synthWorkerHosts("no group"));
-    const changes = changesOf(small.plan());
-    const removed = changes.filter((c) => c.includes("scanners-1"));
-    expect(removed).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^delete hcloud_server\.scanners-1_/)]),
-    );
-    expect(removed.filter((c) => !c.startsWith("delete "))).toEqual([]);
-    expect(changes.filter((c) => !c.includes("scanners-1") && !c.startsWith("update "))).toEqual([]);
-    small.apply();
-    expect(await inTheCloud("scanners")).toEqual([]);
-    expect(changesOf(small.plan())).toEqual([]);
-  }, 300_000);
 });
