@@ -5,7 +5,8 @@ set -eu
 sub_path=""
 if [ "${GF_SERVER_SERVE_FROM_SUB_PATH:-false}" = true ]; then
   # The path of the root URL: https://admin.example/grafana/ -> /grafana
-  after_scheme=${GF_SERVER_ROOT_URL#*://}
+  root_url=${GF_SERVER_ROOT_URL-}
+  after_scheme=${root_url#*://}
   case $after_scheme in */*) sub_path=/${after_scheme#*/} ;; esac
   sub_path=${sub_path%/}
 fi
