@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { loadOrganisations, type LoadedOrganisation } from "../../config/load";
+import type { Organisation } from "../../config/schema";
 import { repositoryRoot } from "../../constructs/bootstrap/script-files";
 import { describeMissing, preparePlugins } from "../../ops/providers/installation";
 import { ORGANISATIONS_DIR, pickOrganisation } from "../../ops/organisations/select";
@@ -106,24 +107,7 @@ export class Rehearsal {
         "swapped in the images: the app images trust pebble's issuing root (/etc/ssl/certs/<hash>.0), as an",
       );
       p.note("  organisation with a private CA puts its root into its own app image (docs/operations.md)");
-      const existingRuns =
-        new NspawnMachines({ network: this.network }).machine(EXISTING_HOST_ID).pid() !== undefined;
-      if (hostKey && existingRuns) p.note(`existing server ${org.server.fqdn}: runs already`);
-      if (hostKey && !existingRuns) {
-        await p.step(
-          `existing server ${org.server.fqdn} at ${org.server.provider === "existing" ? org.server.address : ""}, prepared as docs/hosting.md says`,
-          () =>
-            bootExistingHost(
-              org,
-              this.network,
-              hostKey,
-              [this.identity.publicKey()],
-              this.identity.socket(),
-              (line) => p.note(line),
-              [fs.readFileSync(this.cloud().registryCaFile, "utf8")],
-            ),
-        );
-      }
+      if (hostKey) await this.existingServer(org, hostKey);
     } catch (error) {
       p.note(`the local cloud did not come up; removing it (${(error as Error).message.split("\n")[0]})`);
       await this.removeLocalCloud();
@@ -137,6 +121,32 @@ export class Rehearsal {
     });
     this.sites().forEach((line) => p.note(line));
     return result;
+  }
+
+  /** The existing server's machine, booted and prepared as the docs say, unless it runs already. */
+  private async existingServer(
+    org: Organisation,
+    hostKey: { privateKey: string; publicKey: string },
+  ): Promise<void> {
+    if (org.server.provider !== "existing") return;
+    const p = this.progress;
+    if (new NspawnMachines({ network: this.network }).machine(EXISTING_HOST_ID).pid() !== undefined) {
+      p.note(`existing server ${org.server.fqdn}: runs already`);
+      return;
+    }
+    await p.step(
+      `existing server ${org.server.fqdn} at ${org.server.address}, prepared as docs/hosting.md says`,
+      () =>
+        bootExistingHost(
+          org,
+          this.network,
+          hostKey,
+          [this.identity.publicKey()],
+          this.identity.socket(),
+          (line) => p.note(line),
+          [fs.readFileSync(this.cloud().registryCaFile, "utf8")],
+        ),
+    );
   }
 
   /** `cdktf <verb> org-<name>` on the operator's side of this rehearsal (its environment and names). */
