@@ -70,6 +70,30 @@ function swapPastDisk(org: Organisation): Check[] {
   ];
 }
 
+/**
+ * Prometheus keeps up to monitoring.retentionSizeGb of data on the main server; half the disk leaves the other
+ * half for Debian, the images, the swap file and the database.
+ */
+const PROMETHEUS_SHARE_OF_DISK = 1 / 2;
+
+/** monitoring.retentionSizeGb against the disk of the main server, where Prometheus runs. */
+function prometheusDataPastDisk(org: Organisation): Check[] {
+  if (!org.monitoring.enabled) return [];
+  const main = hetznerServers(org)
+    .filter((server) => server.site === "main")
+    .flatMap(sized)[0];
+  if (!main) return [];
+  const limit = Math.floor(main.size.diskGb * PROMETHEUS_SHARE_OF_DISK);
+  const size = org.monitoring.retentionSizeGb;
+  if (size <= limit) return [];
+  return [
+    {
+      path: ["monitoring", "retentionSizeGb"],
+      message: `is ${size} GB, more than half the ${main.size.diskGb} GB disk of ${main.field.join(".")} ${main.type}: the other half holds Debian, the Docker images, the swap file and the database, which grows; write at most ${limit}, or pick a type with a bigger disk`,
+    },
+  ];
+}
+
 /** The smallest type sold in `location` with `memoryMb` of memory, of the same family (cx, cpx, ...) first. */
 function typeWithMemory(memoryMb: number, type: string, location: string): string | undefined {
   const family = type.replace(/[0-9]+$/, "");
@@ -121,5 +145,5 @@ function workersPastMemory(org: Organisation): Check[] {
 }
 
 export function serverCapacityProblems(org: Organisation): Check[] {
-  return [...swapPastDisk(org), ...workersPastMemory(org)];
+  return [...swapPastDisk(org), ...prometheusDataPastDisk(org), ...workersPastMemory(org)];
 }

@@ -29,6 +29,8 @@ const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const IMAGE =
   /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const DURATION_DAYS = z.number().int().positive();
+/** Ten years of daily database dumps: past that a count is a typo, not a retention policy. */
+const MAX_BACKUP_RETENTION_DAYS = 3650;
 /** Prometheus reads a duration into signed 64-bit nanoseconds, and refuses a longer one ("out of range"). */
 const PROMETHEUS_MAX_DAYS = Number((2n ** 63n - 1n) / (86_400n * 10n ** 9n));
 const RESERVED_USERS = new Set(["root", "deploy"]);
@@ -195,7 +197,9 @@ const system = z.strictObject({
     .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: "must be HH:MM (24 hour clock)" })
     .default("04:00")
     .describe("When unattended-upgrades may reboot for a kernel update."),
-  backupRetention: DURATION_DAYS.default(7),
+  backupRetention: DURATION_DAYS.max(MAX_BACKUP_RETENTION_DAYS, {
+    error: `keeps a database dump of every day on the server's disk: ${MAX_BACKUP_RETENTION_DAYS} (ten years) is the most; keep the days you need (7 is the default) and copy older dumps elsewhere`,
+  }).default(7),
 });
 
 export const acmeDirectory = z

@@ -102,3 +102,25 @@ describe("the server type sizes", () => {
     );
   });
 });
+
+describe("monitoring.retentionSizeGb against the main server's disk", () => {
+  it("more than half of the main server's disk (cx33, 80 GB) is refused, naming the type and the limit", () => {
+    expect(problems((d) => (d.monitoring.retentionSizeGb = 41))).toEqual([
+      expect.stringMatching(
+        /^organisations\/faalkaart\.yaml:\d+: monitoring\.retentionSizeGb: is 41 GB, more than half the 80 GB disk of server\.type cx33.*write at most 40/,
+      ),
+    ]);
+  });
+
+  it("up to half is accepted", () => {
+    expect(problems((d) => (d.monitoring.retentionSizeGb = 40))).toEqual([]);
+  });
+});
+
+describe("system.backupRetention", () => {
+  it("past ten years of daily dumps is refused", () => {
+    expect(problems((d) => (d.system.backupRetention = 3651))).toEqual([
+      expect.stringMatching(/system\.backupRetention: .*3650/),
+    ]);
+  });
+});
