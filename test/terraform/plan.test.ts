@@ -116,7 +116,22 @@ function tf(check: StackCheck, ...args: string[]) {
   return { ...run, failure: () => failure(args, run) };
 }
 
-describe.each(EXAMPLES)("org-%s", (name, organisation) => {
+/**
+ * The example again with Terraform code in an SSH key's comment, free text by nature (issue 20): planned, the
+ * key must reach Hetzner byte for byte, neither reading the file nor evaluating the directive.
+ */
+const PAYLOAD = '${file("/etc/hostname")} %{ if true }evaluated%{ endif } "quoted"';
+const [, faalkaart] = EXAMPLES.find(([name]) => name === "faalkaart")!;
+const WITH_PAYLOAD = {
+  ...faalkaart,
+  users: faalkaart.users.map((user, i) =>
+    i === 0
+      ? { ...user, keys: user.keys.map((key) => `${key.split(" ").slice(0, 2).join(" ")} ${PAYLOAD}`) }
+      : user,
+  ),
+};
+
+describe.each([...EXAMPLES, ["faalkaart", WITH_PAYLOAD] as const])("org-%s", (name, organisation) => {
   let synthesized: Record<string, any>;
   let check: StackCheck;
   let digests: Map<string, string>;
@@ -161,6 +176,19 @@ describe.each(EXAMPLES)("org-%s", (name, organisation) => {
     );
     expect(creates.length + read.length).toBe(blocks.length);
   }, 300_000);
+
+  it("plans every SSH key of the file for Hetzner byte for byte, whatever its comment says", () => {
+    const planned = shown.resource_changes
+      .filter((c: any) => c.type === "hcloud_ssh_key")
+      .map((c: any) => c.change.after.public_key);
+    const keys = organisation.users.flatMap((user) => user.keys);
+    if (organisation.server.provider === "hetzner" && available.has("hcloud")) {
+      expect(planned.length).toBeGreaterThan(0);
+      for (const key of planned) expect(keys).toContain(key);
+    } else {
+      expect(planned).toEqual([]);
+    }
+  });
 
   it("pins each image looked up by tag at the digest its registry reports", () => {
     const pinned = [...digests].map(([name, digest]) => `${parseImageRef(name).repository}@${digest}`);
