@@ -46,6 +46,86 @@ done
 `;
 
 /**
+ * A privileged container asks runc for every capability the kernel knows. The machine's bounding set lacks
+ * some (nspawn drops CAP_SYS_TIME, see NSPAWN_OPTIONS, and this machine's own set may lack more, such as
+ * CAP_SYS_RESOURCE), and runc then fails with "unable to apply caps". On a VM root has them all. This shim,
+ * first on the PATH that dockerd and containerd search for runc, takes out of a new container's capability
+ * sets what the machine itself does not have, and runs Debian's runc. Other containers are left as they are.
+ */
+const CAPABILITY_NAMES = [
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "DAC_READ_SEARCH",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "SETGID",
+  "SETUID",
+  "SETPCAP",
+  "LINUX_IMMUTABLE",
+  "NET_BIND_SERVICE",
+  "NET_BROADCAST",
+  "NET_ADMIN",
+  "NET_RAW",
+  "IPC_LOCK",
+  "IPC_OWNER",
+  "SYS_MODULE",
+  "SYS_RAWIO",
+  "SYS_CHROOT",
+  "SYS_PTRACE",
+  "SYS_PACCT",
+  "SYS_ADMIN",
+  "SYS_BOOT",
+  "SYS_NICE",
+  "SYS_RESOURCE",
+  "SYS_TIME",
+  "SYS_TTY_CONFIG",
+  "MKNOD",
+  "LEASE",
+  "AUDIT_WRITE",
+  "AUDIT_CONTROL",
+  "SETFCAP",
+  "MAC_OVERRIDE",
+  "MAC_ADMIN",
+  "SYSLOG",
+  "WAKE_ALARM",
+  "BLOCK_SUSPEND",
+  "AUDIT_READ",
+  "PERFMON",
+  "BPF",
+  "CHECKPOINT_RESTORE",
+];
+const RUNC_SHIM = `#!/usr/bin/python3
+# failmap rehearsal: runc within the machine's own capabilities (rehearsal/machines/container-differences.ts)
+import json, os, sys
+
+NAMES = ${JSON.stringify(CAPABILITY_NAMES.map((name) => `CAP_${name}`))}
+with open("/proc/self/status") as status:
+    bounding = next(int(line.split()[1], 16) for line in status if line.startswith("CapBnd:"))
+missing = {name for bit, name in enumerate(NAMES) if not bounding & (1 << bit)}
+
+args = sys.argv[1:]
+if missing and ("create" in args or "run" in args):
+    bundle = "."
+    for i, arg in enumerate(args):
+        if arg in ("--bundle", "-b") and i + 1 < len(args):
+            bundle = args[i + 1]
+        elif arg.startswith("--bundle="):
+            bundle = arg.split("=", 1)[1]
+    config_file = os.path.join(bundle, "config.json")
+    if os.path.exists(config_file):
+        with open(config_file) as f:
+            config = json.load(f)
+        sets = config.get("process", {}).get("capabilities", {})
+        if any(name in missing for names in sets.values() for name in names):
+            for kind, names in sets.items():
+                sets[kind] = [name for name in names if name not in missing]
+            with open(config_file, "w") as f:
+                json.dump(config, f)
+os.execv("/usr/sbin/runc", ["runc"] + args)
+`;
+
+/**
  * Docker needs to create cgroups, and on this machine's cgroup v1 hierarchy nspawn mounts the controllers
  * read-only. This unit remounts them read-write before containerd and docker start, on every boot.
  */
@@ -74,6 +154,7 @@ export function applyContainerDifferences(root: string): void {
   };
   put("usr/local/sbin/swapon", SWAPON_SHIM, 0o755);
   put("usr/local/sbin/swapoff", SWAPOFF_SHIM, 0o755);
+  put("usr/local/sbin/runc", RUNC_SHIM, 0o755);
   put("etc/systemd/system/failmap-rehearsal-cgroups.service", CGROUP_UNIT, 0o644);
   const wants = path.join(root, "etc/systemd/system/sysinit.target.wants");
   fs.mkdirSync(wants, { recursive: true });
@@ -84,7 +165,7 @@ export function applyContainerDifferences(root: string): void {
 }
 
 /** Everything the image part reads besides its own source, for the image's cache key. */
-export const CONTAINER_DIFFERENCE_FILES = [SWAPON_SHIM, SWAPOFF_SHIM, CGROUP_UNIT];
+export const CONTAINER_DIFFERENCE_FILES = [SWAPON_SHIM, SWAPOFF_SHIM, RUNC_SHIM, CGROUP_UNIT];
 
 /**
  * - `SYSTEMD_NSPAWN_API_VFS_WRITABLE`: dockerd turns on `net.ipv4.ip_forward` (and other net.* settings) for
@@ -95,7 +176,8 @@ export const NSPAWN_ENVIRONMENT = { SYSTEMD_NSPAWN_API_VFS_WRITABLE: "1" } as co
 
 /**
  * - `--capability=all`: dockerd and runc need the capabilities a VM's root has (mounts, namespaces, netfilter).
- * - `--drop-capability=CAP_SYS_TIME`: the clock is global to the kernel and this machine keeps it. For the same
+ * - `--drop-capability=CAP_SYS_TIME`: the clock is global to the kernel and this machine keeps it (privileged
+ *   containers go without it: see the runc shim). For the same
  *   reason systemd-timesyncd stays off: its unit has `ConditionVirtualization=!container`, and that is left as
  *   it is (the bootstrap enables the unit; inside the machine it never starts).
  * - `@keyring bpf`: runc joins a session keyring and loads device-cgroup programs; nspawn's default filter
