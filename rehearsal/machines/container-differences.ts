@@ -50,7 +50,8 @@ done
  * some (nspawn drops CAP_SYS_TIME, see NSPAWN_OPTIONS, and this machine's own set may lack more, such as
  * CAP_SYS_RESOURCE), and runc then fails with "unable to apply caps". On a VM root has them all. This shim,
  * first on the PATH that dockerd and containerd search for runc, takes out of a new container's capability
- * sets what the machine itself does not have, and runs Debian's runc. Other containers are left as they are.
+ * sets, and out of each process `docker exec` starts in it (health checks too), what the machine itself does not
+ * have, and runs Debian's runc. Other containers are left as they are.
  */
 const CAPABILITY_NAMES = [
   "CHOWN",
@@ -105,23 +106,37 @@ with open("/proc/self/status") as status:
 missing = {name for bit, name in enumerate(NAMES) if not bounding & (1 << bit)}
 
 args = sys.argv[1:]
-if missing and ("create" in args or "run" in args):
-    bundle = "."
+
+
+def option(names, default=None):
     for i, arg in enumerate(args):
-        if arg in ("--bundle", "-b") and i + 1 < len(args):
-            bundle = args[i + 1]
-        elif arg.startswith("--bundle="):
-            bundle = arg.split("=", 1)[1]
-    config_file = os.path.join(bundle, "config.json")
-    if os.path.exists(config_file):
-        with open(config_file) as f:
-            config = json.load(f)
-        sets = config.get("process", {}).get("capabilities", {})
-        if any(name in missing for names in sets.values() for name in names):
-            for kind, names in sets.items():
-                sets[kind] = [name for name in names if name not in missing]
-            with open(config_file, "w") as f:
-                json.dump(config, f)
+        if arg in names and i + 1 < len(args):
+            return args[i + 1]
+        for name in names:
+            if arg.startswith(name + "="):
+                return arg.split("=", 1)[1]
+    return default
+
+
+def within_bounds(file, capabilities_of):
+    if not os.path.exists(file):
+        return
+    with open(file) as f:
+        spec = json.load(f)
+    sets = capabilities_of(spec) or {}
+    if any(name in missing for names in sets.values() for name in (names or [])):
+        for kind, names in sets.items():
+            sets[kind] = [name for name in (names or []) if name not in missing]
+        with open(file, "w") as f:
+            json.dump(spec, f)
+
+
+if missing and ("create" in args or "run" in args):
+    bundle = option(("--bundle", "-b"), ".")
+    within_bounds(os.path.join(bundle, "config.json"), lambda spec: spec.get("process", {}).get("capabilities"))
+elif missing and "exec" in args and option(("--process", "-p")):
+    # docker exec (health checks too) hands runc the process with the container's capabilities as docker made them.
+    within_bounds(option(("--process", "-p")), lambda process: process.get("capabilities"))
 os.execv("/usr/sbin/runc", ["runc"] + args)
 `;
 
