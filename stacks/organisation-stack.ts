@@ -144,6 +144,15 @@ export class OrganisationStack extends TerraformStack {
   }
 
   /**
+   * cdktf resolves every element once before synth only to find references to other stacks, for which it
+   * adds outputs and remote state. An organisation stack refers to nothing outside itself (each is built from
+   * its own file), so only the backend is ensured: a tenth of a stack's synth (bench/synth/RESULTS.md).
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
+  /**
    * Resolving every token of the stack is most of a synth's time. It happens once, when the stack-wide rules
    * (stacks/rules) read the stack; the synthesizer then writes that same result, unless a construct was added
    * in between.
