@@ -3,7 +3,7 @@ import { readUrl } from "./urls";
 
 /*
  * The state holds the organisation's private CA key, the database and broker passwords and the generated
- * host keys. It must not cross a network in plain text; only a stand-in on this machine (s3rver, MinIO on
+ * host keys. It must not cross a network in plain text; only a stand-in on this machine (rehearsal/s3, MinIO on
  * loopback) may use http.
  */
 const LOOPBACK_NAMES = new Set(["localhost", "[::1]"]);

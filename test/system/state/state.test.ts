@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,68 +7,44 @@ import { backendSettings } from "../../../stacks/backend-settings";
 import { stackDir } from "../../../ops/organisations/select";
 import { missingTerraform, terraform, terraformBinary } from "../../../ops/state/terraform";
 import { withStateWorkdir } from "../../../ops/state/workdir";
+import { startLocalS3, type LocalS3 } from "../../terraform/s3/local-s3";
 
 /*
- * The state tool against an S3-compatible server on loopback, through the same backend block the stack
- * synthesizes (custom endpoint: path style, skip flags, use_lockfile). s3rver checks no credentials and
- * does not enforce the lock file's conditional write, so this proves the round trip, not the locking.
- * s3rver runs in its own process: terraform is called synchronously and would otherwise starve it.
+ * The state tool against the local S3 (rehearsal/s3) on loopback over plain HTTP, through the same backend
+ * block the stack synthesizes (custom endpoint: path style, skip flags, use_lockfile), with the credentials
+ * checked. The lock itself is proven in test/terraform/s3/state-locking.test.ts. The server runs in its own
+ * process: terraform is called synchronously and would otherwise starve it.
  */
 const ROOT = path.resolve(__dirname, "../../..");
 const FIXTURE = path.join(ROOT, "test/fixtures/ops/state/faalkaart-state.json");
 const BUCKET = "failmap-state";
+const CREDENTIALS = { accessKeyId: "STATETESTACCESSKEY01", secretAccessKey: "state-test-secret" };
 
 function requireTerraform(): void {
   if (spawnSync(terraformBinary(), ["version"]).error) throw new Error(missingTerraform());
 }
 
-/** Starts s3rver on a free loopback port and resolves with the port once it listens. */
-function startS3rver(directory: string): Promise<{ server: ChildProcess; port: number }> {
-  const script = `
-    const S3rver = require("s3rver");
-    const options = { address: "127.0.0.1", port: 0, silent: true, directory: process.argv[1],
-      configureBuckets: [{ name: "${BUCKET}" }] };
-    new S3rver(options).run().then((a) => console.log("listening " + a.port));`;
-  const server = spawn(process.execPath, ["-e", script, directory], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    server.on("exit", (code) => reject(new Error(`s3rver exited with ${code} before it listened`)));
-    server.stdout!.on("data", (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match) resolve({ server, port: Number(match[1]) });
-    });
-  });
-}
-
 describe("npm run state against an S3-compatible bucket", () => {
-  let server: ChildProcess | undefined;
+  let s3: LocalS3 | undefined;
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
   let pulledLineage: string | undefined;
 
   beforeAll(async () => {
     requireTerraform();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-s3rver-"));
-    const started = await startS3rver(dataDir);
-    server = started.server;
-    const port = started.port;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-state-s3-"));
+    s3 = await startLocalS3({ dir: dataDir, bucket: BUCKET, credentials: CREDENTIALS });
     env = {
       ...process.env,
       FAILMAP_STATE_BUCKET: BUCKET,
-      FAILMAP_STATE_ENDPOINT: `http://127.0.0.1:${port}`,
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      FAILMAP_STATE_ENDPOINT: s3.endpoint,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     };
   });
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((done) => server!.once("exit", done));
-      server.kill();
-      await exited;
-    }
+    await s3?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -119,13 +95,13 @@ describe("npm run state against an S3-compatible bucket", () => {
     expect(shown).not.toContain(fixture.resources[2].instances[0].attributes.result);
   });
 
-  test("the state sits at the organisation's key, and no lock file is left behind", async () => {
+  test("the state sits at the organisation's key, and no lock file is left behind", () => {
     expect(pulledLineage).toBeDefined();
-    const base = `${env.FAILMAP_STATE_ENDPOINT}/${BUCKET}`;
-    const stored = await fetch(`${base}/failmap/faalkaart.tfstate`);
-    expect(stored.status).toBe(200);
-    expect(((await stored.json()) as { lineage: string }).lineage).toBe(pulledLineage);
-    expect((await fetch(`${base}/failmap/faalkaart.tfstate.tflock`)).status).toBe(404);
+    const objects = s3!.objects(BUCKET);
+    const stored = objects.get("failmap/faalkaart.tfstate");
+    expect(stored).toBeDefined();
+    expect((JSON.parse(stored!.body.toString()) as { lineage: string }).lineage).toBe(pulledLineage);
+    expect(objects.has("failmap/faalkaart.tfstate.tflock")).toBe(false);
   });
 
   test("an organisation with no state yet says so, and how to deploy it", () => {

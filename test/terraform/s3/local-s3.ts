@@ -7,7 +7,7 @@ import type { Issued } from "../../system/nginx/pki";
 const MAIN = path.resolve(__dirname, "../../../rehearsal/s3/main.ts");
 
 export interface LocalS3 {
-  /** `https://localhost:<port>`: the name the test certificate is issued for. */
+  /** `https://localhost:<port>` (the name the test certificate is issued for), or `http://127.0.0.1:<port>`. */
   readonly endpoint: string;
   readonly port: number;
   /**
@@ -23,7 +23,8 @@ export interface LocalS3 {
 export interface LocalS3Options {
   readonly dir: string;
   readonly bucket: string;
-  readonly certificate: Pick<Issued, "certPath" | "keyPath">;
+  /** Serve HTTPS with it. @default plain HTTP, which the stack accepts on loopback only */
+  readonly certificate?: Pick<Issued, "certPath" | "keyPath">;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** @default any free port */
   readonly port?: number;
@@ -38,7 +39,10 @@ export function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       "tsx",
       MAIN,
       ...["--port", String(options.port ?? 0), "--bucket", options.bucket, "--dir", options.dir],
-      ...["--cert", options.certificate.certPath, "--key", options.certificate.keyPath, "--log"],
+      ...(options.certificate
+        ? ["--cert", options.certificate.certPath, "--key", options.certificate.keyPath]
+        : []),
+      "--log",
       ...[
         "--access-key",
         options.credentials.accessKeyId,
@@ -61,12 +65,12 @@ export function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     child.once("exit", (code) => fail(`exited with ${code}`));
     child.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
-      const port = /^FAILMAP_STATE_ENDPOINT=https:\/\/127\.0\.0\.1:(\d+)$/m.exec(stdout)?.[1];
+      const port = /^FAILMAP_STATE_ENDPOINT=https?:\/\/127\.0\.0\.1:(\d+)$/m.exec(stdout)?.[1];
       if (!port) return;
       clearTimeout(timer);
       child.removeAllListeners("exit");
       resolve({
-        endpoint: `https://localhost:${port}`,
+        endpoint: options.certificate ? `https://localhost:${port}` : `http://127.0.0.1:${port}`,
         port: Number(port),
         logLine: (pattern, timeoutMs = 5_000) =>
           waitFor(
