@@ -3,6 +3,7 @@ import { actionRoutes } from "./http/actions";
 import { catalogueRoutes } from "./http/catalogue";
 import { firewallRoutes } from "./http/firewalls";
 import { primaryIpRoutes } from "./http/primary-ips";
+import { Outage, outageSettings } from "./http/outage";
 import { errorReply } from "./http/replies";
 import { Router, type Reply } from "./http/router";
 import { serverRoutes } from "./http/servers";
@@ -33,6 +34,12 @@ export interface HcloudApi {
 export const STATE_PATH = "/__rehearsal/state";
 
 /**
+ * Path of the rehearsal's fault switch (no Hetzner endpoint): POST `{"seconds": 30, "start": "next-write"}`
+ * stops the API for that long, at once (`now`, the default) or at the next request that is not a GET.
+ */
+export const OUTAGE_PATH = "/__rehearsal/outage";
+
+/**
  * A local, stateful Hetzner Cloud API that the hcloud Terraform provider drives through its `endpoint`.
  * Serve it with `api.server.listen(port, "127.0.0.1")`.
  */
@@ -52,17 +59,25 @@ export function createHcloudApi(options: HcloudApiOptions = {}): HcloudApi {
     status: 200,
     body: { ...state.snapshot(), leftovers: state.leftovers() },
   }));
+  router.on("POST", OUTAGE_PATH, ({ body }) => {
+    const settings = outageSettings(body);
+    if (typeof settings === "string") throw new ApiError("invalid_input", settings);
+    outage.arm(settings.seconds, settings.start);
+    return { status: 202, body: { outage: settings } };
+  });
 
   const server = http.createServer((request, response) => {
+    if (outage.dropsRequest(request)) return;
     readBody(request)
       .then((body) => answer(request, body.toString("utf8")))
       .catch((error: unknown) => errorReplyOf(error))
       .then((reply) => {
         const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
         response.writeHead(reply.status, body ? { "Content-Type": "application/json" } : {});
-        response.end(body);
+        response.end(body, () => outage.answered());
       });
   });
+  const outage = new Outage(server);
 
   // Node closes idle connections after 5 s; a client that reuses one at that moment (hcloud-go between two
   // slow steps of an apply, or fetch) sees "connection reset". Hetzner keeps them open far longer.
