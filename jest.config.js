@@ -1,4 +1,5 @@
-// Five projects: fast unit tests on synthesized JSON and pure renderers, which start no process;
+// Five projects: fast unit tests on synthesized JSON and pure renderers, which start no process (a unit test
+// that tries fails: test/unit/no-processes.ts);
 // integration tests that start the app, the cdktf CLI or a small tool (sh, openssl, shellcheck), each within
 // a time budget measured on a loaded machine; system tests that run real
 // programs (nginx, redis, mariadb, sshd, a debootstrapped Debian) and may take minutes; Terraform tests
@@ -13,6 +14,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/unit/**/*.test.ts"],
       transform,
       testEnvironment: "node",
+      setupFilesAfterEnv: ["<rootDir>/test/unit/no-processes.ts"],
     },
     {
       displayName: "integration",

@@ -3,6 +3,7 @@ import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { organisationJsonSchema } from "../../../config/json-schema";
+import { AJV_OPTIONS } from "../../support/ajv";
 import { exampleData, ORGANISATIONS_DIR } from "../../support/organisations";
 
 const committed = JSON.parse(
@@ -14,7 +15,7 @@ describe("the editor JSON Schema", () => {
     expect(committed).toEqual(organisationJsonSchema());
   });
 
-  const validate = addFormats(new Ajv2020({ strict: false, allErrors: true })).compile(committed);
+  const validate = addFormats(new Ajv2020(AJV_OPTIONS)).compile(committed);
 
   it.each(["faalkaart", "failmap-uk"])("accepts organisations/%s.yaml", (name) => {
     expect(validate(exampleData(name)) ? [] : validate.errors).toEqual([]);

@@ -8,14 +8,15 @@ import {
   renderDashboardProvisioning,
   renderDatasourceProvisioning,
 } from "../../../constructs/monitoring/grafana/provisioning";
+import { AJV_OPTIONS } from "../../support/ajv";
 import {
   dashboardSchema,
   dashboardProvisioningSchema,
   datasourceProvisioningSchema,
 } from "./grafana-schemas";
 
-// strict: false allows the schemas' annotation keywords (description, examples); ajv-formats checks `format`.
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+// ajv-formats checks `format`; AJV_OPTIONS makes a format it does not know an error, not an ignored field.
+const ajv = addFormats(new Ajv(AJV_OPTIONS));
 
 function expectValid(schema: object, document: unknown) {
   const validate = ajv.compile(schema);
