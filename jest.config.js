@@ -21,6 +21,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
       transform,
       testEnvironment: "node",
+      setupFilesAfterEnv: ["<rootDir>/test/integration/setup.ts"],
     },
     {
       displayName: "system",
