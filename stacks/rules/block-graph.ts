@@ -1,4 +1,4 @@
-import { interpolations } from "../../constructs/host/interpolations";
+import { stringAttributes } from "./string-attributes";
 
 /** A resource, data source or provider configuration, as the synthesized JSON holds it. */
 export interface Block {
@@ -18,8 +18,13 @@ export interface TerraformJson {
 
 type Config = Record<string, unknown> & { "//"?: { metadata?: { path?: string } }; alias?: string };
 
+/** The blocks of each synthesized stack, read once: every stack-wide rule reads the same JSON. */
+const read = new WeakMap<TerraformJson, readonly Block[]>();
+
 /** Every block of a synthesized stack that can take part in Terraform's dependency graph. */
-export function blocksOf(json: TerraformJson): Block[] {
+export function blocksOf(json: TerraformJson): readonly Block[] {
+  const known = read.get(json);
+  if (known) return known;
   const blocks: Block[] = [];
   const add = (address: string, config: Config) =>
     blocks.push({ address, path: config["//"]?.metadata?.path ?? address, config });
@@ -34,6 +39,7 @@ export function blocksOf(json: TerraformJson): Block[] {
   for (const [name, configs] of Object.entries(json.provider ?? {})) {
     for (const config of [configs].flat()) add(providerAddress(name, config.alias), config);
   }
+  read.set(json, blocks);
   return blocks;
 }
 
@@ -44,18 +50,12 @@ const REFERENCE = /(?<![\w.-])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\
 /** The addresses a block needs before it: references in its expressions, depends_on, and its provider. */
 export function dependenciesOf(block: Block): Set<string> {
   const needs = new Set<string>();
-  const visit = (value: unknown, key?: string) => {
-    if (typeof value === "string") {
-      if (key === "depends_on") needs.add(value);
-      for (const { expression } of interpolations(value)) {
-        for (const m of expression.matchAll(REFERENCE)) needs.add(m[1]);
-      }
-    } else if (Array.isArray(value)) value.forEach((v) => visit(v, key));
-    else if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) if (k !== "//") visit(v, k);
+  for (const { key, value, sequences } of stringAttributes(block)) {
+    if (key === "depends_on") needs.add(value);
+    for (const { expression, directive } of sequences) {
+      if (!directive) for (const m of expression.matchAll(REFERENCE)) needs.add(m[1]);
     }
-  };
-  visit(block.config);
+  }
   const provider = block.config.provider;
   if (typeof provider === "string" && !block.address.startsWith("provider.")) {
     const [name, alias] = provider.split(".");

@@ -1,3 +1,16 @@
+// Sticky (y): each matches at lastIndex only, so the expression is read in place, never copied from there on.
+const SPACE = /\s+/y;
+const OPERAND = /"(?:[^"\\]|\\.)*"|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|[A-Za-z_][\w-]*/y;
+const KEYWORD = /^(for|in|if|null|true|false)$/;
+const OPERATOR = /\.\.\.|=>|==|!=|<=|>=|&&|\|\||[-+*/%<>!?:=,.([{]/y;
+const CLOSING = /[)\]}]/y;
+
+/** The length of what `pattern` matches at `at` in `text`, or 0. */
+function matchAt(pattern: RegExp, text: string, at: number): number {
+  pattern.lastIndex = at;
+  return pattern.test(text) ? pattern.lastIndex - at : 0;
+}
+
 /**
  * Finds text that cannot be a Terraform expression, as when a token's raw text lands inside `${...}`
  * without quotes. Not a full HCL parser: it knows the lexical shape of expressions and that two operands never
@@ -6,32 +19,31 @@
 export function expressionProblem(expression: string): string | undefined {
   let previous: "operand" | "operator" = "operator";
   for (let i = 0; i < expression.length;) {
-    const rest = expression.slice(i);
-    const space = /^\s+/.exec(rest);
+    const space = matchAt(SPACE, expression, i);
     if (space) {
-      i += space[0].length;
+      i += space;
       continue;
     }
-    const operand = /^("(?:[^"\\]|\\.)*"|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|[A-Za-z_][\w-]*)/.exec(rest);
+    const operand = matchAt(OPERAND, expression, i);
     if (operand) {
-      const keyword = /^(for|in|if|null|true|false)$/.test(operand[0]);
+      const keyword = KEYWORD.test(expression.slice(i, i + operand));
       if (previous === "operand" && !keyword) return near(expression, i, "two values side by side");
       previous = keyword ? "operator" : "operand";
-      i += operand[0].length;
+      i += operand;
       continue;
     }
-    const operator = /^(\.\.\.|=>|==|!=|<=|>=|&&|\|\||[-+*/%<>!?:=,.([{])/.exec(rest);
+    const operator = matchAt(OPERATOR, expression, i);
     if (operator) {
       previous = "operator";
-      i += operator[0].length;
+      i += operator;
       continue;
     }
-    if (/^[)\]}]/.test(rest)) {
+    if (matchAt(CLOSING, expression, i)) {
       previous = "operand";
       i += 1;
       continue;
     }
-    return near(expression, i, `'${rest[0]}' cannot appear in an expression`);
+    return near(expression, i, `'${expression[i]}' cannot appear in an expression`);
   }
   return undefined;
 }

@@ -25,7 +25,8 @@ export class FileTextRule implements IValidation {
     const fromFiles = new Map<FreeTextSource, { sequences: Set<string>; places: Set<string> }>();
     const directives: string[] = [];
     for (const block of blocksOf(this.stack.toTerraform() as TerraformJson)) {
-      for (const { at, value } of stringAttributes(block)) {
+      for (const { at, value, sequences } of stringAttributes(block)) {
+        if (sequences.length === 0) continue;
         for (const sequence of liveSequences(value)) {
           const source = sources.find((s) => s.text.includes(sequence));
           if (source) {

@@ -1,6 +1,5 @@
 import type { IValidation } from "constructs";
 import type { TerraformStack } from "cdktf";
-import { interpolations } from "../../constructs/host/interpolations";
 import { blocksOf, findCycle, type Block, type TerraformJson } from "./block-graph";
 import { expressionProblem } from "./expression-syntax";
 import { stringAttributes } from "./string-attributes";
@@ -31,10 +30,16 @@ function cycleErrors(blocks: readonly Block[]): string[] {
 }
 
 function expressionErrors(blocks: readonly Block[]): string[] {
+  // Stacks repeat expressions (an address, a certificate) many times: each distinct one is read once.
+  const problems = new Map<string, string | undefined>();
+  const problemOf = (expression: string) => {
+    if (!problems.has(expression)) problems.set(expression, expressionProblem(expression));
+    return problems.get(expression);
+  };
   return blocks.flatMap((block) =>
-    stringAttributes(block).flatMap(({ at, value }) =>
-      interpolations(value).flatMap(({ expression }) => {
-        const problem = expressionProblem(expression);
+    stringAttributes(block).flatMap(({ at, sequences }) =>
+      sequences.flatMap(({ expression, directive }) => {
+        const problem = directive ? undefined : problemOf(expression);
         return problem
           ? [
               `${block.path} (${block.address}) ${at}: \${...} does not hold a Terraform expression: ${problem}. ` +
