@@ -25,11 +25,17 @@ export class LocalRegistry {
   /** host:port, as an organisation file's `images.registryMirror`. */
   readonly host: string;
   readonly tls: ServerCertificate;
+  /**
+   * A directory with the CA certificate only, for skopeo's --dest-cert-dir: the containers tools read every
+   * *.key there as a client key, so the CA's and the server's keys must not be beside it.
+   */
+  readonly trustDir: string;
   private readonly process: ChildProcess;
 
-  private constructor(host: string, tls: ServerCertificate, process: ChildProcess) {
+  private constructor(host: string, tls: ServerCertificate, trustDir: string, process: ChildProcess) {
     this.host = host;
     this.tls = tls;
+    this.trustDir = trustDir;
     this.process = process;
   }
 
@@ -38,6 +44,9 @@ export class LocalRegistry {
     const dir = props.dir ?? path.join(REHEARSAL_CACHE, "registry");
     const host = `${props.address.includes(":") ? `[${props.address}]` : props.address}:${props.port ?? 5000}`;
     const tls = serverCertificate(path.join(dir, "tls"), [props.address, ...(props.names ?? [])]);
+    const trustDir = path.join(dir, "trust");
+    fs.mkdirSync(trustDir, { recursive: true });
+    fs.copyFileSync(tls.caFile, path.join(trustDir, "ca.crt"));
     const config = path.join(dir, "config.yml");
     // JSON is YAML.
     const settings = {
@@ -50,7 +59,7 @@ export class LocalRegistry {
     const log = fs.openSync(path.join(dir, "registry.log"), "a");
     const child = spawn("docker-registry", ["serve", config], { stdio: ["ignore", log, log] });
     fs.closeSync(log);
-    const registry = new LocalRegistry(host, tls, child);
+    const registry = new LocalRegistry(host, tls, trustDir, child);
     await registry.waitUntilReady(30_000);
     return registry;
   }
@@ -60,32 +69,14 @@ export class LocalRegistry {
     return fs.readFileSync(this.tls.caFile, "utf8");
   }
 
-  /** A request to the registry's API, verified against the local CA. */
-  request(
-    method: string,
-    urlPath: string,
-    headers: Record<string, string | number> = {},
-    body?: Buffer | fs.ReadStream,
-  ) {
-    return new Promise<{
-      status: number;
-      headers: Record<string, string | string[] | undefined>;
-      body: string;
-    }>((resolve, reject) => {
-      const request = https.request(
-        `https://${this.host}${urlPath}`,
-        { method, headers, ca: this.caCertificate },
-        (response) => {
-          let text = "";
-          response.on("data", (chunk) => (text += chunk));
-          response.on("end", () =>
-            resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }),
-          );
-        },
-      );
+  /** The status of a GET of the registry's API, verified against the local CA. */
+  private status(urlPath: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const request = https.get(`https://${this.host}${urlPath}`, { ca: this.caCertificate }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
       request.on("error", reject);
-      if (body instanceof fs.ReadStream) body.pipe(request);
-      else request.end(body);
     });
   }
 
@@ -102,7 +93,7 @@ export class LocalRegistry {
       if (this.process.exitCode !== null)
         throw new Error(`docker-registry exited (${this.process.exitCode})`);
       try {
-        if ((await this.request("GET", "/v2/")).status === 200) return;
+        if ((await this.status("/v2/")) === 200) return;
       } catch (error) {
         if (Date.now() > deadline)
           throw new Error(`docker-registry at ${this.host}: ${(error as Error).message}`);

@@ -1,15 +1,16 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import zlib from "node:zlib";
+import os from "node:os";
+import path from "node:path";
+import { requireProgram } from "../../ops/system/programs";
 import type { LocalRegistry } from "./local-registry";
 
 /*
- * A root filesystem tree pushed to the local registry as a one-layer image, through the registry's HTTP API:
- * no docker daemon and no other registry involved. The layer is a reproducible tarball of the tree, cached
- * next to it (trees in the rootfs cache never change), so pushing a cached image again costs only the upload.
+ * A root filesystem tree pushed to the local registry as a one-layer image, with Debian's maintained tools:
+ * umoci lays the tree out as an OCI image and sets its configuration, skopeo copies it to the registry. No
+ * docker daemon and no other registry is involved. The OCI layout is cached next to the tree (trees in the
+ * rootfs cache never change), so pushing a cached image again costs a new configuration and the upload.
  */
 
 /** What `docker run` takes from the image, as in a Dockerfile. */
@@ -30,14 +31,11 @@ export interface ImageConfig {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-interface Layer {
-  readonly file: string;
-  readonly digest: string;
-  readonly diffId: string;
-  readonly size: number;
-}
-
 const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/** A fixed date, so that the same tree and configuration make the same image. */
+const EPOCH = "1970-01-01T00:00:00Z";
+/** The layer's tag in the cached layout: the tree with no configuration. */
+const LAYER_TAG = "tree";
 /** Not part of an image: the kernel's and the build's. */
 const EXCLUDED = [
   "./proc/*",
@@ -48,85 +46,99 @@ const EXCLUDED = [
   "./var/lib/apt/lists/*",
 ];
 
-const sha256 = (data: Buffer | string) => `sha256:${crypto.createHash("sha256").update(data).digest("hex")}`;
-
-/** A pass-through stream that hashes what flows through it. */
-function hashing(): Transform & { digest(): string } {
-  const hash = crypto.createHash("sha256");
-  const stream = new Transform({
-    transform(chunk, _encoding, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
+/** Starts `command`; `done` rejects, with what it wrote on stderr, unless it exits 0. */
+function start(command: string, args: readonly string[]): { child: ChildProcess; done: Promise<void> } {
+  const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<void>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.slice(0, 2).join(" ")} exited ${code}: ${stderr.trim()}`)),
+    );
   });
-  return Object.assign(stream, { digest: () => `sha256:${hash.digest("hex")}` });
+  return { child, done };
 }
 
-async function layerOf(tree: string): Promise<Layer> {
-  const file = `${tree}.layer.tar.gz`;
-  const meta = `${tree}.layer.json`;
-  if (fs.existsSync(meta)) return JSON.parse(fs.readFileSync(meta, "utf8")) as Layer;
-  const tar = spawn(
-    "tar",
-    [
+/** Runs `command` without blocking the event loop. */
+const run = (command: string, args: readonly string[]) => start(command, args).done;
+
+/**
+ * The OCI layout of `tree`, made once: a reproducible tarball of the tree (sorted, numeric owners, mtime 0,
+ * extended attributes such as file capabilities kept) added verbatim as the one layer of tag `tree`; umoci
+ * compresses it the same way each time, so the same tree makes the same layer.
+ */
+async function layoutOf(tree: string): Promise<string> {
+  const layout = `${tree}.oci`;
+  if (fs.existsSync(layout)) return layout;
+  // Tests build images in parallel: each lays out in a folder of its own, and the first to finish wins.
+  const building = fs.mkdtempSync(`${layout}.building-`);
+  try {
+    const image = `${path.join(building, "layout")}:${LAYER_TAG}`;
+    await run("umoci", ["init", "--layout", path.join(building, "layout")]);
+    await run("umoci", ["new", "--image", image]);
+    // umoci reads the layer from a path, and cannot open a pipe's /dev/stdin: tar writes to a FIFO instead.
+    const fifo = path.join(building, "layer.tar");
+    await run("mkfifo", [fifo]);
+    const writer = start("tar", [
       ...["-C", tree, "--numeric-owner", "--sort=name", "--mtime=@0", "--xattrs"],
+      // --xattrs writes POSIX tar: without this, each entry's header holds its atime and ctime and the PID.
+      "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
       ...EXCLUDED.map((pattern) => `--exclude=${pattern}`),
-      ...["-cf", "-", "."],
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const uncompressed = hashing();
-  const compressed = hashing();
-  const tarDone = new Promise<void>((resolve, reject) =>
-    tar.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`tar of ${tree} exited ${code}`)))),
-  );
-  await pipeline(
-    tar.stdout,
-    uncompressed,
-    zlib.createGzip({ level: 1 }),
-    compressed,
-    fs.createWriteStream(`${file}.new`),
-  );
-  await tarDone;
-  fs.renameSync(`${file}.new`, file);
-  const layer = {
-    file,
-    digest: compressed.digest(),
-    diffId: uncompressed.digest(),
-    size: fs.statSync(file).size,
-  };
-  fs.writeFileSync(meta, JSON.stringify(layer));
-  return layer;
+      ...["-cf", fifo, "."],
+    ]);
+    const reader = start("umoci", [
+      ...["raw", "add-layer", "--image", image],
+      ...["--history.created", EPOCH, "--history.created_by", "failmap rehearsal: debootstrap and apt-get"],
+      fifo,
+    ]);
+    // One that fails leaves the other waiting on the FIFO for ever.
+    await Promise.all([writer.done, reader.done]).catch((error: unknown) => {
+      writer.child.kill();
+      reader.child.kill();
+      throw error;
+    });
+    try {
+      fs.renameSync(path.join(building, "layout"), layout);
+    } catch (error) {
+      if (!fs.existsSync(layout)) throw error;
+    }
+  } finally {
+    fs.rmSync(building, { recursive: true, force: true });
+  }
+  return layout;
 }
 
-async function pushBlob(
-  registry: LocalRegistry,
-  repository: string,
-  digest: string,
-  body: () => Buffer | fs.ReadStream,
-  size: number,
-) {
-  if ((await registry.request("HEAD", `/v2/${repository}/blobs/${digest}`)).status === 200) return;
-  const started = await registry.request("POST", `/v2/${repository}/blobs/uploads/`);
-  const location = started.headers.location;
-  if (started.status !== 202 || typeof location !== "string") {
-    throw new Error(`registry refused an upload to ${repository}: ${started.status} ${started.body}`);
-  }
-  const url = new URL(location, `https://${registry.host}`);
-  url.searchParams.set("digest", digest);
-  const put = await registry.request(
-    "PUT",
-    `${url.pathname}${url.search}`,
-    { "Content-Type": "application/octet-stream", "Content-Length": size },
-    body(),
-  );
-  if (put.status !== 201)
-    throw new Error(`registry refused blob ${digest} of ${repository}: ${put.status} ${put.body}`);
+/** umoci's options that give the image `config`, labelled as the rehearsal's. */
+function configOptions(config: ImageConfig): string[] {
+  const labels = {
+    "org.failmap.rehearsal": "built from Debian packages by rehearsal/images",
+    ...config.labels,
+  };
+  const each = (option: string, values: readonly string[] = []) => values.flatMap((value) => [option, value]);
+  return [
+    ...["--created", EPOCH, "--architecture", "amd64", "--os", "linux"],
+    ...each("--config.env", [DEFAULT_PATH, ...(config.env ?? [])]),
+    ...each("--config.entrypoint", config.entrypoint),
+    ...each("--config.cmd", config.cmd),
+    ...each("--config.user", config.user === undefined ? [] : [config.user]),
+    ...each("--config.workingdir", config.workingDir === undefined ? [] : [config.workingDir]),
+    ...each("--config.exposedports", config.exposedPorts),
+    ...each("--config.volume", config.volumes),
+    ...each("--config.stopsignal", config.stopSignal === undefined ? [] : [config.stopSignal]),
+    ...each(
+      "--config.label",
+      Object.entries(labels).map(([name, value]) => `${name}=${value}`),
+    ),
+  ];
 }
 
 /**
  * Pushes the tree as `<registry>/<repository>:<tag>` and returns the manifest's digest, which is what
- * `docker_registry_image` reports and what the stack pins.
+ * `docker_registry_image` reports and what the stack pins. The manifest is Docker's v2 schema 2, as
+ * `docker push` writes it.
  */
 export async function pushTree(
   registry: LocalRegistry,
@@ -135,57 +147,31 @@ export async function pushTree(
   tag: string,
   config: ImageConfig,
 ): Promise<string> {
-  const layer = await layerOf(tree);
-  const imageConfig = Buffer.from(
-    JSON.stringify({
-      architecture: "amd64",
-      os: "linux",
-      created: "1970-01-01T00:00:00Z",
-      config: {
-        Env: [DEFAULT_PATH, ...(config.env ?? [])],
-        Entrypoint: config.entrypoint,
-        Cmd: config.cmd,
-        User: config.user,
-        WorkingDir: config.workingDir,
-        ExposedPorts: Object.fromEntries((config.exposedPorts ?? []).map((port) => [port, {}])),
-        Volumes: config.volumes && Object.fromEntries(config.volumes.map((volume) => [volume, {}])),
-        StopSignal: config.stopSignal,
-        Labels: {
-          "org.failmap.rehearsal": "built from Debian packages by rehearsal/images",
-          ...config.labels,
-        },
-      },
-      rootfs: { type: "layers", diff_ids: [layer.diffId] },
-      history: [
-        { created: "1970-01-01T00:00:00Z", created_by: "failmap rehearsal: debootstrap and apt-get" },
-      ],
-    }),
-  );
-  const configDigest = sha256(imageConfig);
-  await pushBlob(registry, repository, layer.digest, () => fs.createReadStream(layer.file), layer.size);
-  await pushBlob(registry, repository, configDigest, () => imageConfig, imageConfig.length);
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
-    config: {
-      mediaType: "application/vnd.docker.container.image.v1+json",
-      size: imageConfig.length,
-      digest: configDigest,
-    },
-    layers: [
-      {
-        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-        size: layer.size,
-        digest: layer.digest,
-      },
-    ],
-  });
-  const put = await registry.request(
-    "PUT",
-    `/v2/${repository}/manifests/${tag}`,
-    { "Content-Type": "application/vnd.docker.distribution.manifest.v2+json" },
-    Buffer.from(manifest),
-  );
-  if (put.status !== 201) throw new Error(`registry refused ${repository}:${tag}: ${put.status} ${put.body}`);
-  return sha256(manifest);
+  requireProgram("umoci", "umoci");
+  requireProgram("skopeo", "skopeo");
+  const layout = await layoutOf(tree);
+  const options = configOptions(config);
+  // One tag in the layout for each configuration: the same tree may be pushed with several.
+  const configured = `config-${crypto.createHash("sha256").update(JSON.stringify(options)).digest("hex").slice(0, 16)}`;
+  // umoci refuses to wait for another umoci on the same layout (it locks without waiting): flock queues them.
+  await run("flock", [
+    ...["--wait", "600", `${layout}.lock`],
+    ...["umoci", "config", "--image", `${layout}:${LAYER_TAG}`, "--tag", configured, "--no-history"],
+    ...options,
+  ]);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-push-"));
+  try {
+    const digestFile = path.join(scratch, "digest");
+    await run("skopeo", [
+      ...["copy", "--quiet", "--format", "v2s2", "--dest-cert-dir", registry.trustDir],
+      // Our own image from our own layout: no signature policy to apply.
+      "--insecure-policy",
+      ...["--digestfile", digestFile],
+      `oci:${layout}:${configured}`,
+      `docker://${registry.host}/${repository}:${tag}`,
+    ]);
+    return fs.readFileSync(digestFile, "utf8").trim();
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
