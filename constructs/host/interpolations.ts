@@ -18,21 +18,23 @@ export function interpolations(text: string): Interpolation[] {
 /** The `${...}` interpolations and `%{...}` directives of a template; `$${` and `%%{` are literals. */
 export function templateSequences(text: string): Interpolation[] {
   const found: Interpolation[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (text.startsWith("$${", i) || text.startsWith("%%{", i)) {
-      i += 2;
-      continue;
-    }
-    if (!text.startsWith("${", i) && !text.startsWith("%{", i)) continue;
-    const end = closingBrace(text, i + 2);
+  // Every sequence and escape ends in its first brace, so the text is read from brace to brace (stacks hold
+  // long files with few of them). `from` is where reading left off: an escape or a sequence starts there or later.
+  for (let from = 0, brace = text.indexOf("{"); brace !== -1; brace = text.indexOf("{", from)) {
+    const sigil = brace - 1 >= from && (text[brace - 1] === "$" || text[brace - 1] === "%");
+    const escaped = sigil && brace - 2 >= from && text[brace - 2] === text[brace - 1];
+    from = brace + 1;
+    if (!sigil || escaped) continue;
+    const start = brace - 1;
+    const end = closingBrace(text, brace + 1);
     if (end === -1) break;
     found.push({
-      start: i,
+      start,
       end: end + 1,
-      expression: text.slice(i + 2, end),
-      ...(text[i] === "%" ? { directive: true } : {}),
+      expression: text.slice(brace + 1, end),
+      ...(text[start] === "%" ? { directive: true } : {}),
     });
-    i = end;
+    from = end + 1;
   }
   return found;
 }
