@@ -5,7 +5,7 @@ import { loadOrganisations } from "./config/load";
 import { freezeImageLookups } from "./constructs/host/image-lookup";
 import { OrganisationStack } from "./stacks/organisation-stack";
 import { checkBinaryVersionsOnce } from "./synth/binary-version-once";
-import { shareOf, synthesizeInParts, synthPart, workerCount } from "./synth/parts";
+import { loadWorkerFiles, sharesOf, synthesizeInParts, workerCount, workerFiles } from "./synth/parts";
 import { targetOrganisations } from "./synth/targets";
 import { skipTokenTraces } from "./synth/token-traces";
 
@@ -35,27 +35,27 @@ function stop(message: string): never {
  * not validating). Many stacks are split over worker processes, one per core (synth/parts.ts).
  */
 function main(): void {
-  const part = synthPart();
+  const share = workerFiles();
   const dir = organisationsDir();
   let all;
   try {
-    // Workers validate every file again, silently: the process that started them printed the warnings.
-    all = loadOrganisations(dir, part ? { onWarning: () => undefined } : {});
+    all = share ? loadWorkerFiles(share) : loadOrganisations(dir);
   } catch (error) {
     if (!(error instanceof OrganisationConfigError)) throw error;
     stop(error.message);
   }
   let organisations;
   try {
-    organisations = targetOrganisations(all, dir);
+    organisations = share ? all : targetOrganisations(all, dir);
   } catch (error) {
     stop((error as Error).message);
   }
 
-  const workers = part ? 1 : workerCount(organisations.length);
+  const workers = share ? 1 : workerCount(organisations.length);
   if (workers > 1) {
     const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
-    void synthesizeInParts(process.argv[1], workers, outdir).then((ok) => {
+    const shares = sharesOf(organisations, workers).map((s) => s.map((o) => o.file));
+    void synthesizeInParts(process.argv[1], shares, outdir).then((ok) => {
       if (!ok) process.exit(1);
     });
     return;
@@ -66,7 +66,7 @@ function main(): void {
   const app = new App();
   // The scheduled renewal job (ops/ci/scheduled-apply.sh) plans with images held at the digests in state.
   if (process.env.FAILMAP_FREEZE_IMAGES === "1") freezeImageLookups(app);
-  for (const { file, organisation } of part ? shareOf(organisations, part) : organisations) {
+  for (const { file, organisation } of organisations) {
     try {
       const stack = new OrganisationStack(app, { organisation });
       if (stack.stateNotice) console.log(stack.stateNotice);

@@ -2,35 +2,39 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { loadFiles, type LoadedOrganisation } from "../config/load";
 
 /**
  * Synthesizing many stacks in one process costs their sum: construction and token resolution are
  * single-threaded. With enough organisations the app splits them over a few worker processes (this same
- * app, with FAILMAP_SYNTH_PART=<k>/<n>), each synthesizing its share into a scratch folder, and merges their
- * stacks and manifests into the output folder the cdktf CLI reads.
+ * app, with FAILMAP_SYNTH_FILES=<its files>), each synthesizing its share into a scratch folder, and merges
+ * their stacks and manifests into the output folder the cdktf CLI reads.
  */
-export const SYNTH_PART_ENV = "FAILMAP_SYNTH_PART";
-/** A worker costs about half a second to start (node, cdktf, validating every file): give each a few stacks. */
+export const SYNTH_FILES_ENV = "FAILMAP_SYNTH_FILES";
+/** A worker costs about half a second to start (node, cdktf, its share of the files): give each a few stacks. */
 const STACKS_PER_WORKER = 4;
 
-export interface SynthPart {
-  readonly index: number;
-  readonly count: number;
+/**
+ * The organisation files this process synthesizes when it is a worker, from FAILMAP_SYNTH_FILES. It reads only
+ * these: the process that started it validated every file together and printed the warnings.
+ */
+export function workerFiles(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const files = env[SYNTH_FILES_ENV];
+  return files === undefined ? undefined : (JSON.parse(files) as string[]);
 }
 
-/** The share this process synthesizes when it is a worker, from FAILMAP_SYNTH_PART. */
-export function synthPart(env: NodeJS.ProcessEnv = process.env): SynthPart | undefined {
-  const match = /^(\d+)\/(\d+)$/.exec(env[SYNTH_PART_ENV] ?? "");
-  return match ? { index: Number(match[1]), count: Number(match[2]) } : undefined;
+/** Reads and validates a worker's files, as loadOrganisations does every file of the folder. */
+export function loadWorkerFiles(files: readonly string[]): LoadedOrganisation[] {
+  return loadFiles(files.map((file) => ({ file, text: fs.readFileSync(file, "utf8") })));
 }
 
 /**
- * The items of `all` that part `index` of `count` synthesizes: a contiguous run, so that the parts' outputs
- * and manifests, taken in part order, are in the order one process would have written them.
+ * `all` in `count` contiguous runs, so that the parts' outputs and manifests, taken in part order, are in the
+ * order one process would have written them.
  */
-export function shareOf<T>(all: readonly T[], { index, count }: SynthPart): T[] {
+export function sharesOf<T>(all: readonly T[], count: number): T[][] {
   const size = Math.ceil(all.length / count);
-  return all.slice(index * size, (index + 1) * size);
+  return Array.from({ length: count }, (_, index) => all.slice(index * size, (index + 1) * size));
 }
 
 /**
@@ -64,16 +68,25 @@ function runWorker(script: string, env: NodeJS.ProcessEnv): Promise<Finished> {
 }
 
 /**
- * Runs `count` workers of `script` (the app's entry point) and merges what they synthesized into `outdir`.
- * Each worker's output is printed once, in part order; the first failure is printed and nothing is merged.
+ * Runs a worker of `script` (the app's entry point) for each share of organisation files and merges what they
+ * synthesized into `outdir`. Each worker's output is printed once, in share order; the first failure is
+ * printed and nothing is merged.
  */
-export async function synthesizeInParts(script: string, count: number, outdir: string): Promise<boolean> {
+export async function synthesizeInParts(
+  script: string,
+  shares: readonly (readonly string[])[],
+  outdir: string,
+): Promise<boolean> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-synth-"));
   try {
-    const parts = Array.from({ length: count }, (_, index) => path.join(scratch, String(index)));
+    const parts = shares.map((_, index) => path.join(scratch, String(index)));
     const finished = await Promise.all(
       parts.map((dir, index) =>
-        runWorker(script, { ...process.env, [SYNTH_PART_ENV]: `${index}/${count}`, CDKTF_OUTDIR: dir }),
+        runWorker(script, {
+          ...process.env,
+          [SYNTH_FILES_ENV]: JSON.stringify(shares[index]),
+          CDKTF_OUTDIR: dir,
+        }),
       ),
     );
     const failed = finished.find((f) => f.status !== 0);
