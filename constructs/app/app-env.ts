@@ -42,9 +42,10 @@ export function appEnv(role: AppRole, settings: AppEnvSettings): string[] {
   const access = databaseAccess(role, settings);
   if (access) {
     const { user, database, secretKey } = access;
+    const hosts = allowedHosts(role, instance);
     env.push(
       ["SECRET_KEY", secretKey],
-      ["ALLOWED_HOSTS", [instance.domain, ...instance.aliases, instance.admin].join(",")],
+      ...(hosts ? [["ALLOWED_HOSTS", hosts.join(",")] as [string, string]] : []),
       ["DJANGO_DATABASE", "production"],
       ["DB_ENGINE", "mysql"],
       ["DB_HOST", MARIADB_SOCKET],
@@ -65,6 +66,26 @@ export function appEnv(role: AppRole, settings: AppEnvSettings): string[] {
     }
   }
   return env.map(([key, value]) => `${key}=${value}`);
+}
+
+/**
+ * The Host names Django accepts: those nginx hands the app (its server_name), nothing more. Aliases redirect
+ * in nginx and never reach an app, and workers and the scheduler serve no requests; so an edit of a site's
+ * names replaces only the containers that serve that name (a replaced container is down until its stop grace
+ * and start are over: 300 s for a worker). The host commands (tooling) get the site and the admin.
+ */
+function allowedHosts(role: AppRole, instance: Instance): string[] | undefined {
+  switch (role.kind) {
+    case "frontend":
+    case "interactive":
+      return [instance.domain];
+    case "admin":
+      return [instance.admin];
+    case "tooling":
+      return [instance.domain, instance.admin];
+    default:
+      return undefined;
+  }
 }
 
 /**

@@ -24,8 +24,9 @@ export interface MigrationsProps {
  * fail on a non-zero exit code, `rm` with `attach` loses the container before it is read back
  * (kreuzwerker/terraform-provider-docker#639), and a replaced must_run=false container fails every other run
  * (#542). Here a failed migration fails the apply, stops the new image from being rolled out, and, being
- * tainted, runs again on the next apply. Since the app containers depend on this, Terraform stops them first
- * and starts the new ones after the schema is migrated; nginx serves its stale cache in between.
+ * tainted, runs again on the next apply. The app containers depend on this, so the new ones start only after
+ * the schema is migrated; each is replaced on its own (its stop grace, then its start), while nginx serves its
+ * stale cache.
  */
 export class Migrations extends Construct {
   readonly resource: Resource;
@@ -37,6 +38,10 @@ export class Migrations extends Construct {
       connection: props.host.sshConnection(),
       provisioners: [{ type: "remote-exec", inline: ["set -e", migrateCommand(props)] }],
       dependsOn: [props.host.ready, ...props.dependsOn],
+      // The new image's migration runs before the old one is let go, not after every app container of the
+      // instance is destroyed: with destroy-before-create, Terraform destroys each dependent first, so the
+      // frontend and admin would wait out the workers' 300 s stop grace before they could start again.
+      lifecycle: { createBeforeDestroy: true },
     });
   }
 }

@@ -8,7 +8,7 @@ import { cloudFirewallRules } from "./firewall-rules";
 import { cloudInitConfig } from "./cloud-init";
 import type { HetznerProjectKeys } from "./hetzner-project-keys";
 import { DEPLOY_USER } from "./host";
-import { ServerTypeChange } from "./server-type-change";
+import { PowerOnAfterTypeChange, ServerTypeChange } from "./server-type-change";
 import { SshHost, type HostDns } from "./ssh-host";
 
 export interface HetznerHostProps {
@@ -149,7 +149,13 @@ export class HetznerHost extends SshHost {
       },
     });
 
-    this.reachable = this.awaitName(this.ipv4Address, props.dns);
+    // The provider leaves the server off after a type change; the name wait, and all after it, waits for this.
+    const powerOn = new PowerOnAfterTypeChange(this, "power-on", {
+      serverId: this.server.id,
+      serverType: props.serverType,
+      dependsOn: [this.server],
+    });
+    this.reachable = this.awaitName(this.ipv4Address, props.dns, [powerOn.resource]);
   }
 
   get ipv4Address(): string {

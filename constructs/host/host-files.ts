@@ -58,6 +58,9 @@ export class HostFiles extends Construct {
     this.resource = new Resource(this, "files", {
       dependsOn: [props.host.reachable, ...(props.dependsOn ?? [])],
       triggers: { machine: props.host.machineId, ...contentTriggers(files), then: then.join("\n") },
+      // Placing the new files is all there is to a replacement (a destroy does nothing), and it must not wait
+      // for the destroy of every container that depends on them, as destroy-before-create makes it.
+      lifecycle: { createBeforeDestroy: true },
       connection,
       provisioners: [
         { type: "remote-exec", inline: [`rm -rf ${staging} && mkdir -p -m 0700 ${staging}`] },

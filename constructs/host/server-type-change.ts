@@ -1,4 +1,4 @@
-import { DataResource } from "cdktf";
+import { DataResource, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { SshTarget } from "./ssh";
 import { terraformLiteral } from "./terraform-literal";
@@ -65,6 +65,68 @@ export class ServerTypeChange extends Construct {
             HOST_KEY: props.target.hostPublicKey,
             SERVER_TYPE: props.serverType,
           },
+        },
+      ],
+    });
+  }
+}
+
+/**
+ * Runs on the operator's machine after the server's type changed: the hcloud provider (1.64.0,
+ * resourceServerUpdate) powers the server off and changes its type, but never powers it on again, and
+ * Hetzner leaves a server off after change_type. So this powers it on when it is off and waits until the
+ * API says it runs; the host's name wait, and so every SSH step and container after it, waits for this.
+ * Node (which cdktf needs anyway) asks the API with the provider's own HCLOUD_TOKEN and HCLOUD_ENDPOINT.
+ */
+export const POWER_ON_AFTER_TYPE_CHANGE_SCRIPT = [
+  'const base = process.env.HCLOUD_ENDPOINT || "https://api.hetzner.cloud/v1";',
+  "const headers = { Authorization: `Bearer ${process.env.HCLOUD_TOKEN}` };",
+  "const url = `${base}/servers/${process.env.SERVER}`;",
+  "const status = async () => {",
+  "  const answer = await fetch(url, { headers });",
+  "  if (!answer.ok) throw new Error(`GET ${url}: HTTP ${answer.status}`);",
+  "  return (await answer.json()).server.status;",
+  "};",
+  "(async () => {",
+  '  if ((await status()) === "off") {',
+  "    console.log(`powering ${process.env.SERVER} on after its type changed to ${process.env.SERVER_TYPE}`);",
+  '    const on = await fetch(`${url}/actions/poweron`, { method: "POST", headers });',
+  "    if (!on.ok) throw new Error(`POST ${url}/actions/poweron: HTTP ${on.status} ${await on.text()}`);",
+  "  }",
+  "  for (let i = 0; i < 120; i++) {",
+  '    if ((await status()) === "running") return;',
+  "    await new Promise((resolve) => setTimeout(resolve, 5000));",
+  "  }",
+  '  throw new Error("the server did not come back within 10 minutes after its type change");',
+  "})().catch((error) => {",
+  "  console.error(`${error.message}; power the server on in Hetzner's console and apply again`);",
+  "  process.exit(1);",
+  "});",
+].join("\n");
+
+export interface PowerOnAfterTypeChangeProps {
+  /** The server's id. */
+  readonly serverId: string;
+  readonly serverType: string;
+  /** The server: the step runs after its update. */
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/** A step after the server, replaced (and so run) whenever the server type changes: powers it on again. */
+export class PowerOnAfterTypeChange extends Construct {
+  readonly resource: DataResource;
+
+  constructor(scope: Construct, id: string, props: PowerOnAfterTypeChangeProps) {
+    super(scope, id);
+    this.resource = new DataResource(this, "power-on", {
+      triggersReplace: { server_type: props.serverType },
+      dependsOn: [...props.dependsOn],
+      provisioners: [
+        {
+          type: "local-exec",
+          interpreter: ["node", "-e"],
+          command: terraformLiteral(POWER_ON_AFTER_TYPE_CHANGE_SCRIPT),
+          environment: { SERVER: props.serverId, SERVER_TYPE: props.serverType },
         },
       ],
     });

@@ -63,9 +63,14 @@ export abstract class SshHost extends Construct implements Host {
 
   /**
    * Creates the host's DNS records (when its zone is in Hetzner DNS) and the wait until its FQDN resolves to
-   * `address`, which waits for those records, so no connection races a record that is not there yet.
+   * `address`, which waits for those records, so no connection races a record that is not there yet, and
+   * for `after` (a server powered on again after a type change).
    */
-  protected awaitName(address: string, dns: HostDns | undefined): ITerraformDependable {
+  protected awaitName(
+    address: string,
+    dns: HostDns | undefined,
+    after: readonly ITerraformDependable[] = [],
+  ): ITerraformDependable {
     const records = dns
       ? new DnsRecords(this, "dns-records", {
           host: this,
@@ -73,7 +78,8 @@ export abstract class SshHost extends Construct implements Host {
           names: [...new Set([this.fqdn, ...dns.names])],
         }).records
       : [];
-    return new WaitForDns(this, "dns", { fqdn: this.fqdn, address, dependsOn: records }).resource;
+    return new WaitForDns(this, "dns", { fqdn: this.fqdn, address, dependsOn: [...records, ...after] })
+      .resource;
   }
 
   sshConnection(): SSHProvisionerConnection {

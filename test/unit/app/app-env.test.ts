@@ -53,8 +53,18 @@ describe("the environment of each app role", () => {
       DB_PASSWORD: password,
       DJANGO_DATABASE: "production",
       SECRET_KEY: "s3cret",
-      ALLOWED_HOSTS: "faalkaart.nl,www.faalkaart.nl,admin.faalkaart.nl",
     });
+  });
+
+  it.each([
+    ["frontend", { kind: "frontend" } as AppRole, "faalkaart.nl"],
+    ["interactive app", { kind: "interactive" } as AppRole, "faalkaart.nl"],
+    ["admin", { kind: "admin" } as AppRole, "admin.faalkaart.nl"],
+    ["host commands", { kind: "tooling" } as AppRole, "faalkaart.nl,admin.faalkaart.nl"],
+    ["scheduler", { kind: "scheduler" } as AppRole, undefined],
+    ["storage worker", worker("storage", false), undefined],
+  ])("lets the %s answer the names nginx hands it, never an alias", (_what, role, hosts) => {
+    expect(asMap(appEnv(role, settings)).ALLOWED_HOSTS).toBe(hosts);
   });
 
   it("sets the uWSGI mode and workers on the web apps only", () => {

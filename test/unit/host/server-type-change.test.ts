@@ -38,4 +38,27 @@ describe("a server type change", () => {
       SERVER_TYPE: "cx33",
     });
   });
+
+  it("powers the server on again after the change, and the host's name wait, before any SSH, waits for it", () => {
+    const [serverAddress] = Object.keys(synth.resource.hcloud_server).filter(
+      (name) => synth.resource.hcloud_server[name].labels.role === "main",
+    );
+    const [powerOnName, powerOn] = Object.entries(stops).find(
+      ([, block]) =>
+        block.triggers_replace?.server_type !== undefined &&
+        (block.depends_on ?? []).includes(`hcloud_server.${serverAddress}`),
+    )!;
+    expect(powerOn.triggers_replace).toEqual({ server_type: "cx33" });
+    const [provisioner] = powerOn.provisioner;
+    expect(provisioner["local-exec"].interpreter).toEqual(["node", "-e"]);
+    expect(provisioner["local-exec"].environment).toEqual({
+      SERVER: `\${hcloud_server.${serverAddress}.id}`,
+      SERVER_TYPE: "cx33",
+    });
+    const waits = Object.values(synth.resource.null_resource as Record<string, Record<string, any>>).filter(
+      (block) => block.triggers?.fqdn === mainServer[1].name,
+    );
+    expect(waits).toHaveLength(1);
+    expect(waits[0].depends_on).toContain(`terraform_data.${powerOnName}`);
+  });
 });
