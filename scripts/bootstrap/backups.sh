@@ -5,8 +5,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-units_changed=false
-write_file /etc/systemd/system/failmap-db-backup.service 0644 <<'UNIT'
+write_unit failmap-db-backup.service <<'UNIT'
 [Unit]
 Description=Dump the failmap databases
 Requires=mariadb.service
@@ -16,8 +15,7 @@ After=mariadb.service
 Type=oneshot
 ExecStart=/usr/local/bin/failmap-db-backup --all
 UNIT
-if $FILE_CHANGED; then units_changed=true; fi
-write_file /etc/systemd/system/failmap-db-backup.timer 0644 <<'UNIT'
+write_unit failmap-db-backup.timer <<'UNIT'
 [Unit]
 Description=Nightly dump of the failmap databases
 
@@ -29,6 +27,5 @@ Persistent=true
 [Install]
 WantedBy=timers.target
 UNIT
-if $FILE_CHANGED; then units_changed=true; fi
-if $units_changed; then daemon_reload; fi
+reload_units
 enable_unit failmap-db-backup.timer

@@ -20,7 +20,7 @@ write_file /etc/nftables.conf 0755 <<'CONF'
 # Managed by failmap bootstrap. No "flush ruleset" here: that would also remove Docker's rules.
 include "/etc/nftables.d/*.nft"
 CONF
-write_file /etc/systemd/system/nftables.service.d/failmap.conf 0644 <<UNIT
+write_unit nftables.service.d/failmap.conf <<UNIT
 # Managed by failmap bootstrap: stop and reload touch only the $FAILMAP_NFT_TABLE table.
 [Service]
 ExecReload=
@@ -28,7 +28,7 @@ ExecReload=/usr/sbin/nft -f /etc/nftables.conf
 ExecStop=
 ExecStop=-/usr/sbin/nft delete table inet $FAILMAP_NFT_TABLE
 UNIT
-if $FILE_CHANGED; then daemon_reload; fi
+reload_units
 
 put_file "$CONFIG/nftables.nft" "$RULES" 0644
 if $FILE_CHANGED && systemd_running; then

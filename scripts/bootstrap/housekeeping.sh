@@ -7,8 +7,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-units_changed=false
-write_file /etc/systemd/system/failmap-docker-prune.service 0644 <<'UNIT'
+write_unit failmap-docker-prune.service <<'UNIT'
 [Unit]
 Description=Remove unused Docker data (failmap housekeeping)
 Requires=docker.service
@@ -18,8 +17,7 @@ After=docker.service
 Type=oneshot
 ExecStart=/usr/bin/docker system prune --force --filter until=168h
 UNIT
-if $FILE_CHANGED; then units_changed=true; fi
-write_file /etc/systemd/system/failmap-docker-prune.timer 0644 <<'UNIT'
+write_unit failmap-docker-prune.timer <<'UNIT'
 [Unit]
 Description=Weekly Docker clean-up (failmap housekeeping)
 
@@ -31,8 +29,7 @@ Persistent=true
 [Install]
 WantedBy=timers.target
 UNIT
-if $FILE_CHANGED; then units_changed=true; fi
-if $units_changed; then daemon_reload; fi
+reload_units
 enable_unit failmap-docker-prune.timer
 
 [[ $FAILMAP_ROLE == main ]] || exit 0

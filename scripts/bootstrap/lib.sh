@@ -153,6 +153,15 @@ restart_unit() {
   fi
 }
 
-daemon_reload() {
-  if systemd_running; then systemctl daemon-reload; fi
+# write_unit NAME < content: write_file for a unit or drop-in under /etc/systemd/system (NAME below it, e.g.
+# failmap-db-backup.timer or nftables.service.d/failmap.conf); reload_units then has systemd read the units
+# written since its last call, once, if any of them changed.
+UNITS_CHANGED=false
+write_unit() {
+  write_file "/etc/systemd/system/$1" 0644
+  if $FILE_CHANGED; then UNITS_CHANGED=true; fi
+}
+reload_units() {
+  if $UNITS_CHANGED && systemd_running; then systemctl daemon-reload; fi
+  UNITS_CHANGED=false
 }
