@@ -8,7 +8,14 @@ import { cachedDebianRootfs, run } from "../../../rehearsal/images/debian-rootfs
  * A real Debian to run the bootstrap in: debootstrap --variant=minbase, cached between runs, with the
  * packages the bootstrap installs already downloaded (not installed: the bootstrap installs them itself).
  * Each test gets a writable overlay on top, so the cache stays pristine and a run starts from scratch.
+ * Commands in it run with no route out (a network namespace of their own), as a rehearsal server's
+ * bootstrap does: the test never reaches the Debian mirror, and the bootstrap's apt-get update fails at once
+ * and installs from the downloaded packages. With this machine's network, whose DNS did not answer, each
+ * apt-get update waited 31 s (load 21), and a first bootstrap runs seven; with none, 2.5 s.
  */
+
+/** apt's retries would only wait for a network that is not there (9.4 s an apt-get update with them). */
+const NO_RETRIES = 'Acquire::Retries "0";\n';
 
 export { run } from "../../../rehearsal/images/debian-rootfs";
 export { bootstrapPackages } from "../../../rehearsal/machines/server-image";
@@ -39,6 +46,7 @@ export class ScratchRoot {
       this.root,
     );
     this.mount(["--bind", "/proc"], path.join(this.root, "proc"));
+    fs.writeFileSync(this.file("/etc/apt/apt.conf.d/00failmap-test-offline"), NO_RETRIES);
   }
 
   /** The path of a file inside the rootfs. */
@@ -46,9 +54,14 @@ export class ScratchRoot {
     return path.join(this.root, inside);
   }
 
-  /** Runs a command inside the rootfs as root. */
-  chroot(args: readonly string[], options: ExecFileSyncOptions = {}): string {
-    return run("chroot", [this.root, ...args], {
+  /**
+   * Runs a command inside the rootfs as root, in a network namespace of its own (loopback only, down). With
+   * `seconds`, coreutils' timeout kills it and everything it started once they have passed (exit status 124).
+   */
+  chroot(args: readonly string[], options: ExecFileSyncOptions = {}, seconds?: number): string {
+    const command = ["unshare", "--net", "chroot", this.root, ...args];
+    const limited = seconds ? ["timeout", "--kill-after=10", String(seconds), ...command] : command;
+    return run(limited[0], limited.slice(1), {
       env: {
         PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         LANG: "C.UTF-8",
