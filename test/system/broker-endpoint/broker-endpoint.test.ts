@@ -18,6 +18,10 @@ import {
   waitForPort,
 } from "./programs";
 
+// Budget of each test and hook: the slowest test 0.4 s, the daemons' start 3.4 s, with stress-ng --cpu 2
+// beside another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(60_000);
+
 /*
  * The rendered stream config on real nginx, in front of two real redis brokers with passwords: what a
  * remote worker sees. Everything listens on 127.0.0.1 high ports and lives in one temp dir.

@@ -9,6 +9,10 @@ import { issueClient, makeCa, selfSignedServer, type Pem } from "./pki";
 import { freePort } from "../support/programs";
 import { requirePrograms, startDaemon, stopDaemon, STREAM_MODULE, waitForPort } from "./programs";
 
+// Budget of each test and hook: the whole file 1.5 s (nginx's start included), with stress-ng --cpu 2 beside
+// another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(60_000);
+
 /*
  * The allow-lists only work if renderClientDn writes a subject exactly as nginx prints $ssl_client_s_dn.
  * Real nginx echoes the variable back, over http (the admin vhost) and over stream (the broker endpoint).

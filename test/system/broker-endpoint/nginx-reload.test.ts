@@ -17,6 +17,11 @@ import { makeCa, selfSignedServer } from "./pki";
 import { STREAM_MODULE } from "./programs";
 import { eventually } from "../support/eventually";
 
+// Budget of each test and hook: the slowest test 8.8 s (a crash loop of five restarts), dockerd's start 6.6
+// s, with stress-ng --cpu 2 beside another system-tier run and other work on the 2-core machine (load 16 to
+// 36, 7 December).
+jest.setTimeout(120_000);
+
 /*
  * The broker endpoint's nginx container on a real dockerd, started with the arguments the stack synthesizes,
  * and the command the stack runs after its files change (HostFiles `then:`), in every state the container

@@ -15,6 +15,10 @@ import { CeleryClient, requireCelery } from "./celery-client";
 import { issueClient, makeCa, selfSignedServer, type Pem } from "./pki";
 import { requireEndpointPrograms, startEndpoint, stopDaemon, STREAM_MODULE } from "./programs";
 
+// Budget of each test and hook: the slowest test 37 s (a Celery worker's start and a task), with stress-ng
+// --cpu 2 beside another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(150_000);
+
 /*
  * A remote worker as it really runs: Debian's Celery, kombu and redis-py, given BROKER exactly as
  * renderBrokerUrl renders it, through the rendered nginx stream endpoint to a redis-server on the rendered

@@ -13,6 +13,10 @@ import { loadExample } from "../../support/organisations";
 import { requireProgram } from "../support/programs";
 import { DockerDaemon, importHostPrograms, requireDocker } from "./docker-daemon";
 
+// Budget of each test and hook: the slowest test 12 s, dockerd's start with the images 6.4 s, with stress-ng
+// --cpu 2 beside another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(120_000);
+
 /*
  * The script that runs a worker host's containers (RemoteWorkerHost), on a real dockerd, for the example
  * organisation's worker host as workerContainers makes them: first run, a run with nothing changed, a changed

@@ -6,6 +6,10 @@ import { DENIED_COMMANDS, renderRedisConfig } from "../../../constructs/app/redi
 import { freePort } from "../support/programs";
 import { cli, RedisProcess, requireRedis } from "./redis-process";
 
+// Budget of each test and hook: the slowest test 2.1 s (a crash and a restart of redis), with stress-ng --cpu
+// 2 beside another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(60_000);
+
 /*
  * The broker's rendered redis.conf on the real redis-server (Debian's 7.0; the container runs redis 7):
  * only the password gets in, administration commands are refused, Celery's commands work, and queued

@@ -5,6 +5,10 @@ import path from "node:path";
 import { renderNftables } from "../../../constructs/bootstrap/nftables";
 import { requireProgram } from "../support/programs";
 
+// Budget of each test and hook: the slowest test 4.4 s, the namespaces and their programs 9.1 s, with stress-
+// ng --cpu 2 beside another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(60_000);
+
 /*
  * The rendered host firewall in a kernel, between network namespaces made here: a "host" with two docker
  * bridges (the default docker0 and a user-defined br-…), a "container" behind each, and an "internet" beyond

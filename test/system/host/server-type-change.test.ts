@@ -6,6 +6,10 @@ import path from "node:path";
 import { STOP_BEFORE_TYPE_CHANGE_SCRIPT } from "../../../constructs/host/server-type-change";
 import { freePort, requireProgram } from "../support/programs";
 
+// Budget of each test and hook: the slowest test 1.4 s, sshd's start 1.5 s, with stress-ng --cpu 2 beside
+// another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(60_000);
+
 /*
  * The step before a server type change, run by /bin/sh as Terraform's local-exec runs it, against a real
  * sshd on 127.0.0.1 with keys from a real ssh-agent. sshd records the command the step asks for instead of

@@ -9,6 +9,10 @@ import {
 import { freePort, requireProgram } from "../support/programs";
 import { eventually, removeTempDirs, run, start, tempDir } from "./programs";
 
+// Budget of each test and hook: the slowest test 8.9 s (mysqld_exporter against MariaDB), with stress-ng
+// --cpu 2 beside another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(120_000); // above the 60 s of its eventually()
+
 const REDIS_SERVER = "/usr/bin/redis-server";
 const REDIS_CLI = "/usr/bin/redis-cli";
 const REDIS_EXPORTER = "/usr/bin/prometheus-redis-exporter";

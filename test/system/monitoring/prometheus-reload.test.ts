@@ -10,6 +10,11 @@ import { freePort, requireProgram } from "../support/programs";
 import { writeFiles } from "./programs";
 import { eventually } from "../support/eventually";
 
+// Budget of each test and hook: the slowest test 8.6 s (a crash loop of five restarts), dockerd's start 8.5
+// s, with stress-ng --cpu 2 beside another system-tier run and other work on the 2-core machine (load 16 to
+// 36, 7 December).
+jest.setTimeout(120_000);
+
 /*
  * Prometheus's container on a real dockerd, created with the command and mounts the stack synthesizes, and
  * the command the stack runs after its files change (PROMETHEUS_RELOAD), in every state the container can be

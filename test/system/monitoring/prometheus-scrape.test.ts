@@ -6,6 +6,10 @@ import { containersByName, synthMonitoring, uploadedFiles } from "../../unit/mon
 import { freePort, requireProgram } from "../support/programs";
 import { eventually, PROMETHEUS, removeTempDirs, start, tempDir, writeFiles } from "./programs";
 
+// Budget of each test and hook: the slowest test 5.9 s, the daemons' start 14 s, with stress-ng --cpu 2
+// beside another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(120_000); // above the 60 s of its eventually()
+
 type Job = {
   job_name: string;
   static_configs: { targets: string[] }[];

@@ -8,6 +8,10 @@ import { renderPrometheusConfig } from "../../../constructs/monitoring/prometheu
 import { requireProgram } from "../support/programs";
 import { PROMTOOL, removeTempDirs, run, tempDir, writeFiles } from "./programs";
 
+// Budget of each test and hook: the slowest test 27 s (promtool test rules on every alert), with stress-ng
+// --cpu 2 beside another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(120_000);
+
 const prometheusConfig = renderPrometheusConfig({
   organisation: "faalkaart",
   nodeExporters: [

@@ -10,6 +10,10 @@ import { freePort, requireProgram } from "../support/programs";
 import { testConfig } from "./nginx-process";
 import { ACME_TOKEN, NAMES, TwoInstanceHost } from "./two-instance-host";
 
+// Budget of each test and hook: the slowest test 3.7 s, the daemons' start 5.1 s, with stress-ng --cpu 2
+// beside another system-tier run and other work on the 2-core machine (load 16 to 36, 7 December).
+jest.setTimeout(60_000);
+
 /*
  * The rendered config on Debian's real nginx, for a host with two instances, against stub apps that
  * count what reaches them.
