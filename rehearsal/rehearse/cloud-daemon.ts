@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import { loadOrganisations } from "../../config/load";
-import { LocalCloud } from "./local-cloud";
+import { cloudOptionsFromEnv, LocalCloud } from "./local-cloud";
 import { networkFromEnvironment, RunFiles } from "./run-files";
 
 /*
  * The local cloud's process (started detached by `npm run rehearse`, ended by `--down` with SIGTERM):
  *   tsx rehearsal/rehearse/cloud-daemon.ts <organisation>
- * with the rehearsal network's settings in the environment. It writes cloud.json in the run's folder once
+ * with the rehearsal network's settings and the cloud's options (CLOUD_OPTION_ENV) in the environment. It writes cloud.json in the run's folder once
  * everything answers; its log is cloud.log there.
  */
 async function main(name: string | undefined): Promise<void> {
@@ -14,7 +14,7 @@ async function main(name: string | undefined): Promise<void> {
   const files = new RunFiles(name, networkFromEnvironment());
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   const [{ organisation }] = loadOrganisations(files.organisations(), { onWarning: () => undefined });
-  const cloud = new LocalCloud(organisation, files.network, files, log);
+  const cloud = new LocalCloud(organisation, files.network, files, log, cloudOptionsFromEnv(process.env));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -1,11 +1,13 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import type http from "node:http";
 import net from "node:net";
 import { networkOf } from "../../config/cidr";
 import type { Organisation } from "../../config/schema";
 import { createHcloudApi, type HcloudApi } from "../hcloud-api/api";
 import type { MachineBackend, ServerMachineSpec } from "../hcloud-api/machines";
+import { REHEARSAL_CACHE } from "../images/debian-rootfs";
 import { appStandIn, buildImages, rehearsalImages, type ImageRecipe } from "../images/images";
 import { LocalRegistry } from "../images/local-registry";
 import { NspawnMachines, serverIpv6 } from "../machines/nspawn-machines";
@@ -51,17 +53,67 @@ export function cloudAddresses(network: RehearsalNetwork) {
   };
 }
 
+/** What a test asks of the local cloud beyond what the organisation file needs. */
+export interface LocalCloudOptions {
+  /**
+   * App image references pushed besides those the file names, e.g. the release an upgrade moves to.
+   * @default - none
+   */
+  readonly appImages?: readonly string[];
+  /**
+   * How long pebble's certificates are valid, in seconds.
+   * @default - pebble's own (five years)
+   */
+  readonly acmeValiditySeconds?: number;
+}
+
+/** The options as the cloud's process gets them, in its environment (rehearse.ts sets them, cloud-daemon.ts reads them). */
+export const CLOUD_OPTION_ENV = {
+  appImages: "FAILMAP_REHEARSAL_APP_IMAGES",
+  acmeValiditySeconds: "FAILMAP_REHEARSAL_ACME_VALIDITY_SECONDS",
+} as const;
+
+export function cloudOptionsToEnv(options: LocalCloudOptions): Record<string, string> {
+  return {
+    ...(options.appImages?.length ? { [CLOUD_OPTION_ENV.appImages]: options.appImages.join(" ") } : {}),
+    ...(options.acmeValiditySeconds
+      ? { [CLOUD_OPTION_ENV.acmeValiditySeconds]: String(options.acmeValiditySeconds) }
+      : {}),
+  };
+}
+
+export function cloudOptionsFromEnv(env: NodeJS.ProcessEnv): LocalCloudOptions {
+  const images = env[CLOUD_OPTION_ENV.appImages]?.split(" ").filter(Boolean);
+  const validity = Number(env[CLOUD_OPTION_ENV.acmeValiditySeconds] ?? "");
+  return {
+    appImages: images?.length ? images : undefined,
+    acmeValiditySeconds: Number.isInteger(validity) && validity > 0 ? validity : undefined,
+  };
+}
+
 /**
- * The images the organisation pulls: the app images it names, each as the app stand-in, with the others, and
- * placeholders for the three that Debian has no package for.
+ * The images the organisation pulls: the app images it names (and `extraApps`), each as the app stand-in,
+ * with the others, and placeholders for the three that Debian has no package for. Each app reference is a
+ * build of its own (its reference in a label), as two upstream tags are: moving an instance to another tag
+ * is an upgrade, with a new image and migrations.
  * The app images also trust `acmeRoot`, pebble's issuing root: a remote worker verifies the broker endpoint's
  * certificate with its image's trust store, and an organisation whose CA is private (docs/operations.md) puts
  * that CA's root into its own app image in the same way. OpenSSL finds it by its subject hash in /etc/ssl/certs.
  */
-function imagesFor(org: Organisation, acmeRoot: { pem: string; hash: string }): ImageRecipe[] {
-  const apps = [...new Set(Object.values(org.instances).map((instance) => instance.image))];
+function imagesFor(
+  org: Organisation,
+  acmeRoot: { pem: string; hash: string },
+  extraApps: readonly string[] = [],
+): ImageRecipe[] {
+  const apps = [
+    ...new Set([...Object.values(org.instances).map((instance) => instance.image), ...extraApps]),
+  ];
   const trusting = (recipe: ImageRecipe): ImageRecipe => ({
     ...recipe,
+    config: {
+      ...recipe.config,
+      labels: { ...recipe.config.labels, "org.failmap.rehearsal.app-reference": recipe.reference },
+    },
     tree: {
       ...recipe.tree,
       files: {
@@ -118,6 +170,7 @@ export class LocalCloud {
     private readonly network: RehearsalNetwork,
     private readonly files: RunFiles,
     private readonly log: (line: string) => void,
+    private readonly options: LocalCloudOptions = {},
   ) {}
 
   async start(): Promise<CloudEndpoints> {
@@ -136,16 +189,32 @@ export class LocalCloud {
 
     this.dns = await DnsServer.start([gateway4, gateway6], await freePort(), this.files.services());
     this.closers.push(() => this.dns!.daemon.stop());
-    const pebble = await Pebble.start(gateway4, PEBBLE_PORT, this.dns.address, this.files.services());
+    const pebble = await Pebble.start(
+      gateway4,
+      PEBBLE_PORT,
+      this.dns.address,
+      this.files.services(),
+      this.options.acmeValiditySeconds,
+    );
     this.closers.push(() => pebble.daemon.stop());
     const acmeRoot = await pebble.issuingRoot();
 
-    const registry = await LocalRegistry.start({ address: gateway4, port: REGISTRY_PORT });
+    // Storage of the network's own: the tags of a shared one move under a running rehearsal whenever a
+    // concurrent one on another network pushes another build of the same name, and its next plan then
+    // replaces every container. Kept between runs of the network, so its blobs are pushed once.
+    const registry = await LocalRegistry.start({
+      address: gateway4,
+      port: REGISTRY_PORT,
+      dir: path.join(REHEARSAL_CACHE, `registry-${this.network.prefix}`),
+    });
     this.closers.push(() => registry.stop());
     this.log(`registry https://${registry.host}: pushing the images`);
-    await buildImages(registry, imagesFor(this.org, { pem: acmeRoot, hash: subjectHash(acmeRoot) }), (line) =>
-      this.log(`  ${line}`),
+    const images = imagesFor(
+      this.org,
+      { pem: acmeRoot, hash: subjectHash(acmeRoot) },
+      this.options.appImages,
     );
+    await buildImages(registry, images, (line) => this.log(`  ${line}`));
 
     const machines = new NspawnMachines({
       network: this.network,

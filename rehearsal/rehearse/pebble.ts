@@ -20,7 +20,17 @@ export class Pebble {
     private readonly management: string,
   ) {}
 
-  static async start(address: string, port: number, dnsServer: string, dir: string): Promise<Pebble> {
+  /**
+   * `validitySeconds`: how long the certificates it issues are valid (pebble's own default: five years). A
+   * test makes certificates due for renewal with a validity just above the stack's renewal window.
+   */
+  static async start(
+    address: string,
+    port: number,
+    dnsServer: string,
+    dir: string,
+    validitySeconds?: number,
+  ): Promise<Pebble> {
     requireProgram("pebble", "pebble");
     fs.mkdirSync(dir, { recursive: true });
     const tls = serverCertificate(path.join(dir, "tls"), [address]);
@@ -39,6 +49,7 @@ export class Pebble {
           tlsPort: 5001,
           ocspResponderURL: "",
           externalAccountBindingRequired: false,
+          ...(validitySeconds ? { certificateValidityPeriod: validitySeconds } : {}),
         },
       }),
     );

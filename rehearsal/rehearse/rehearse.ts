@@ -10,7 +10,12 @@ import { serverImage } from "../machines/server-image";
 import { NspawnMachines } from "../machines/nspawn-machines";
 import { cdktfCommand, runWithHosts, type CommandResult } from "./cdktf";
 import { bootExistingHost, EXISTING_HOST_ID, existingHostKey } from "./existing-host";
-import { cloudAddresses, type CloudEndpoints } from "./local-cloud";
+import {
+  cloudAddresses,
+  cloudOptionsToEnv,
+  type CloudEndpoints,
+  type LocalCloudOptions,
+} from "./local-cloud";
 import { HOSTS_MARKER } from "./names";
 import { asEnvironment, operatorEnvironment } from "./operator-environment";
 import { OperatorIdentity, REHEARSAL_USER } from "./operator-identity";
@@ -29,15 +34,23 @@ export class Rehearsal {
 
   constructor(
     readonly organisation: string,
-    options: { organisationsDir?: string; env?: NodeJS.ProcessEnv; print?: (line: string) => void } = {},
+    options: {
+      organisationsDir?: string;
+      env?: NodeJS.ProcessEnv;
+      print?: (line: string) => void;
+      /** What a test asks of the local cloud besides the file's needs (more app images, pebble's validity). */
+      cloud?: LocalCloudOptions;
+    } = {},
   ) {
     this.files = new RunFiles(organisation, networkFromEnvironment(options.env));
+    this.cloudOptions = options.cloud ?? {};
     this.identity = new OperatorIdentity(this.files.ssh());
     this.progress = new Progress(options.print);
     this.organisationsDir = options.organisationsDir ?? ORGANISATIONS_DIR;
   }
 
   private readonly organisationsDir: string;
+  private readonly cloudOptions: LocalCloudOptions;
 
   get network() {
     return this.files.network;
@@ -149,17 +162,40 @@ export class Rehearsal {
     );
   }
 
-  /** `cdktf <verb> org-<name>` on the operator's side of this rehearsal (its environment and names). */
-  cdktf(verb: string, extra: readonly string[] = [], echo = false): Promise<CommandResult> {
-    return this.run(cdktfCommand(verb, this.organisation, this.files.cdktfOut(), extra), verb, echo);
+  /**
+   * `cdktf <verb> org-<name>` on the operator's side of this rehearsal (its environment and names); `env`
+   * changes that environment, e.g. another operator's SSH agent.
+   */
+  cdktf(
+    verb: string,
+    extra: readonly string[] = [],
+    echo = false,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<CommandResult> {
+    return this.run(
+      cdktfCommand(verb, this.organisation, this.files.cdktfOut(), extra),
+      verb,
+      echo,
+      undefined,
+      env,
+    );
   }
 
   /** Any command of the operator's side, e.g. `npm run state` or `terraform state list`. */
-  run(command: readonly string[], logName: string, echo = false, cwd?: string): Promise<CommandResult> {
-    return runWithHosts(this.files.hosts(), command, this.environment(), this.logFile(logName), {
-      echo,
-      cwd,
-    });
+  run(
+    command: readonly string[],
+    logName: string,
+    echo = false,
+    cwd?: string,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<CommandResult> {
+    return runWithHosts(
+      this.files.hosts(),
+      command,
+      { ...this.environment(), ...env },
+      this.logFile(logName),
+      { echo, cwd },
+    );
   }
 
   logFile(name: string): string {
@@ -268,6 +304,7 @@ export class Rehearsal {
         FAILMAP_REHEARSAL_NET: this.network.prefix,
         FAILMAP_REHEARSAL_GATEWAY4: `${this.network.gateway4.address}/${this.network.gateway4.length}`,
         FAILMAP_REHEARSAL_GATEWAY6: `${this.network.gateway6.address}/${this.network.gateway6.length}`,
+        ...cloudOptionsToEnv(this.cloudOptions),
       },
     });
     fs.closeSync(log);
