@@ -59,7 +59,8 @@ describe("the unit tier", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-unit-guard-"));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  // One jest start with the swc transform: 4.6 s idle, 21 s with stress-ng --cpu 2 beside a CI run (load 17).
+  // One jest start with the swc transform: 3.0 s and 4.7 s with stress-ng --cpu 2 beside other test runs (load 18
+  // to 26).
   it("fails every test that starts a process, and names the call", async () => {
     const file = path.join(dir, "starts-processes.test.ts");
     fs.writeFileSync(file, FIXTURE);
