@@ -10,7 +10,8 @@ org="${1:?usage: plan.sh <organisation> <name> [summary-file]}"
 name="${2:?usage: plan.sh <organisation> <name> [summary-file]}"
 summary="${3:-/dev/stdout}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-stack="$root/cdktf.out/stacks/org-$org"
+# FAILMAP_CDKTF_OUT: cdktf's output folder, when not cdktf.out of the project (ops/ci/scheduled-apply.sh).
+stack="${FAILMAP_CDKTF_OUT:-$root/cdktf.out}/stacks/org-$org"
 # The CLI cdktf runs: TERRAFORM_BINARY_NAME (e.g. tofu), as in ops/state/terraform.ts.
 tf="${TERRAFORM_BINARY_NAME:-terraform}"
 

@@ -5,19 +5,21 @@
 # and the job fails, so that a person looks at it and deploys it through the reviewed path.
 # It synthesizes the stack itself, with FAILMAP_FREEZE_IMAGES=1: images looked up by tag stay at the digests
 # in state, so that a push upstream (a deploy, reviewed like any other) never stops a renewal.
+# FAILMAP_CDKTF_OUT names cdktf's output folder (default: cdktf.out of the project), e.g. a rehearsal's.
 # Usage: ops/ci/scheduled-apply.sh <organisation> [summary-file]
 set -euo pipefail
 
 org="${1:?usage: scheduled-apply.sh <organisation> [summary-file]}"
 summary="${2:-/dev/stdout}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-stack="$root/cdktf.out/stacks/org-$org"
+out="${FAILMAP_CDKTF_OUT:-$root/cdktf.out}"
+stack="$out/stacks/org-$org"
 tf="${TERRAFORM_BINARY_NAME:-terraform}"
 summarise() { "$root/node_modules/.bin/tsx" "$root/scripts/operator/plan-summary.ts" "$@"; }
 
-(cd "$root" && FAILMAP_ORGANISATION="$org" FAILMAP_FREEZE_IMAGES=1 "$root/node_modules/.bin/cdktf" synth)
+(cd "$root" && FAILMAP_ORGANISATION="$org" FAILMAP_FREEZE_IMAGES=1 "$root/node_modules/.bin/cdktf" synth --output "$out")
 trap 'rm -f "$stack/scheduled.tfplan" "$stack/scheduled.json"' EXIT
-"$root/ops/ci/plan.sh" "$org" scheduled "$summary"
+FAILMAP_CDKTF_OUT="$out" "$root/ops/ci/plan.sh" "$org" scheduled "$summary"
 cd "$stack"
 verdict="$(summarise --classify scheduled.json)"
 case "$verdict" in
