@@ -160,6 +160,7 @@ async function startMariadb(scratch: ScratchRoot): Promise<ChildProcess> {
         await exited;
       }
       if (attempt === 2) throw error;
+      console.warn(`mariadbd did not answer within 120 s; killed, and started once more:\n${error}`);
     }
   }
 }
