@@ -49,7 +49,7 @@ for (const [name, { wall, cpu }] of times) {
     : "";
   console.log(
     `${name.padEnd(40)} wall ${median(wall).toFixed(2)} s  CPU ${median(cpu).toFixed(2)} s${ratios}` +
-      `  (wall of each run ${wall.map((t) => t.toFixed(2)).join(" ")})`,
+      `  (each run, wall / CPU: ${wall.map((t, i) => `${t.toFixed(2)}/${cpu[i].toFixed(2)}`).join(" ")})`,
   );
 }
 console.log(

@@ -89,12 +89,13 @@ try {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const one = times.get("1 file(s), all stacks");
 const [oneWall, oneCpu] = [median(one.wall), median(one.cpu)];
-console.log(`${"".padEnd(36)} wall       ratio   CPU        ratio   wall of each run`);
+console.log(`${"".padEnd(36)} wall       ratio   CPU        ratio   each run: wall / CPU`);
 for (const [name, { wall, cpu }] of times) {
   const [w, c] = [median(wall), median(cpu)];
   console.log(
     `${name.padEnd(36)} ${w.toFixed(2).padStart(6)} s  ${(w / oneWall).toFixed(2)}x  ` +
-      `${c.toFixed(2).padStart(6)} s  ${(c / oneCpu).toFixed(2)}x  ${wall.map((t) => t.toFixed(2)).join(" ")}`,
+      `${c.toFixed(2).padStart(6)} s  ${(c / oneCpu).toFixed(2)}x  ` +
+      wall.map((t, i) => `${t.toFixed(1)}/${cpu[i].toFixed(2)}`).join(" "),
   );
 }
 console.log(
