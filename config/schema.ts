@@ -4,6 +4,7 @@ import { hasHostBits, networkOf } from "./cidr";
 import { systemNameProblem } from "./debian-system-names";
 import { dnsLengthProblem } from "./dns-names";
 import { dnsProviderProblem } from "./dns-providers";
+import { HOST_CONFIG_DIR, HOST_STATE_DIR, SERVICE_FOLDERS } from "./model/host-paths";
 import { INSTANCE_SLOTS } from "./model/slots";
 import { nameserverProblem } from "./nameservers";
 import { bucketNameProblem, REGION } from "./s3-names";
@@ -64,21 +65,8 @@ export const cidr = z
     ),
   );
 
-/**
- * An instance keeps its settings in /etc/failmap/<instance> and its deploy state in /var/lib/failmap/<instance>,
- * beside the folders of the host-wide services: an instance named after one would share its folder.
- */
-const RESERVED_INSTANCE_NAMES = new Set([
-  "bootstrap",
-  "monitoring",
-  "prometheus",
-  "alertmanager",
-  "grafana",
-  "broker-endpoint",
-  "remote-worker",
-  "tls",
-  "nginx",
-]);
+/** The host-wide services' folders, which an instance's folders would collide with. */
+const RESERVED_INSTANCE_NAMES: ReadonlySet<string> = new Set(Object.values(SERVICE_FOLDERS));
 
 const name = (what: string) =>
   z.string().regex(NAME, {
@@ -320,7 +308,7 @@ export const organisationSchema = z.strictObject({
   instances: z
     .record(
       name("instance").refine((n) => !RESERVED_INSTANCE_NAMES.has(n), {
-        error: `is a folder the stack keeps beside the instances' own (/etc/failmap/<instance>, /var/lib/failmap/<instance>); pick another name than ${[...RESERVED_INSTANCE_NAMES].join(", ")}`,
+        error: `is a folder the stack keeps beside the instances' own (${HOST_CONFIG_DIR}/<instance>, ${HOST_STATE_DIR}/<instance>); pick another name than ${[...RESERVED_INSTANCE_NAMES].join(", ")}`,
       }),
       instance,
     )

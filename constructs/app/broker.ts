@@ -2,6 +2,7 @@ import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { Construct } from "constructs";
+import { CONTAINER_LABELS } from "../../config/model/labels";
 import { appContainer, type InstanceContext } from "./app-container";
 import { redisHealthcheck } from "./healthchecks";
 import { replacedWithMachine } from "../host/machine-lifecycle";
@@ -51,7 +52,7 @@ export class Broker extends Construct {
     const volume = new Volume(this, "data", {
       provider: ctx.host.dockerProvider(),
       name: ctx.names.brokerVolume,
-      labels: [{ label: "failmap.instance", value: ctx.instance }],
+      labels: [{ label: CONTAINER_LABELS.instance, value: ctx.instance }],
       dependsOn: [ctx.host.ready],
       lifecycle: replacedWithMachine(ctx.host),
     });

@@ -2,16 +2,10 @@ import { Container, type ContainerConfig } from "@cdktf/provider-docker/lib/cont
 import type { ITerraformDependable } from "cdktf";
 import { createHash } from "node:crypto";
 import type { Construct } from "constructs";
+import { CONTAINER_LABELS } from "../../config/model/labels";
 import type { Host } from "../host/host";
 import { replacedWithMachine } from "../host/machine-lifecycle";
 import { healthyWithinSeconds } from "./healthcheck-timing";
-
-/** The labels every container carries: host commands, dashboards and the container policy read them. */
-export const CONTAINER_LABELS = {
-  organisation: "failmap.organisation",
-  instance: "failmap.instance",
-  role: "failmap.role",
-} as const;
 
 /**
  * A digest of the container's healthcheck. The docker provider changes a healthcheck "in place" without

@@ -1,6 +1,7 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { Construct } from "constructs";
+import { CONTAINER_LABELS } from "../../config/model/labels";
 import type { InstanceModel } from "../../config/model/organisation-model";
 import type { Instance } from "../../config/schema";
 import type { Host } from "../host/host";
@@ -101,7 +102,7 @@ export class FailmapInstance extends Construct implements IFailmapInstance {
     const network = new Network(this, "network", {
       provider,
       name: this.names.network,
-      labels: [{ label: "failmap.instance", value: name }],
+      labels: [{ label: CONTAINER_LABELS.instance, value: name }],
       dependsOn: [host.ready],
       lifecycle: replacedWithMachine(host),
     });

@@ -1,7 +1,10 @@
 import path from "node:path";
+import { HOST_CONFIG_DIR, HOST_STATE_DIR } from "../../config/model/host-paths";
+import { CONTAINER_LABELS } from "../../config/model/labels";
 import { BACKUP_METRIC, BACKUP_TEXTFILE } from "../monitoring/alert-rules";
 import { NGINX_METRICS_LOG } from "../monitoring/nginx-log-exporter-config";
-import { NGINX_CONTAINER_NAME, WEBSERVER_PATHS } from "../webserver/webserver";
+import { WEBSERVER_PATHS } from "../webserver/paths";
+import { NGINX_CONTAINER_NAME } from "../webserver/webserver";
 import { MARIADB_SOCKET, MARIADB_SOCKET_DIR } from "./mariadb-socket";
 import { NFT_TABLE } from "./nftables";
 
@@ -9,10 +12,6 @@ import { NFT_TABLE } from "./nftables";
 export const SSH_GROUP = "failmap-ssh";
 /** Everyone users.sh has created, so that a user dropped from the file is found again and locked. */
 export const MANAGED_USERS_GROUP = "failmap-users";
-/** The label by which the host commands find an instance's long-running containers. */
-export const INSTANCE_LABEL = "failmap.instance";
-/** The host's settings for the admin commands; an instance's own files are in a folder of its name next to it. */
-export const HOST_CONFIG_DIR = "/etc/failmap";
 /** bootstrap.env as the admin commands read it. scripts/host/failmap-lib.sh names it: it is where they start. */
 export const HOST_ENV_FILE = `${HOST_CONFIG_DIR}/host.env`;
 /**
@@ -40,7 +39,8 @@ export const HOST_CONSTANTS = {
   FAILMAP_NGINX_CACHE_DIR: WEBSERVER_PATHS.cache,
   FAILMAP_BACKUP_METRIC: BACKUP_METRIC,
   FAILMAP_BACKUP_METRIC_FILE: BACKUP_TEXTFILE,
-  FAILMAP_INSTANCE_LABEL: INSTANCE_LABEL,
+  FAILMAP_INSTANCE_LABEL: CONTAINER_LABELS.instance,
   FAILMAP_CONFIG_DIR: HOST_CONFIG_DIR,
+  FAILMAP_STATE_DIR: HOST_STATE_DIR,
   FAILMAP_HOST_ENV: HOST_ENV_FILE,
 } as const;

@@ -1,6 +1,7 @@
 import { Password } from "@cdktf/provider-random/lib/password";
 import { Annotations, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { HOST_CONFIG_DIR, HOST_STATE_DIR, SERVICE_FOLDERS } from "../../config/model/host-paths";
 import type { Organisation } from "../../config/schema";
 import type { DatabaseUser } from "../app/database-credentials";
 import type { ContainerIdentity } from "../app/failmap-container";
@@ -67,8 +68,8 @@ export const PROMETHEUS_RELOAD = renderContainerReload({
 /** The location the Webserver adds to the admin vhost, behind the admin client certificate. */
 export const grafanaLocation = { path: "/grafana/", upstream: { address: loopback(PORTS.grafana) } } as const;
 
-const CONFIG = "/etc/failmap/monitoring";
-const DATA = "/var/lib/failmap";
+const CONFIG = `${HOST_CONFIG_DIR}/${SERVICE_FOLDERS.monitoring}`;
+const DATA = HOST_STATE_DIR;
 /** The users the upstream images run as; their data directories must belong to them. */
 const NOBODY = "65534";
 const GRAFANA_UID = "472";
@@ -148,7 +149,10 @@ export class Monitoring extends Construct {
         },
         { path: `${CONFIG}/prometheus/rules/failmap.yml`, content: renderAlertRules() },
       ],
-      then: [`install -d -o ${NOBODY} -g ${NOBODY} -m 0750 ${DATA}/prometheus`, PROMETHEUS_RELOAD],
+      then: [
+        `install -d -o ${NOBODY} -g ${NOBODY} -m 0750 ${DATA}/${SERVICE_FOLDERS.prometheus}`,
+        PROMETHEUS_RELOAD,
+      ],
     });
     new HostNetworkContainer(this, "prometheus", {
       host,
@@ -167,7 +171,10 @@ export class Monitoring extends Construct {
         `--storage.tsdb.retention.size=${org.monitoring.retentionSizeGb}GB`,
         `--web.listen-address=${loopback(PORTS.prometheus)}`,
       ],
-      mounts: { [`${CONFIG}/prometheus`]: "/etc/prometheus", [`${DATA}/prometheus`]: "/prometheus" },
+      mounts: {
+        [`${CONFIG}/prometheus`]: "/etc/prometheus",
+        [`${DATA}/${SERVICE_FOLDERS.prometheus}`]: "/prometheus",
+      },
       writable: ["/prometheus"],
       dependsOn: [prometheusFiles.resource],
     });
@@ -209,7 +216,7 @@ export class Monitoring extends Construct {
         },
       ],
       then: [
-        `install -d -o ${NOBODY} -g ${NOBODY} -m 0750 ${DATA}/alertmanager`,
+        `install -d -o ${NOBODY} -g ${NOBODY} -m 0750 ${DATA}/${SERVICE_FOLDERS.alertmanager}`,
         renderContainerReload({ container: "failmap-alertmanager", apply: "hup" }),
       ],
     });
@@ -228,7 +235,10 @@ export class Monitoring extends Construct {
         // Empty: no high-availability gossip, which would otherwise listen on every address.
         "--cluster.listen-address=",
       ],
-      mounts: { [`${CONFIG}/alertmanager`]: "/etc/alertmanager", [`${DATA}/alertmanager`]: "/alertmanager" },
+      mounts: {
+        [`${CONFIG}/alertmanager`]: "/etc/alertmanager",
+        [`${DATA}/${SERVICE_FOLDERS.alertmanager}`]: "/alertmanager",
+      },
       writable: ["/alertmanager"],
       dependsOn: [files.resource],
     });
@@ -402,7 +412,7 @@ export class Monitoring extends Construct {
       ],
       // Dashboards are picked up by Grafana itself within 30 s; a changed data source needs a restart.
       then: [
-        `install -d -o ${GRAFANA_UID} -g 0 -m 0750 ${DATA}/grafana`,
+        `install -d -o ${GRAFANA_UID} -g 0 -m 0750 ${DATA}/${SERVICE_FOLDERS.grafana}`,
         renderContainerReload({ container: "failmap-grafana", apply: "restart" }),
       ],
     });
@@ -436,7 +446,7 @@ export class Monitoring extends Construct {
       mounts: {
         [`${CONFIG}/grafana/provisioning`]: "/etc/grafana/provisioning",
         [`${CONFIG}/grafana/dashboards`]: DASHBOARDS_PATH,
-        [`${DATA}/grafana`]: "/var/lib/grafana",
+        [`${DATA}/${SERVICE_FOLDERS.grafana}`]: "/var/lib/grafana",
       },
       writable: ["/var/lib/grafana"],
       dependsOn: [files.resource],

@@ -1,5 +1,6 @@
 import type { Container, ContainerHealthcheck } from "@cdktf/provider-docker/lib/container";
 import { Construct } from "constructs";
+import { HOST_CONFIG_DIR, SERVICE_FOLDERS } from "../../config/model/host-paths";
 import { HostFiles } from "../host/host-files";
 import { hostNetworks, type Host } from "../host/host";
 import { nginxContainer } from "../webserver/nginx-container";
@@ -8,7 +9,7 @@ import type { TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerStreamConfig, type BrokerRoute } from "./render-broker-stream";
 
 export const BROKER_ENDPOINT_CONTAINER = "failmap-broker-endpoint";
-const CONFIG_DIR = "/etc/failmap/broker-endpoint";
+const CONFIG_DIR = `${HOST_CONFIG_DIR}/${SERVICE_FOLDERS.brokerEndpoint}`;
 const CONFIG_FILE = `${CONFIG_DIR}/nginx.conf`;
 /**
  * nginx stream: per connection two 16 KB proxy buffers and a TLS session, some 50 KB; a worker takes up to

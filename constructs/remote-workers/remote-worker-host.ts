@@ -1,5 +1,6 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { HOST_CONFIG_DIR, SERVICE_FOLDERS } from "../../config/model/host-paths";
 import type { IFailmapInstance } from "../app/failmap-instance";
 import { WORKER_USER, workerContainers, type WorkerHostSite } from "../app/workers";
 import { HostFiles } from "../host/host-files";
@@ -13,10 +14,10 @@ import {
   type WorkerHostContainer,
 } from "./render-worker-containers";
 
-const TLS_DIR_ON_HOST = "/etc/failmap/remote-worker/tls";
-const TLS_DIR = "/etc/failmap/tls";
-const ENV_DIR = "/etc/failmap/workers/env";
-const CONTAINERS_SCRIPT = "/etc/failmap/workers/containers.sh";
+const TLS_DIR_ON_HOST = `${HOST_CONFIG_DIR}/${SERVICE_FOLDERS.remoteWorker}/tls`;
+const TLS_DIR = `${HOST_CONFIG_DIR}/${SERVICE_FOLDERS.tls}`;
+const ENV_DIR = `${HOST_CONFIG_DIR}/workers/env`;
+const CONTAINERS_SCRIPT = `${HOST_CONFIG_DIR}/workers/containers.sh`;
 
 export interface RemoteWorkerHostProps {
   readonly host: Host;

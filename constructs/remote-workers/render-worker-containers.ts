@@ -1,5 +1,6 @@
 import type { AppContainerSpec } from "../app/app-container";
-import { CONTAINER_LABELS, DEFAULT_LOG_ROTATION } from "../app/failmap-container";
+import { CONTAINER_LABELS } from "../../config/model/labels";
+import { DEFAULT_LOG_ROTATION } from "../app/failmap-container";
 import { healthyWithinSeconds } from "../app/healthcheck-timing";
 import { shellQuote } from "../host/host-files";
 

@@ -1,3 +1,6 @@
+import { NGINX_PORTS } from "../../config/model/ports";
+import { WEBSERVER_PATHS } from "./paths";
+
 /** Where nginx reaches an app container: "127.0.0.1:8000" (app containers publish on loopback only). */
 export interface Upstream {
   readonly address: string;
@@ -44,7 +47,7 @@ export interface WebserverConfig {
   readonly adminExtraLocations?: readonly AdminExtraLocation[];
   /** Writable by nginx: one cache directory per instance, plus nginx's temporary files. */
   readonly cacheRoot: string;
-  /** Directory holding nginx.conf and the files rendered with it. Default /etc/failmap/nginx. */
+  /** Directory holding nginx.conf and the files rendered with it. Default WEBSERVER_PATHS.config. */
   readonly configDir?: string;
   /** Serve /.well-known/acme-challenge/ over HTTP from here (for HTTP-01); without it, HTTP only redirects. */
   readonly acmeWebroot?: string;
@@ -139,11 +142,11 @@ export function resolveWebserverConfig(config: WebserverConfig): ResolvedWebserv
     clientAuth: config.clientAuth,
     adminExtraLocations: config.adminExtraLocations ?? [],
     cacheRoot: config.cacheRoot,
-    configDir: config.configDir ?? "/etc/failmap/nginx",
+    configDir: config.configDir ?? WEBSERVER_PATHS.config,
     acmeWebroot: config.acmeWebroot,
     listen: {
-      http: config.listen?.http ?? 80,
-      https: config.listen?.https ?? 443,
+      http: config.listen?.http ?? NGINX_PORTS.http,
+      https: config.listen?.https ?? NGINX_PORTS.https,
       addresses: config.listen?.addresses ?? ["*", "[::]"],
     },
     logs: config.logs ?? { access: "/dev/stdout", error: "/dev/stderr" },

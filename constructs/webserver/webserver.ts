@@ -6,6 +6,7 @@ import { HostFiles } from "../host/host-files";
 import type { TlsKeyPair } from "../tls/key-pair";
 import { NGINX_HEALTH_PORT } from "../../config/model/ports";
 import { nginxHealthcheck } from "./health-server";
+import { WEBSERVER_PATHS } from "./paths";
 import { nginxContainer } from "./nginx-container";
 import { renderNginxReload } from "./nginx-reload";
 import { renderNginxConfig } from "./render-nginx-config";
@@ -13,13 +14,6 @@ import type { AdminExtraLocation, MetricsLog, WebserverSite } from "./webserver-
 
 export { NGINX_IMAGE } from "./nginx-container";
 export const NGINX_CONTAINER_NAME = "failmap-nginx";
-
-/** Paths on the host, mounted at the same paths in the container so the config reads the same in both. */
-export const WEBSERVER_PATHS = {
-  config: "/etc/failmap/nginx",
-  tls: "/etc/failmap/tls",
-  cache: "/var/cache/failmap/nginx",
-} as const;
 
 /**
  * Shared zones take about 40 MB per instance (cache keys, rate limits, TLS sessions); the rest is buffers

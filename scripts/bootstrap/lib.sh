@@ -6,8 +6,6 @@
 # shellcheck disable=SC2034
 BUNDLE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CONFIG=$BUNDLE/config
-# shellcheck disable=SC2034
-STATE=/var/lib/failmap/bootstrap
 export DEBIAN_FRONTEND=noninteractive
 
 # shellcheck disable=SC1091 # rendered by the HostBootstrap construct
@@ -36,7 +34,10 @@ export DEBIAN_FRONTEND=noninteractive
 : "${FAILMAP_BACKUP_METRIC_FILE:?missing in bootstrap.env}"
 : "${FAILMAP_INSTANCE_LABEL:?missing in bootstrap.env}"
 : "${FAILMAP_CONFIG_DIR:?missing in bootstrap.env}"
+: "${FAILMAP_STATE_DIR:?missing in bootstrap.env}"
 : "${FAILMAP_HOST_ENV:?missing in bootstrap.env}"
+# shellcheck disable=SC2034
+STATE=$FAILMAP_STATE_DIR/bootstrap
 
 changed() { echo "changed: $*"; }
 ok() { echo "ok: $*"; }

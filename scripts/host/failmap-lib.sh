@@ -14,6 +14,7 @@ HOST_ENV=/etc/failmap/host.env
 : "${FAILMAP_INSTANCES:?no instances in $HOST_ENV}"
 # The rest of host.env that the commands read: a host.env older than the commands stops them here.
 : "${FAILMAP_CONFIG_DIR:?missing in $HOST_ENV}"
+: "${FAILMAP_STATE_DIR:?missing in $HOST_ENV}"
 : "${FAILMAP_BACKUP_RETENTION_DAYS:?missing in $HOST_ENV}"
 : "${FAILMAP_BACKUP_METRIC:?missing in $HOST_ENV}"
 : "${FAILMAP_BACKUP_METRIC_FILE:?missing in $HOST_ENV}"

@@ -1,6 +1,7 @@
 import type { TerraformStack } from "cdktf";
 import type { IValidation } from "constructs";
-import { CONTAINER_LABELS, HEALTHCHECK_LABEL } from "../../constructs/app/failmap-container";
+import { CONTAINER_LABELS } from "../../config/model/labels";
+import { HEALTHCHECK_LABEL } from "../../constructs/app/failmap-container";
 import { durationSeconds, goDuration, healthyWithinSeconds } from "../../constructs/app/healthcheck-timing";
 import { blocksOf, type TerraformJson } from "./block-graph";
 
