@@ -1,5 +1,11 @@
 import type { Check } from "./check";
-import { brokerExporterPort, instancePorts, NGINX_HEALTH_PORT, PORTS } from "./model/ports";
+import {
+  brokerExporterPort,
+  instancePorts,
+  MONITORING_LISTENERS,
+  NGINX_HEALTH_PORT,
+  NGINX_PORTS,
+} from "./model/ports";
 import { assignSlots, INSTANCE_SLOTS } from "./model/slots";
 import type { Organisation } from "./schema";
 
@@ -10,9 +16,6 @@ import type { Organisation } from "./schema";
  * listen on every address, so they cannot share a port with a service on 127.0.0.1.
  */
 
-/** nginx's listen ports (constructs/webserver/webserver-config.ts defaults; the stack never changes them). */
-const NGINX = { http: 80, https: 443 } as const;
-
 export interface PortUse {
   readonly port: number;
   /** Who listens there, for the message. */
@@ -20,17 +23,6 @@ export interface PortUse {
   /** The organisation file field that chose this port, when the file chooses it. */
   readonly field?: readonly PropertyKey[];
 }
-
-const MONITORING: readonly [keyof typeof PORTS, string][] = [
-  ["prometheus", "Prometheus"],
-  ["alertmanager", "Alertmanager"],
-  ["nodeExporter", "node-exporter"],
-  ["mysqldExporter", "the MariaDB exporter"],
-  ["blackboxExporter", "the blackbox exporter"],
-  ["cadvisor", "cAdvisor"],
-  ["nginxLogExporter", "the nginx log exporter"],
-  ["grafana", "Grafana"],
-];
 
 /**
  * Every port the main host of `org` uses or keeps for later. Each of the INSTANCE_SLOTS slots keeps its
@@ -40,8 +32,8 @@ export function portPlan(org: Organisation): PortUse[] {
   const { slots } = assignSlots(org.instances);
   const holders = new Map([...slots].map(([instance, slot]) => [slot, instance]));
   const uses: PortUse[] = [
-    { port: NGINX.http, user: "nginx (http)" },
-    { port: NGINX.https, user: "nginx (https)" },
+    { port: NGINX_PORTS.http, user: "nginx (http)" },
+    { port: NGINX_PORTS.https, user: "nginx (https)" },
     { port: NGINX_HEALTH_PORT, user: "nginx (its healthcheck, on 127.0.0.1)" },
   ];
   for (let slot = 1; slot <= INSTANCE_SLOTS; slot++) {
@@ -56,7 +48,7 @@ export function portPlan(org: Organisation): PortUse[] {
       { port: brokerExporterPort(slot), user: `${owner}'s broker exporter` },
     );
   }
-  for (const [key, user] of MONITORING) uses.push({ port: PORTS[key], user });
+  for (const { port, program } of Object.values(MONITORING_LISTENERS)) uses.push({ port, user: program });
   uses.push(
     org.server.provider === "existing"
       ? { port: org.server.sshPort, user: "sshd", field: ["server", "sshPort"] }

@@ -4,6 +4,15 @@ import type { Organisation } from "../config/schema";
 import type { MonitoringProps } from "../constructs/monitoring/monitoring";
 import { smtpSettingsFromEnv } from "../constructs/monitoring/smtp";
 
+/** The sensitive Terraform variables of the alert secrets; the environment sets them as TF_VAR_<name>. */
+export const ALERT_SECRET_VARIABLES = {
+  smtpPassword: "failmap_smtp_password",
+  webhookUrl: "failmap_alert_webhook_url",
+} as const;
+
+/** The environment variable Terraform reads a variable's value from. */
+export const environmentVariableOf = (variable: string): string => `TF_VAR_${variable}`;
+
 /**
  * Where alerts go is secret (an SMTP password, a webhook URL with a token in it), so it never sits in the
  * organisation file: the relay comes from FAILMAP_SMTP_* and the secrets from sensitive Terraform variables
@@ -17,7 +26,7 @@ export function alertSecrets(
     new TerraformVariable(scope, name, { type: "string", sensitive: true, nullable: false }).stringValue;
   const smtp = org.monitoring.alertEmail ? smtpSettingsFromEnv(process.env) : undefined;
   return {
-    smtp: smtp && { ...smtp, password: secret("failmap_smtp_password") },
-    alertWebhookUrl: org.monitoring.alertWebhook ? secret("failmap_alert_webhook_url") : undefined,
+    smtp: smtp && { ...smtp, password: secret(ALERT_SECRET_VARIABLES.smtpPassword) },
+    alertWebhookUrl: org.monitoring.alertWebhook ? secret(ALERT_SECRET_VARIABLES.webhookUrl) : undefined,
   };
 }

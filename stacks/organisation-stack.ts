@@ -20,6 +20,7 @@ import { ContainerPolicy } from "./rules/container-policy";
 import { FileTextRule } from "./rules/file-text";
 import { TerraformRules } from "./rules/terraform-rules";
 import { configureStateBackend } from "./state-backend";
+import { stackName } from "../config/model/names";
 
 export interface OrganisationStackProps {
   readonly organisation: Organisation;
@@ -45,7 +46,7 @@ export class OrganisationStack extends TerraformStack {
   constructor(scope: Construct, props: OrganisationStackProps) {
     // The one boundary from file to constructs: free text from here on is a literal for Terraform.
     const org = literalFreeText(props.organisation);
-    super(scope, `org-${org.name}`);
+    super(scope, stackName(org.name));
     const model = resolveOrganisation(org);
     this.model = model;
     useRegistryMirror(this, org.images.registryMirror);

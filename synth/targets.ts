@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { LoadedOrganisation } from "../config/load";
 import { pickOrganisation } from "./pick-organisation";
+import { organisationOfStack, stackName } from "../config/model/names";
 
 /** cdktf commands that act on the stacks they name; `synth`, `list` and `get` always cover every stack. */
 const STACK_COMMANDS = new Set(["deploy", "destroy", "diff", "plan", "output", "watch"]);
@@ -9,7 +10,7 @@ const STACK_COMMANDS = new Set(["deploy", "destroy", "diff", "plan", "output", "
 const CLI_DEPTH = 4;
 
 /** The stack of an organisation: `cdktf deploy org-<name>`. */
-const stackOf = (loaded: LoadedOrganisation) => `org-${loaded.organisation.name}`;
+const stackOf = (loaded: LoadedOrganisation) => stackName(loaded.organisation.name);
 
 function commandLineOf(pid: number): string[] | undefined {
   try {
@@ -76,7 +77,7 @@ export function targetOrganisations(
   const target = env.CDKTF_TARGET_STACK_ID;
   if (target) {
     return [
-      withVariable("CDKTF_TARGET_STACK_ID", () => pickOrganisation(all, target.replace(/^org-/, ""), dir)),
+      withVariable("CDKTF_TARGET_STACK_ID", () => pickOrganisation(all, organisationOfStack(target), dir)),
     ];
   }
   const argv = commandLine();

@@ -31,24 +31,36 @@ export function instancePorts(slot: number): InstancePorts {
   return { frontend: web, admin: web + 1, interactive: web + 2, broker: 6380 + (slot - 1) };
 }
 
-/** Where each monitoring program listens (host networking). */
-export const PORTS = {
-  prometheus: 9090,
-  alertmanager: 9093,
-  nodeExporter: 9100,
-  mysqldExporter: 9104,
-  blackboxExporter: 9115,
+/** Where each monitoring program listens (host networking), with its name in the port plan's messages. */
+export const MONITORING_LISTENERS = {
+  prometheus: { port: 9090, program: "Prometheus" },
+  alertmanager: { port: 9093, program: "Alertmanager" },
+  nodeExporter: { port: 9100, program: "node-exporter" },
+  mysqldExporter: { port: 9104, program: "the MariaDB exporter" },
+  blackboxExporter: { port: 9115, program: "the blackbox exporter" },
+  cadvisor: { port: 9280, program: "cAdvisor" },
+  nginxLogExporter: { port: 4040, program: "the nginx log exporter" },
+  grafana: { port: 3000, program: "Grafana" },
+} as const;
+
+type MonitoringPorts = { readonly [K in keyof typeof MONITORING_LISTENERS]: number };
+
+/** The monitoring programs' ports by name, and the base of the broker exporters' ports. */
+export const PORTS: MonitoringPorts & { readonly brokerExporterBase: number } = {
+  ...(Object.fromEntries(
+    Object.entries(MONITORING_LISTENERS).map(([name, { port }]) => [name, port]),
+  ) as MonitoringPorts),
   /** The broker exporter of slot 1; slot s gets brokerExporterBase + s - 1 (config/model/slots.ts). */
   brokerExporterBase: 9121,
-  cadvisor: 9280,
-  nginxLogExporter: 4040,
-  grafana: 3000,
-} as const;
+};
 
 /** Where the exporter of an instance's broker listens: one port per slot, clear of the ports above. */
 export function brokerExporterPort(slot: number): number {
   return PORTS.brokerExporterBase + slot - 1;
 }
+
+/** nginx's public ports, on every address of the main host. */
+export const NGINX_PORTS = { http: 80, https: 443 } as const;
 
 /** The host's nginx answers its healthcheck here; clear of the instances' blocks. */
 export const NGINX_HEALTH_PORT = 8300;

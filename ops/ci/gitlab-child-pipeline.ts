@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { stackName } from "../../config/model/names";
 
 export const PIPELINE_MODES = ["plan", "deploy", "renew"] as const;
 export type PipelineMode = (typeof PIPELINE_MODES)[number];
@@ -7,7 +8,7 @@ const SUMMARY = "plan-summary.md";
 
 /** The jobs of one organisation, each with FAILMAP_ORGANISATION so that its synth builds that stack only. */
 function jobsFor(mode: PipelineMode, org: string): Record<string, Record<string, unknown>> {
-  const stack = `org-${org}`;
+  const stack = stackName(org);
   const variables = { FAILMAP_ORGANISATION: org };
   const preflight = `npx tsx scripts/operator/doctor.ts ${org}`;
   const sealed = `reviewed-${org}.tfplan.enc`;

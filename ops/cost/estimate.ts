@@ -1,6 +1,7 @@
 import type { LoadedOrganisation } from "../../config/load";
 import { resolveOrganisation, type BillableServer } from "../../config/model/organisation-model";
 import type { PriceTable } from "./price-table";
+import { stackName } from "../../config/model/names";
 
 /** Something the stack makes Hetzner bill for, with the organisation file field that asks for it. */
 export type Billable =
@@ -106,7 +107,7 @@ export function renderEstimates(estimates: readonly Estimate[], prices: PriceTab
   for (const e of estimates) {
     const width = Math.max(...e.lines.map((l) => l.item.length)) + 2;
     const detailWidth = Math.max(...e.lines.map((l) => l.detail.length)) + 2;
-    out.push(`org-${e.organisation}`);
+    out.push(stackName(e.organisation));
     for (const l of e.lines)
       out.push(`  ${l.item.padEnd(width)}${l.detail.padEnd(detailWidth)}${euros(l.monthly)}`);
     const total = e.complete

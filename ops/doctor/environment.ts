@@ -2,6 +2,7 @@ import type { Organisation } from "../../config/schema";
 import { backendSettings, STATE_ENV } from "../../stacks/backend-settings";
 import { DNS_PROVIDER_VARIABLES, isSet, requiredVariables } from "../env/required";
 import { ok, problem, warning, type Finding } from "./finding";
+import { stackName } from "../../config/model/names";
 
 export function checkEnvironment(org: Organisation, env: NodeJS.ProcessEnv): Finding[] {
   const findings = requiredVariables(org, env).map((v) =>
@@ -21,7 +22,7 @@ export function checkEnvironment(org: Organisation, env: NodeJS.ProcessEnv): Fin
   if (env.CI && backendSettings(org, env).kind === "local") {
     findings.push(
       problem(
-        `org-${org.name} keeps its state in a local file, which is lost when this CI job ends`,
+        `${stackName(org.name)} keeps its state in a local file, which is lost when this CI job ends`,
         `set the CI variable ${STATE_ENV.bucket} (and ${STATE_ENV.endpoint} for Hetzner Object Storage), or state.bucket in the file`,
       ),
     );

@@ -1,5 +1,6 @@
 import { isLetsEncrypt } from "../../config/acme-directory";
 import type { Organisation } from "../../config/schema";
+import { ALERT_SECRET_VARIABLES, environmentVariableOf } from "../../stacks/alert-secrets";
 import { backendSettings } from "../../stacks/backend-settings";
 import { resolveOrganisation } from "../../config/model/organisation-model";
 
@@ -66,17 +67,19 @@ export function requiredVariables(
     });
   }
   if (org.monitoring.enabled && org.monitoring.alertWebhook) {
+    const name = environmentVariableOf(ALERT_SECRET_VARIABLES.webhookUrl);
     required.push({
-      names: ["TF_VAR_failmap_alert_webhook_url"],
+      names: [name],
       why: "monitoring.alertWebhook is on, and the webhook URL is a secret kept out of the organisation file",
-      fix: "export TF_VAR_failmap_alert_webhook_url=https://...: the incoming-webhook URL of your chat or pager",
+      fix: `export ${name}=https://...: the incoming-webhook URL of your chat or pager`,
     });
   }
   if (org.monitoring.enabled && org.monitoring.alertEmail && env.FAILMAP_SMTP_SMARTHOST) {
+    const name = environmentVariableOf(ALERT_SECRET_VARIABLES.smtpPassword);
     required.push({
-      names: ["TF_VAR_failmap_smtp_password"],
+      names: [name],
       why: `alert mail goes through ${env.FAILMAP_SMTP_SMARTHOST}`,
-      fix: "export TF_VAR_failmap_smtp_password=...: the relay's password (empty if it needs none)",
+      fix: `export ${name}=...: the relay's password (empty if it needs none)`,
     });
   }
   return required;

@@ -2,6 +2,7 @@ import path from "node:path";
 import { loadOrganisations, type LoadedOrganisation } from "../../config/load";
 import { repositoryRoot } from "../../constructs/bootstrap/script-files";
 import { pickOrganisation } from "../../synth/pick-organisation";
+import { stackName } from "../../config/model/names";
 
 export { pickOrganisation };
 
@@ -13,7 +14,7 @@ export const ORGANISATIONS_DIR = path.resolve(
   process.env.FAILMAP_ORGANISATIONS_DIR ?? "organisations",
 );
 /** Where cdktf synthesizes an organisation's stack, and where it runs terraform for it. */
-export const stackDir = (name: string) => path.join(PROJECT_ROOT, "cdktf.out", "stacks", `org-${name}`);
+export const stackDir = (name: string) => path.join(PROJECT_ROOT, "cdktf.out", "stacks", stackName(name));
 
 /** Every organisation's name, in file order: the stacks `org-<name>` that main.ts synthesizes. */
 export function organisationNames(dir: string = ORGANISATIONS_DIR): string[] {

@@ -4,6 +4,7 @@ import { PROJECT_ROOT, selectOrganisations, stackDir } from "../organisations/se
 import { parsePulledState, type StateFile } from "./show";
 import { terraform } from "./terraform";
 import { withStateWorkdir } from "./workdir";
+import { stackName } from "../../config/model/names";
 
 export interface DeployedState {
   /** A working directory whose backend is the organisation's, and the environment to run terraform in it. */
@@ -26,7 +27,7 @@ export function withDeployedState<T>(
   announce: (where: string) => void = () => undefined,
 ): T {
   const [{ organisation }] = selectOrganisations(name);
-  const stack = `org-${organisation.name}`;
+  const stack = stackName(organisation.name);
   const settings = backendSettings(organisation);
   const dir = stackDir(organisation.name);
   const where =

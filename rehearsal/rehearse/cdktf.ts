@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { repositoryRoot } from "../../constructs/bootstrap/script-files";
+import { stackName } from "../../config/model/names";
 
 export interface CommandResult {
   readonly code: number;
@@ -64,5 +65,14 @@ export function cdktfCommand(
   outDir: string,
   extra: readonly string[] = [],
 ): string[] {
-  return ["npx", "cdktf", verb, `org-${organisation}`, "--output", outDir, "--skip-provider-lock", ...extra];
+  return [
+    "npx",
+    "cdktf",
+    verb,
+    stackName(organisation),
+    "--output",
+    outDir,
+    "--skip-provider-lock",
+    ...extra,
+  ];
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { REHEARSAL_CACHE } from "../images/debian-rootfs";
 import { RehearsalNetwork } from "../network/rehearsal-network";
+import { stackName } from "../../config/model/names";
 
 /**
  * The rehearsal network of this run, from the same settings rehearsal-net.sh reads: a run of its own per
@@ -49,5 +50,5 @@ export class RunFiles {
   readonly services = () => this.file("services");
   readonly stateObjects = () => this.file("state");
   readonly cdktfOut = () => this.file("cdktf.out");
-  readonly stackDir = () => this.file("cdktf.out", "stacks", `org-${this.organisation}`);
+  readonly stackDir = () => this.file("cdktf.out", "stacks", stackName(this.organisation));
 }

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PROJECT_ROOT } from "../../ops/organisations/select";
+import { PROJECT_ROOT, stackDir } from "../../ops/organisations/select";
 
 /*
  * CI applies exactly the plan that was reviewed: ops/ci/plan.sh saves and summarises it, ops/ci/reviewed-plan.sh
@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from "../../ops/organisations/select";
  * stack of terraform_data resources (built into Terraform), laid out where cdktf synthesizes stacks.
  */
 const ORG = `reviewed-plan-test-${process.pid}`;
-const STACK = path.join(PROJECT_ROOT, "cdktf.out", "stacks", `org-${ORG}`);
+const STACK = stackDir(ORG);
 const KEY = "a test key for the reviewed plan";
 let work: string;
 

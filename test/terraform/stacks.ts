@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadOrganisations } from "../../config/load";
+import { stackName } from "../../config/model/names";
 import type { Organisation } from "../../config/schema";
 import { foundTypes, preparePlugins } from "../../ops/providers/installation";
 import { ORGANISATIONS_DIR, synthOrganisation } from "../support/organisations";
@@ -21,7 +22,7 @@ export function ensureMirror(): Set<string> {
 
 /** Synthesizes one organisation into a fresh stack folder, as `cdktf synth` lays it out. */
 export function synthToDir(organisation: Organisation): string {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "failmap-tf-")), `org-${organisation.name}`);
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "failmap-tf-")), stackName(organisation.name));
   mkdirSync(dir);
   writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(synthOrganisation(organisation), null, 2));
   return dir;
