@@ -72,12 +72,12 @@ export class OrganisationStack extends TerraformStack {
     );
     new HostBootstrap(this, "bootstrap", {
       host: this.main,
-      organisation: org,
+      organisation: model,
       role: "main",
       databases: [...databases.values()],
     });
     for (const host of this.workerHosts) {
-      new HostBootstrap(this, `bootstrap-${host.name}`, { host, organisation: org, role: "worker" });
+      new HostBootstrap(this, `bootstrap-${host.name}`, { host, organisation: model, role: "worker" });
     }
 
     // The Failmap instances (production, staging, ...), each with its own broker, apps and workers.
@@ -102,7 +102,7 @@ export class OrganisationStack extends TerraformStack {
 
     const monitoring = org.monitoring.enabled
       ? new Monitoring(this, "monitoring", {
-          organisation: org,
+          organisation: model,
           mainHost: this.main,
           workerHosts: this.workerHosts,
           brokers: this.instances.map((i) => ({ instance: i.name, slot: i.slot, ...i.broker })),
@@ -119,6 +119,7 @@ export class OrganisationStack extends TerraformStack {
         domain: i.instance.domain,
         aliases: i.instance.aliases,
         adminDomain: i.instance.admin,
+        names: i.model.siteNames.map((n) => n.name),
         upstreams: {
           frontend: { address: i.upstreams.frontend },
           admin: { address: i.upstreams.admin },

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
           domain: NAME,
           aliases: [],
           adminDomain: `admin.${NAME}`,
+          names: [NAME, `admin.${NAME}`],
           // /game/ goes to the interactive app uncached: the path to the app without the cache.
           upstreams: { frontend: upstream, admin: upstream, interactive: upstream },
         },

@@ -59,6 +59,8 @@ export interface OrganisationModel {
   readonly name: string;
   readonly file: Organisation;
   readonly instances: readonly InstanceModel[];
+  /** production, else the first instance: the one whose admin site Grafana's links use. */
+  readonly primaryInstance: InstanceModel;
   readonly workerHosts: readonly WorkerHostModel[];
   /** Every name the sites answer to (the certificate's names), with the fields that claim them. */
   readonly siteNames: readonly SiteName[];
@@ -104,6 +106,7 @@ export function resolveOrganisation(org: Organisation): OrganisationModel {
     name: org.name,
     file: org,
     instances,
+    primaryInstance: instances.find((i) => i.name === "production") ?? instances[0],
     workerHosts,
     siteNames: siteNamesOf(org),
     certificateHolders: {

@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { MARIADB_SOCKET } from "../bootstrap/mariadb-socket";
+import type { InstanceModel } from "../../config/model/organisation-model";
 import type { Instance, Worker } from "../../config/schema";
 import type { DatabaseCredentials, DatabaseUser } from "./database-credentials";
 
@@ -15,7 +16,8 @@ export type AppRole =
   | { readonly kind: "tooling" };
 
 export interface AppEnvSettings {
-  readonly instance: Instance;
+  /** The instance the app serves, as the model resolved it. */
+  readonly instance: InstanceModel;
   readonly brokerUrl: string;
   /**
    * The instance's database accounts, on the host that has the database.
@@ -37,7 +39,7 @@ const WEB_MODES = new Set(["frontend", "admin", "interactive"]);
  * settings nor the secret key: they only talk to the internet and the broker.
  */
 export function appEnv(role: AppRole, settings: AppEnvSettings): string[] {
-  const { instance } = settings;
+  const instance = settings.instance.settings;
   const env: [string, string][] = [["BROKER", settings.brokerUrl]];
   const access = databaseAccess(role, settings);
   if (access) {

@@ -127,7 +127,7 @@ export class FailmapInstance extends Construct implements IFailmapInstance {
     this.image = image.pinned;
 
     const env: AppEnvSettings = {
-      instance,
+      instance: model,
       database: props.database,
       secretKey: new Password(this, "secret-key", { length: 64, special: false }).result,
       brokerUrl: broker.url(),

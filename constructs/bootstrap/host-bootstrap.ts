@@ -2,7 +2,7 @@ import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { loopback } from "../host/loopback";
 import { PORTS } from "../../config/model/ports";
-import type { Organisation } from "../../config/schema";
+import type { OrganisationModel } from "../../config/model/organisation-model";
 import type { DatabaseCredentials } from "../app/database-credentials";
 import type { Host } from "../host/host";
 import { HostFiles } from "../host/host-files";
@@ -12,7 +12,8 @@ import { readScriptFolder, repositoryRoot } from "./script-files";
 
 export interface HostBootstrapProps {
   readonly host: Host;
-  readonly organisation: Organisation;
+  /** Its users, SSH networks and system settings, and (on main) its instances. */
+  readonly organisation: OrganisationModel;
   /** The main host runs MariaDB, the backups and the admin tools; worker hosts run remote workers only. */
   readonly role: "main" | "worker";
   /**
@@ -35,13 +36,15 @@ export interface HostBootstrapProps {
 export class HostBootstrap extends Construct {
   constructor(scope: Construct, id: string, props: HostBootstrapProps) {
     super(scope, id);
-    const { host, organisation, role } = props;
+    const { host, role } = props;
+    const organisation = props.organisation.file;
+    const instanceNames = props.organisation.instances.map((i) => i.name);
     const databases = props.databases ?? [];
     if (role === "worker" && databases.length > 0) {
       throw new Error(`HostBootstrap ${this.node.path}: databases live on the main host; remove them here`);
     }
     for (const db of databases) {
-      if (!(db.instance in organisation.instances)) {
+      if (!instanceNames.includes(db.instance)) {
         throw new Error(`HostBootstrap ${this.node.path}: database for unknown instance "${db.instance}"`);
       }
     }
@@ -50,7 +53,7 @@ export class HostBootstrap extends Construct {
     const nodeExporterListen =
       role === "main" ? loopback(PORTS.nodeExporter) : `0.0.0.0:${PORTS.nodeExporter}`;
     const root = props.projectRoot ?? repositoryRoot();
-    const instances = role === "main" ? Object.keys(organisation.instances).sort() : [];
+    const instances = role === "main" ? [...instanceNames].sort() : [];
 
     const files = bootstrapBundle({
       env: {

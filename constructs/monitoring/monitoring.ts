@@ -2,7 +2,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { Annotations, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HOST_CONFIG_DIR, HOST_STATE_DIR, SERVICE_FOLDERS } from "../../config/model/host-paths";
-import type { Organisation } from "../../config/schema";
+import type { OrganisationModel } from "../../config/model/organisation-model";
 import type { DatabaseUser } from "../app/database-credentials";
 import type { ContainerIdentity } from "../app/failmap-container";
 import type { Host } from "../host/host";
@@ -33,7 +33,8 @@ import { renderPrometheusConfig } from "./prometheus-config";
 import type { SmtpSettings } from "./smtp";
 
 export interface MonitoringProps {
-  readonly organisation: Organisation;
+  /** Its monitoring settings, the instances' site names (probed for their certificates), its name. */
+  readonly organisation: OrganisationModel;
   /** Runs Prometheus, Grafana, Alertmanager and the exporters; node-exporter comes from its bootstrap. */
   readonly mainHost: Host;
   /**
@@ -90,8 +91,9 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const org = props.organisation;
-    this.organisationName = org.name;
+    const model = props.organisation;
+    const org = model.file;
+    this.organisationName = model.name;
     if (!org.monitoring.enabled) {
       throw new Error(
         `Monitoring ${this.node.path}: monitoring.enabled is false in ${org.name}; leave it out`,
@@ -101,15 +103,8 @@ export class Monitoring extends Construct {
     const workers = props.workerHosts ?? [];
     const images = MONITORING_IMAGES;
     const nginxLog = this.nginxLog;
-    const instances = Object.entries(org.instances);
-    // Grafana's links use one admin name: production's, else the first instance's.
-    const adminDomain = (org.instances.production ?? instances[0][1]).admin;
-    const publicNames = instances.flatMap(([, i]) => [i.domain, ...i.aliases, i.admin]);
-    if (!publicNames.includes(adminDomain)) {
-      throw new Error(
-        `Monitoring ${this.node.path}: adminDomain ${adminDomain} is not an instance's admin name`,
-      );
-    }
+    const adminDomain = model.primaryInstance.settings.admin;
+    const publicNames = model.instances.flatMap((i) => i.siteNames.map((n) => n.name));
     // Docker, MariaDB and node-exporter come from the main host's bootstrap.
     const after = [host.ready];
 
@@ -135,7 +130,7 @@ export class Monitoring extends Construct {
         {
           path: `${CONFIG}/prometheus/prometheus.yml`,
           content: renderPrometheusConfig({
-            organisation: org.name,
+            organisation: model.name,
             nodeExporters: [
               { host: host.name, address: loopback(PORTS.nodeExporter) },
               ...workers.map((w) => ({ host: w.name, address: `${w.ipv4Address}:${PORTS.nodeExporter}` })),
@@ -190,7 +185,7 @@ export class Monitoring extends Construct {
   }
 
   private alertmanager(props: MonitoringProps, image: string, after: readonly ITerraformDependable[]) {
-    const { alertEmail, alertWebhook } = props.organisation.monitoring;
+    const { alertEmail, alertWebhook } = props.organisation.file.monitoring;
     if (alertWebhook && !props.alertWebhookUrl) {
       throw new Error(`Monitoring ${this.node.path}: monitoring.alertWebhook is on, so give alertWebhookUrl`);
     }

@@ -88,7 +88,7 @@ export class RemoteWorkerHost extends Construct {
         site,
         hostFqdn: host.fqdn,
         env: {
-          instance: instance.instance,
+          instance: instance.model,
           brokerUrl: renderBrokerUrl({
             encodedPassword: Fn.urlencode(instance.broker.password),
             domain: instance.instance.domain,

@@ -24,7 +24,7 @@ export function httpRedirectServer(site: WebserverSite, config: ResolvedWebserve
   const redirect = `return 301 ${httpsOrigin(config, "$host")}$request_uri;`;
   return block("server", [
     ...listen(config, "http"),
-    `server_name ${[site.domain, ...site.aliases, site.adminDomain].join(" ")};`,
+    `server_name ${site.names.join(" ")};`,
     ...(config.acmeWebroot
       ? [
           ...block("location /.well-known/acme-challenge/", [`root ${config.acmeWebroot};`]),

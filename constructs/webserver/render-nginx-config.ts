@@ -96,9 +96,7 @@ function httpBlock(config: ResolvedWebserverConfig): Lines {
     ["proxy_http_version 1.1;", ...hideAppSecurityHeaders()],
     block("map $host $failmap_instance", [
       'default "";',
-      ...config.sites.flatMap((site) =>
-        [site.domain, ...site.aliases, site.adminDomain].map((name) => `${name} ${site.instance};`),
-      ),
+      ...config.sites.flatMap((site) => site.names.map((name) => `${name} ${site.instance};`)),
     ]),
     adminDeclarations(config),
     ...config.sites.map((site) => [

@@ -16,6 +16,8 @@ export interface WebserverSite {
   readonly aliases: readonly string[];
   /** The admin site, behind a TLS client certificate. */
   readonly adminDomain: string;
+  /** Every name above, in the model's order (InstanceModel.siteNames): the names the site answers to. */
+  readonly names: readonly string[];
   readonly upstreams: {
     readonly frontend: Upstream;
     readonly admin: Upstream;
@@ -83,8 +85,6 @@ export type ResolvedWebserverConfig = Required<
   readonly logs: { readonly access: string; readonly error: string };
 };
 
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-const INSTANCE = /^[a-z][a-z0-9-]{0,31}$/;
 const ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\]|[a-z0-9.-]+):\d{1,5}$|^unix:\/\S+$/;
 const PATH = /^\/[^\s;"'{}$\\]*$/;
 const LOCATION = /^\/([a-z0-9._-]+\/)+$/;
@@ -96,25 +96,9 @@ export function resolveWebserverConfig(config: WebserverConfig): ResolvedWebserv
   };
   if (config.sites.length === 0) fail("give at least one site (one per Failmap instance on this host)");
 
-  const instances = new Set<string>();
-  const owners = new Map<string, string>();
+  // Instance names and site names come from a valid organisation file: the config checks (config/) refuse a
+  // name nginx could not use and a name two sites claim. What is checked here is the stack's own wiring.
   for (const site of config.sites) {
-    if (!INSTANCE.test(site.instance)) {
-      fail(
-        `instance "${site.instance}" must be lower-case letters, digits and dashes, starting with a letter`,
-      );
-    }
-    if (instances.has(site.instance)) fail(`instance "${site.instance}" is listed twice; give each one site`);
-    instances.add(site.instance);
-
-    for (const name of [site.domain, ...site.aliases, site.adminDomain]) {
-      if (!HOSTNAME.test(name)) fail(`"${name}" (instance ${site.instance}) is not a lower-case host name`);
-      const owner = owners.get(name);
-      if (owner !== undefined) {
-        fail(`"${name}" is used twice (instances ${owner} and ${site.instance}); every name needs one owner`);
-      }
-      owners.set(name, site.instance);
-    }
     for (const [role, upstream] of Object.entries(site.upstreams)) {
       if (upstream && !ADDRESS.test(upstream.address)) {
         fail(`the ${role} upstream of ${site.instance}, "${upstream.address}", is not "address:port"`);

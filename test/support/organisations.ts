@@ -3,6 +3,7 @@ import path from "node:path";
 import { Testing } from "cdktf";
 import { parse, stringify } from "yaml";
 import { loadFiles } from "../../config/load";
+import { resolveOrganisation, type InstanceModel } from "../../config/model/organisation-model";
 import type { Organisation } from "../../config/schema";
 import { OrganisationStack } from "../../stacks/organisation-stack";
 
@@ -21,6 +22,11 @@ export function loadExample(name = "faalkaart", edit?: (data: Record<string, any
   const data = exampleData(name);
   edit?.(data);
   return loadFiles([{ file: `organisations/${name}.yaml`, text: stringify(data) }])[0].organisation;
+}
+
+/** One instance of the example organisation as the model resolves it. */
+export function exampleInstance(instance = "production", name = "faalkaart"): InstanceModel {
+  return resolveOrganisation(loadExample(name)).instances.find((i) => i.name === instance)!;
 }
 
 /** Synthesizes one organisation's stack and returns the parsed cdk.tf.json. */

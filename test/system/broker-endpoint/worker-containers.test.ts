@@ -47,7 +47,7 @@ function exampleContainers(healthCommand?: string): WorkerHostContainer[] {
       clientCertificates: { hostPath: certificates, containerPath: "/etc/failmap/tls" },
     },
     hostFqdn: "scanners-1.faalkaart.nl",
-    env: { instance: instance.settings, brokerUrl: "rediss://:first@faalkaart.nl:1337/0" },
+    env: { instance, brokerUrl: "rediss://:first@faalkaart.nl:1337/0" },
     image: { id: IMAGE, manageCommand: "websecmap" },
   }).map((spec) => ({
     name: instance.names.container(spec.role),

@@ -98,6 +98,7 @@ export class TwoInstanceHost {
           domain: NAMES.production.domain,
           aliases: [NAMES.production.alias],
           adminDomain: NAMES.production.admin,
+          names: [NAMES.production.domain, NAMES.production.alias, NAMES.production.admin],
           upstreams: {
             frontend: { address: u.productionFrontend.address },
             admin: { address: u.productionAdmin.address },
@@ -109,6 +110,7 @@ export class TwoInstanceHost {
           domain: NAMES.staging.domain,
           aliases: [],
           adminDomain: NAMES.staging.admin,
+          names: [NAMES.staging.domain, NAMES.staging.admin],
           upstreams: {
             frontend: { address: u.stagingFrontend.address },
             admin: { address: u.stagingAdmin.address },

@@ -12,7 +12,7 @@ import { MARIADB_SOCKET, MARIADB_SOCKET_DIR } from "../../../constructs/bootstra
 import { renderBrokerUrl } from "../../../constructs/remote-workers/broker-url";
 import { workerRole, type WorkerRole } from "../../../config/worker-roles";
 import { appStandIn, rehearsalImages } from "../../../rehearsal/images/images";
-import { loadExample } from "../../support/organisations";
+import { exampleInstance } from "../../support/organisations";
 import { freePort, requireProgram } from "../support/programs";
 import { imagesOnDockerd, until, type ImagesOnDockerd } from "./images-on-dockerd";
 
@@ -32,7 +32,8 @@ const CONFIG_DIR = "/usr/local/etc/redis";
 const dir = fs.mkdtempSync(path.join("/var/tmp", "failmap-app-image-"));
 // MariaDB runs as mysql and must reach its data directory below this one.
 fs.chmodSync(dir, 0o755);
-const instance = loadExample().instances.production;
+const model = exampleInstance();
+const instance = model.settings;
 const database: DatabaseCredentials = {
   instance: "production",
   database: "failmap_production",
@@ -48,7 +49,12 @@ let brokerUrl: string;
 const docker = (args: readonly string[]) => images.docker.run(args);
 const ok = (args: readonly string[]) => images.ok(args);
 
-const settings = (): AppEnvSettings => ({ instance, brokerUrl, database, secretKey: "secretkey0123456789" });
+const settings = (): AppEnvSettings => ({
+  instance: model,
+  brokerUrl,
+  database,
+  secretKey: "secretkey0123456789",
+});
 const envArgs = (env: readonly string[]) => env.flatMap((line) => ["--env", line]);
 const socketMount = [
   "--mount",
@@ -354,7 +360,7 @@ test("a remote worker reaches a TLS broker with the BROKER the stack renders and
     clientKey: "/tls/client.key",
     serverCa: "/tls/ca.crt",
   });
-  const env = appEnv(worker("all_internet"), { instance, brokerUrl: url });
+  const env = appEnv(worker("all_internet"), { instance: model, brokerUrl: url });
   const extra = ["-v", `${tls}:/tls:ro`, "--add-host", `${instance.domain}:127.0.0.1`];
   // The threads pool, which the stack gives scanners on a worker host: with Debian's eventlet 0.33 (their
   // pool on the main host) redis-py cannot keep a TLS connection; see docs/rehearsal.md.

@@ -1,8 +1,9 @@
+import { resolveOrganisation } from "../../../config/model/organisation-model";
 import type { Worker } from "../../../config/schema";
 import { appEnv, renderEnvFile, type AppEnvSettings, type AppRole } from "../../../constructs/app/app-env";
 import { faalkaart, fakeDatabase } from "./fixture";
 
-const production = faalkaart().instances.production;
+const production = resolveOrganisation(faalkaart()).instances.find((i) => i.name === "production")!;
 const settings: AppEnvSettings = {
   instance: production,
   database: fakeDatabase("production"),
@@ -77,7 +78,13 @@ describe("the environment of each app role", () => {
 
   it("passes SENTRY_DSN only when the instance has one", () => {
     expect(asMap(appEnv({ kind: "admin" }, settings))).not.toHaveProperty("SENTRY_DSN");
-    const withSentry = { ...settings, instance: { ...production, sentryDsn: "https://k@sentry.example/1" } };
+    const withSentry = {
+      ...settings,
+      instance: {
+        ...production,
+        settings: { ...production.settings, sentryDsn: "https://k@sentry.example/1" },
+      },
+    };
     expect(asMap(appEnv(worker("qualys", true), withSentry)).SENTRY_DSN).toBe("https://k@sentry.example/1");
   });
 

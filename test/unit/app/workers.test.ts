@@ -51,7 +51,7 @@ function synthWorkers(instance: InstanceModel, workerHostName: string) {
     instance,
     site: { kind: "main", network },
     env: {
-      instance: instance.settings,
+      instance,
       brokerUrl: "redis://:pw@failmap-production-broker:6379/0",
       database: fakeDatabase("production"),
       secretKey: "s3cret",
@@ -63,7 +63,7 @@ function synthWorkers(instance: InstanceModel, workerHostName: string) {
     site: { kind: "worker-host", host: workerHostName, clientCertificates: CLIENT_CERTIFICATES },
     hostFqdn: `${workerHostName}.faalkaart.nl`,
     env: {
-      instance: instance.settings,
+      instance,
       brokerUrl: "rediss://:pw@faalkaart.nl:1337/0?ssl_cert_reqs=required&ssl_check_hostname=true",
     },
     image: { ...IMAGE, id: "websecmap/websecmap@sha256:0123" },

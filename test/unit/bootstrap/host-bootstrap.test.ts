@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadFiles } from "../../../config/load";
+import { resolveOrganisation } from "../../../config/model/organisation-model";
 import type { Organisation } from "../../../config/schema";
 import { HostBootstrap, type HostBootstrapProps } from "../../../constructs/bootstrap/host-bootstrap";
 import { InstanceDatabase } from "../../../constructs/bootstrap/instance-database";
@@ -28,7 +29,7 @@ function synth(
 ): Synthed {
   const app = Testing.app();
   const stack = new TerraformStack(app, "t");
-  const org = props.organisation ?? organisation();
+  const org = props.organisation ?? resolveOrganisation(organisation());
   const host = new ExistingHost(stack, "main", {
     fqdn: "faalserver.faalkaart.nl",
     address: "192.0.2.10",
@@ -37,9 +38,7 @@ function synth(
   const databases =
     options.withDatabases === false
       ? []
-      : Object.keys(org.instances).map(
-          (instance) => new InstanceDatabase(stack, `db-${instance}`, { instance }),
-        );
+      : org.instances.map(({ name }) => new InstanceDatabase(stack, `db-${name}`, { instance: name }));
   new HostBootstrap(stack, "bootstrap", { host, organisation: org, role: "main", databases, ...props });
   // Added after the bootstrap, as the webserver does: the firewall must still see it.
   host.allowInbound({ description: "HTTPS", protocol: "tcp", port: 443, sources: ["0.0.0.0/0", "::/0"] });
@@ -77,7 +76,9 @@ describe("HostBootstrap", () => {
   });
 
   test("a changed configuration value re-runs the bootstrap", () => {
-    const changed = synth({ organisation: organisation((y) => y.replace("swapMb: 2048", "swapMb: 4096")) });
+    const changed = synth({
+      organisation: resolveOrganisation(organisation((y) => y.replace("swapMb: 2048", "swapMb: 4096"))),
+    });
     expect(bundle(changed).triggers.content).not.toEqual(bundle(baseline).triggers.content);
     expect(uploaded(changed, "config/bootstrap.env")).toContain("FAILMAP_SWAP_MB='4096'");
   });

@@ -4,6 +4,7 @@ import { TerraformStack, Testing } from "cdktf";
 import fs from "node:fs";
 import path from "node:path";
 import { loadFiles } from "../../../config/load";
+import { resolveOrganisation } from "../../../config/model/organisation-model";
 import type { Organisation } from "../../../config/schema";
 import { ExistingHost } from "../../../constructs/host/existing-host";
 import { Monitoring, type MonitoringProps } from "../../../constructs/monitoring/monitoring";
@@ -53,7 +54,7 @@ export function synthMonitoring(overrides: Partial<MonitoringProps> = {}): Synth
     }),
   );
   const monitoring = new Monitoring(stack, "monitoring", {
-    organisation: faalkaart(),
+    organisation: resolveOrganisation(faalkaart()),
     mainHost: main,
     workerHosts: [worker],
     brokers: BROKERS,

@@ -13,6 +13,7 @@ const site = (instance: string, domain: string, port: number): WebserverSite => 
   domain,
   aliases: [],
   adminDomain: `admin.${domain}`,
+  names: [domain, `admin.${domain}`],
   upstreams: { frontend: { address: `127.0.0.1:${port}` }, admin: { address: `127.0.0.1:${port + 1}` } },
 });
 
