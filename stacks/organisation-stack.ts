@@ -16,10 +16,9 @@ import { Webserver } from "../constructs/webserver/webserver";
 import { alertSecrets } from "./alert-secrets";
 import { createMainHost, createWorkerHosts, projectKeys } from "./hosts";
 import { configureProviders } from "./providers";
-import { ContainerPolicy } from "./rules/container-policy";
 import { FileTextRule } from "./rules/file-text";
-import { TerraformRules } from "./rules/terraform-rules";
 import { configureStateBackend } from "./state-backend";
+import { applyStackPolicy } from "./stack-policy";
 import { stackName } from "../config/model/names";
 
 export interface OrganisationStackProps {
@@ -52,8 +51,7 @@ export class OrganisationStack extends TerraformStack {
     useRegistryMirror(this, org.images.registryMirror);
     configureProviders(this, { hcloud: model.needsHcloud });
     this.stateNotice = configureStateBackend(this, org);
-    this.node.addValidation(new TerraformRules(this));
-    this.node.addValidation(new ContainerPolicy(this, org.name));
+    applyStackPolicy(this, org.name);
     this.node.addValidation(new FileTextRule(this, props.organisation));
 
     // Servers, with their DNS records.

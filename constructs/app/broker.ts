@@ -5,7 +5,6 @@ import { Construct } from "constructs";
 import { CONTAINER_LABELS } from "../../config/model/labels";
 import { appContainer, type InstanceContext } from "./app-container";
 import { redisHealthcheck } from "./healthchecks";
-import { replacedWithMachine } from "../host/machine-lifecycle";
 import { PinnedImage } from "../host/pinned-image";
 import { BROKER_PORT, loopback } from "./ports";
 import { renderRedisConfig } from "./redis-config";
@@ -53,8 +52,6 @@ export class Broker extends Construct {
       provider: ctx.host.dockerProvider(),
       name: ctx.names.brokerVolume,
       labels: [{ label: CONTAINER_LABELS.instance, value: ctx.instance }],
-      dependsOn: [ctx.host.ready],
-      lifecycle: replacedWithMachine(ctx.host),
     });
     const image = new PinnedImage(this, "image", {
       host: ctx.host,

@@ -4,7 +4,6 @@ import { createHash } from "node:crypto";
 import type { Construct } from "constructs";
 import { CONTAINER_LABELS } from "../../config/model/labels";
 import type { Host } from "../host/host";
-import { replacedWithMachine } from "../host/machine-lifecycle";
 import { healthyWithinSeconds } from "./healthcheck-timing";
 
 /**
@@ -52,7 +51,7 @@ type PolicyArguments =
 
 /** `host` there is docker's extra /etc/hosts entries, which no container needs; here it is the Host. */
 export interface FailmapContainerProps extends Omit<ContainerConfig, PolicyArguments | "host"> {
-  /** The host it runs on: its docker provider, and its bootstrap (host.ready), which comes first. */
+  /** The host it runs on: its docker provider (so the stack's aspects tie it to the host's bootstrap and machine). */
   readonly host: Host;
   readonly identity: ContainerIdentity;
   /**
@@ -68,7 +67,7 @@ export interface FailmapContainerProps extends Omit<ContainerConfig, PolicyArgum
   /** @default 20 MB x 5 files */
   readonly logRotation?: LogRotation;
   /**
-   * What must exist before it besides the host's bootstrap (config files, migrations, ...).
+   * What must exist before it besides the host's bootstrap, which AfterBootstrap (stacks/aspects) adds.
    * @default - only the host's bootstrap
    */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -80,7 +79,7 @@ export const DEFAULT_LOG_ROTATION: LogRotation = { maxSizeMb: 20, files: 5 };
 /**
  * A docker_container that follows the stack's container policy: restarted unless an operator stopped it,
  * logs rotated (docker keeps json-file logs forever otherwise, until the disk is full), a memory limit,
- * failmap.* labels, a stop grace, and a replacement with its host's machine (replacedWithMachine). The grace is set twice on purpose: `stop_timeout` is what `docker stop`
+ * failmap.* labels and a stop grace. The grace is set twice on purpose: `stop_timeout` is what `docker stop`
  * waits, and without `destroy_grace_seconds` the provider stops a container it replaces with a zero timeout,
  * killing uWSGI mid-request, a worker mid-task and redis before its last append-only write.
  *
@@ -114,8 +113,7 @@ export class FailmapContainer extends Container {
         { label: CONTAINER_LABELS.role, value: identity.role },
         ...(config.healthcheck ? [{ label: HEALTHCHECK_LABEL, value: digest(config.healthcheck) }] : []),
       ],
-      dependsOn: [host.ready, ...(dependsOn ?? [])],
-      lifecycle: replacedWithMachine(host),
+      ...(dependsOn ? { dependsOn: [...dependsOn] } : {}),
     });
   }
 }

@@ -14,7 +14,6 @@ import { manageCommand } from "../host/image-ref";
 import { appEnvPath, instanceEnvPath, renderInstanceEnv } from "./instance-env";
 import { Migrations } from "./migrations";
 import type { InstanceNames } from "../../config/model/names";
-import { replacedWithMachine } from "../host/machine-lifecycle";
 import { PinnedImage } from "../host/pinned-image";
 import type { InstancePorts } from "../../config/model/ports";
 import { loopback } from "./ports";
@@ -103,8 +102,6 @@ export class FailmapInstance extends Construct implements IFailmapInstance {
       provider,
       name: this.names.network,
       labels: [{ label: CONTAINER_LABELS.instance, value: name }],
-      dependsOn: [host.ready],
-      lifecycle: replacedWithMachine(host),
     });
     const context: InstanceContext = {
       host,

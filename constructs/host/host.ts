@@ -40,7 +40,7 @@ export interface Host {
   readonly machineId: string;
   /**
    * A resource replaced with the machine, and with nothing else: what lifecycle.replace_triggered_by names
-   * (see replacedWithMachine), since it takes resources, not values.
+   * (ReplacedWithMachine in stacks/aspects), since it takes resources, not values.
    */
   readonly machine: TerraformResource;
   /** The sudo-capable user that bootstrap and the docker provider log in as. */

@@ -3,7 +3,6 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Host } from "./host";
-import { replacedWithMachine } from "./machine-lifecycle";
 import { parseImageRef, type ImageRef } from "./image-ref";
 import { imageLookupOf, mirroredReference } from "./image-lookup";
 
@@ -25,7 +24,8 @@ export interface PinnedImageProps {
  * An image on a host, pulled by digest. A tag is resolved at plan time, so a new image upstream shows as a
  * change in the plan (and replaces the containers that use it) instead of arriving silently on some later
  * restart. Every image a host pulls by name comes through here (worker hosts pull the digest their main host
- * pinned), so none is pulled before the host's Docker exists.
+ * pinned), after the host's bootstrap (AfterBootstrap, stacks/aspects), so none is pulled before the host's
+ * Docker exists.
  *
  * Frozen (freezeImageLookups, which the scheduled renewal job sets through FAILMAP_FREEZE_IMAGES), a
  * looked-up image keeps the digest in state: its name and pull trigger ignore the registry's answer, and
@@ -61,11 +61,8 @@ export class PinnedImage extends Construct {
       pullTriggers: [digest],
       // Instances on one host share images: destroying one instance must not delete another's image.
       keepLocally: true,
-      dependsOn: [props.host.ready, ...(props.dependsOn ?? [])],
-      lifecycle: {
-        ...replacedWithMachine(props.host),
-        ...(frozen ? { ignoreChanges: ["name", "pull_triggers"] } : {}),
-      },
+      ...(props.dependsOn ? { dependsOn: [...props.dependsOn] } : {}),
+      ...(frozen ? { lifecycle: { ignoreChanges: ["name", "pull_triggers"] } } : {}),
     });
     // Host commands and env files read a looked-up digest from the image's pull trigger, never straight from
     // the registry, so that a frozen image (above) freezes everything that names it.

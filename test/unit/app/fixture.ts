@@ -1,5 +1,4 @@
 import { Resource } from "@cdktf/provider-null/lib/resource";
-import { Testing, TerraformStack } from "cdktf";
 import path from "node:path";
 import { loadOrganisations } from "../../../config/load";
 import { resolveOrganisation } from "../../../config/model/organisation-model";
@@ -7,6 +6,7 @@ import type { Organisation } from "../../../config/schema";
 import type { DatabaseCredentials } from "../../../constructs/app/database-credentials";
 import { FailmapInstance } from "../../../constructs/app/failmap-instance";
 import { ExistingHost } from "../../../constructs/host/existing-host";
+import { policyStack, synthWithPolicy } from "../../support/policy-stack";
 
 export const HOST_KEY =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAYLB61MYixZi/K9yIcLjjgUW+4vvH4bazPVx1Pgau3o host";
@@ -30,8 +30,7 @@ export function fakeDatabase(instance: string): DatabaseCredentials {
 
 /** Every instance of faalkaart on one existing host, waiting for a stand-in bootstrap. */
 export function synthFaalkaart(org: Organisation = faalkaart()) {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, "t");
+  const stack = policyStack();
   const host = new ExistingHost(stack, "main", {
     fqdn: org.server.fqdn,
     address: "192.0.2.10",
@@ -47,7 +46,7 @@ export function synthFaalkaart(org: Organisation = faalkaart()) {
         database: fakeDatabase(instance.name),
       }),
   );
-  const synthesized = JSON.parse(Testing.synth(stack)) as Synthesized;
+  const synthesized = synthWithPolicy(stack) as Synthesized;
   return { synthesized, instances, bootstrap, stack };
 }
 

@@ -1,5 +1,4 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { TerraformStack, Testing } from "cdktf";
 import { resolveOrganisation, type InstanceModel } from "../../../config/model/organisation-model";
 import { isScannerRole, WORKER_ROLES, workerRole, type WorkerRole } from "../../../config/worker-roles";
 import { workerContainers, Workers } from "../../../constructs/app/workers";
@@ -8,6 +7,7 @@ import { ExistingHost } from "../../../constructs/host/existing-host";
 import { loadExample } from "../../support/organisations";
 import { ready } from "../../support/ready-host";
 import { fakeDatabase, HOST_KEY } from "./fixture";
+import { policyStack, synthWithPolicy } from "../../support/policy-stack";
 
 /*
  * Every row of the role table, on both kinds of host: a new role is one row in config/worker-roles.ts, and
@@ -34,7 +34,7 @@ const IMAGE = { id: "sha256:app", manageCommand: "websecmap" };
 
 /** The main host's docker_containers, by name, and a worker host's containers with their docker run arguments. */
 function synthWorkers(instance: InstanceModel, workerHostName: string) {
-  const stack = new TerraformStack(Testing.app(), "t");
+  const stack = policyStack();
   const main = ready(
     new ExistingHost(stack, "main", {
       fqdn: "main.faalkaart.nl",
@@ -71,7 +71,7 @@ function synthWorkers(instance: InstanceModel, workerHostName: string) {
     const container = { name: instance.names.container(spec.role), instance: instance.name, spec };
     return { ...spec, name: container.name, args: dockerRunArguments("faalkaart", ENV_DIR, container) };
   });
-  const json = JSON.parse(Testing.synth(stack));
+  const json = synthWithPolicy(stack);
   const containers = Object.values<Record<string, any>>(json.resource.docker_container);
   return {
     main: new Map<string, any>(containers.map((c) => [c.name as string, c])),

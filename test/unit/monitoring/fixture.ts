@@ -1,6 +1,4 @@
-import { NullProvider } from "@cdktf/provider-null/lib/provider";
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
+import type { TerraformStack } from "cdktf";
 import fs from "node:fs";
 import path from "node:path";
 import { loadFiles } from "../../../config/load";
@@ -9,6 +7,7 @@ import type { Organisation } from "../../../config/schema";
 import { ExistingHost } from "../../../constructs/host/existing-host";
 import { Monitoring, type MonitoringProps } from "../../../constructs/monitoring/monitoring";
 import { ready } from "../../support/ready-host";
+import { policyStack, synthWithPolicy } from "../../support/policy-stack";
 
 /** The example organisation that ships with the project. */
 export function faalkaart(): Organisation {
@@ -35,10 +34,7 @@ export interface SynthResult {
 
 /** A stack with a main host, one extra worker host and the Monitoring of the example organisation. */
 export function synthMonitoring(overrides: Partial<MonitoringProps> = {}): SynthResult {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, "t");
-  new NullProvider(stack, "null");
-  new RandomProvider(stack, "random");
+  const stack = policyStack();
   const main = ready(
     new ExistingHost(stack, "main", {
       fqdn: "faalserver.faalkaart.nl",
@@ -60,7 +56,7 @@ export function synthMonitoring(overrides: Partial<MonitoringProps> = {}): Synth
     brokers: BROKERS,
     ...overrides,
   });
-  return { json: JSON.parse(Testing.synth(stack)), monitoring, main, worker, stack };
+  return { json: synthWithPolicy(stack) as SynthResult["json"], monitoring, main, worker, stack };
 }
 
 /** The docker containers of a synthesized stack, by container name. */

@@ -1,15 +1,14 @@
-import { Testing, TerraformStack } from "cdktf";
+import type { TerraformStack } from "cdktf";
 import { ExistingHost } from "../../../constructs/host/existing-host";
-import { configureProviders } from "../../../stacks/providers";
 import { ready } from "../../support/ready-host";
+import { policyStack, synthWithPolicy } from "../../support/policy-stack";
 
 export const HOST_KEY =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAYLB61MYixZi/K9yIcLjjgUW+4vvH4bazPVx1Pgau3o host";
 
 /** A stack with the project's providers and one existing host, for constructs under test. */
 export function testStack(fqdn = "faalserver.faalkaart.nl") {
-  const stack = new TerraformStack(Testing.app(), "t");
-  configureProviders(stack, { hcloud: false });
+  const stack = policyStack();
   const host = ready(
     new ExistingHost(stack, "main", { fqdn, address: "192.0.2.10", hostPublicKey: HOST_KEY }),
   );
@@ -19,7 +18,7 @@ export function testStack(fqdn = "faalserver.faalkaart.nl") {
 export type Synthesized = Record<string, any>;
 
 export function synth(stack: TerraformStack): Synthesized {
-  return JSON.parse(Testing.synth(stack)) as Synthesized;
+  return synthWithPolicy(stack);
 }
 
 export function resources(synthesized: Synthesized, type: string): Synthesized[] {
