@@ -14,7 +14,14 @@ export function policyStack(organisation = "faalkaart", id = "t"): TerraformStac
   return stack;
 }
 
-/** The stack's cdk.tf.json as Testing.synth writes it, with the stack's validations run first. */
+/**
+ * The stack's cdk.tf.json as Testing.synth writes it (after the aspects), failing on a breach of the stack's
+ * own rules. Only the stack's validations run: cdktf's per-resource ones ask `terraform version`, and the
+ * unit tier starts no process.
+ */
 export function synthWithPolicy(stack: TerraformStack): Record<string, any> {
-  return JSON.parse(Testing.synth(stack, true));
+  const json = JSON.parse(Testing.synth(stack)) as Record<string, any>;
+  const breaches = stack.node.validate();
+  if (breaches.length > 0) throw new Error(`the stack breaks its policy:\n${breaches.join("\n")}`);
+  return json;
 }
