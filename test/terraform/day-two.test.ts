@@ -13,6 +13,7 @@ import { SshHost } from "../../constructs/host/ssh-host";
 import { Certificates } from "../../constructs/tls/certificates";
 import type { TerraformJson } from "../../ops/terraform/projection";
 import { configureProviders } from "../../stacks/providers";
+import { applyStackPolicy } from "../../stacks/stack-policy";
 import { loadExample } from "../support/organisations";
 import { SmallStack, type ApplyEvent, type PlannedChange } from "./small-stack";
 import { ensureMirror } from "./stacks";
@@ -102,6 +103,8 @@ describe("a replaced server", () => {
   const synthHost = (bundle: string) => {
     const stack = new TerraformStack(Testing.app(), "machine");
     configureProviders(stack, { hcloud: false });
+    // The organisation stack's policy ties every docker resource to its host's machine and bootstrap.
+    applyStackPolicy(stack, "faalkaart");
     const host = new StandInHost(stack);
     const bootstrap = new Resource(stack, "bootstrap", { triggers: { machine: host.machineId, bundle } });
     host.markReady(bootstrap);
@@ -220,6 +223,7 @@ describe("a new image upstream, planned by the scheduled renewal job", () => {
     if (frozen) freezeImageLookups(app);
     const stack = new TerraformStack(app, "image");
     configureProviders(stack, { hcloud: false });
+    applyStackPolicy(stack, "faalkaart");
     const host = new StandInHost(stack);
     host.markReady(new Resource(stack, "bootstrap", { triggers: { machine: host.machineId } }));
     const image = new PinnedImage(stack, "image", { host, reference: "websecmap/websecmap:latest" });
