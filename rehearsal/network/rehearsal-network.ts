@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { networkOf } from "../../config/cidr";
+import { addressClash, thisMachine } from "./address-clash";
 
 const SCRIPT = path.join(__dirname, "rehearsal-net.sh");
 
@@ -56,8 +57,15 @@ export class RehearsalNetwork {
     return `${this.prefix}-${name}`;
   }
 
-  /** The bridge, idempotently. */
+  /** The bridge, idempotently; refused before anything is made when its network would take this machine's traffic. */
   up(): void {
+    const gateway4 = `${this.gateway4.address}/${this.gateway4.length}`;
+    const clash = addressClash(gateway4, `${this.prefix}-br`, thisMachine());
+    if (clash)
+      throw new Error(
+        `The rehearsal network ${gateway4} (FAILMAP_REHEARSAL_GATEWAY4) cannot be used here: ${clash}. ` +
+          "Choose a private range this machine does not use, e.g. FAILMAP_REHEARSAL_GATEWAY4=10.249.0.1/16.",
+      );
     this.script("up");
   }
 
