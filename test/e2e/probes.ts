@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import https from "node:https";
 import tls from "node:tls";
 
@@ -28,6 +29,7 @@ export function httpsGet(
   name: string,
   path = "/",
   identity: TlsIdentity = {},
+  timeoutMs = 15_000,
 ): Promise<HttpsAnswer> {
   return new Promise((resolve, reject) => {
     const request = https.request(
@@ -42,7 +44,7 @@ export function httpsGet(
         rejectUnauthorized: identity.ca !== undefined,
         checkServerIdentity: (_host, certificate) => tls.checkServerIdentity(name, certificate),
         agent: false,
-        timeout: 15_000,
+        timeout: timeoutMs,
       },
       (response) => {
         let body = "";
@@ -109,13 +111,100 @@ export function onServer(
   agentSocket: string,
   command: string,
 ): { code: number; output: string } {
+  return ssh(address, "deploy", command, { SSH_AUTH_SOCK: agentSocket }, []);
+}
+
+/** A command on a server as `user`, with one key file only (no agent): what that key alone opens. */
+export function withKey(
+  address: string,
+  user: string,
+  keyFile: string,
+  command: string,
+): { code: number; output: string } {
+  return ssh(address, user, command, { SSH_AUTH_SOCK: "" }, ["-i", keyFile, "-o", "IdentitiesOnly=yes"]);
+}
+
+function ssh(
+  address: string,
+  user: string,
+  command: string,
+  env: NodeJS.ProcessEnv,
+  options: readonly string[],
+): { code: number; output: string } {
   const result = spawnSync(
     "ssh",
     [
       ...["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"],
-      ...["-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10", `deploy@${address}`, command],
+      ...["-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10", ...options, `${user}@${address}`, command],
     ],
-    { env: { ...process.env, SSH_AUTH_SOCK: agentSocket }, encoding: "utf8", timeout: 300_000 },
+    { env: { ...process.env, ...env }, encoding: "utf8", timeout: 300_000 },
   );
   return { code: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
+}
+
+/** One answer of a probe repeated during an apply: when, and what was wrong (undefined: it answered well). */
+export interface Sample {
+  readonly at: number;
+  readonly problem?: string;
+}
+
+/**
+ * Runs `probe` every `everyMs` until stopped, as a visitor or an admin would keep reloading during an apply.
+ * `stop()` returns the samples and the seconds during which the probe failed (from each failed sample to
+ * the next sample).
+ */
+export function keepProbing(
+  probe: () => Promise<string | undefined>,
+  everyMs = 1000,
+): { stop: () => Promise<{ samples: Sample[]; failedSeconds: number }> } {
+  const samples: Sample[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = Date.now();
+      const problem = await probe().catch((error: Error) => error.message);
+      samples.push({ at: started, problem });
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (Date.now() - started))));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      let failed = 0;
+      samples.forEach((sample, i) => {
+        if (sample.problem !== undefined) failed += ((samples[i + 1]?.at ?? Date.now()) - sample.at) / 1000;
+      });
+      return { samples, failedSeconds: Math.round(failed * 10) / 10 };
+    },
+  };
+}
+
+/** What pebble's management API says of a certificate it issued: Valid or Revoked. */
+export function pebbleCertificateStatus(
+  acmeDirectory: string,
+  caFile: string,
+  serialHex: string,
+): Promise<string> {
+  const directory = new URL(acmeDirectory);
+  const management = `https://${directory.hostname}:${Number(directory.port) + 1}`;
+  return new Promise((resolve, reject) => {
+    https
+      .get(
+        `${management}/cert-status-by-serial/${serialHex.toLowerCase()}`,
+        { ca: fs.readFileSync(caFile), agent: false },
+        (response) => {
+          let text = "";
+          response.on("data", (chunk) => (text += chunk));
+          response.on("end", () =>
+            response.statusCode === 200
+              ? resolve((JSON.parse(text) as { Status: string }).Status)
+              : reject(
+                  new Error(`pebble cert-status-by-serial ${serialHex}: HTTP ${response.statusCode} ${text}`),
+                ),
+          );
+        },
+      )
+      .on("error", reject);
+  });
 }
