@@ -8,7 +8,7 @@ set -euo pipefail
 
 org="${1:?usage: plan.sh <organisation> <name> [summary-file]}"
 name="${2:?usage: plan.sh <organisation> <name> [summary-file]}"
-summary="${3:-/dev/stdout}"
+summary="${3:-}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # FAILMAP_CDKTF_OUT: cdktf's output folder, when not cdktf.out of the project (ops/ci/scheduled-apply.sh).
 stack="${FAILMAP_CDKTF_OUT:-$root/cdktf.out}/stacks/org-$org"
@@ -23,4 +23,7 @@ cd "$stack"
 "$tf" init -input=false -no-color
 "$tf" plan -input=false -no-color -lock-timeout=10m -out="$name.tfplan"
 "$tf" show -json "$name.tfplan" >"$name.json"
-"$root/node_modules/.bin/tsx" "$root/scripts/operator/plan-summary.ts" --title "org-$org" "$name.json" >>"$summary"
+summarise() { "$root/node_modules/.bin/tsx" "$root/scripts/operator/plan-summary.ts" --title "org-$org" "$name.json"; }
+# Without a summary file, standard output is written to as it is: /dev/stdout cannot be opened when it is a
+# socket (a systemd journal, Node's child pipes).
+if [ -n "$summary" ]; then summarise >>"$summary"; else summarise; fi

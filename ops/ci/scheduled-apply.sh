@@ -10,7 +10,7 @@
 set -euo pipefail
 
 org="${1:?usage: scheduled-apply.sh <organisation> [summary-file]}"
-summary="${2:-/dev/stdout}"
+summary="${2:-}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${FAILMAP_CDKTF_OUT:-$root/cdktf.out}"
 stack="$out/stacks/org-$org"
@@ -19,7 +19,7 @@ summarise() { "$root/node_modules/.bin/tsx" "$root/scripts/operator/plan-summary
 
 (cd "$root" && FAILMAP_ORGANISATION="$org" FAILMAP_FREEZE_IMAGES=1 "$root/node_modules/.bin/cdktf" synth --output "$out")
 trap 'rm -f "$stack/scheduled.tfplan" "$stack/scheduled.json"' EXIT
-FAILMAP_CDKTF_OUT="$out" "$root/ops/ci/plan.sh" "$org" scheduled "$summary"
+FAILMAP_CDKTF_OUT="$out" "$root/ops/ci/plan.sh" "$org" scheduled ${summary:+"$summary"}
 cd "$stack"
 verdict="$(summarise --classify scheduled.json)"
 case "$verdict" in

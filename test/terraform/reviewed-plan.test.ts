@@ -69,6 +69,14 @@ test("the deploy job applies the sealed plan it was given, as summarised for rev
   expect(fs.readFileSync(sealed).includes(Buffer.from("terraform_data"))).toBe(false);
 }, 120_000);
 
+test("without a summary file the summary goes to standard output, also when that is a socket", () => {
+  // Node's child pipes are sockets, as a systemd journal is: /dev/stdout cannot be opened on one.
+  writeStack("one");
+  const planned = run("plan.sh", [ORG, "reviewed"]);
+  expect(planned.output).toContain(`### org-${ORG}: 1 to add, 0 to change, 0 to destroy`);
+  expect(planned.status).toBe(0);
+}, 120_000);
+
 test("a plan made before the state changed is refused, and nothing is applied", () => {
   const first = reviewedPlan("one");
   const second = reviewedPlan("two");
