@@ -40,6 +40,16 @@ export function loadOrganisations(
   dir: string,
   { onWarning = printWarning }: LoadOptions = {},
 ): LoadedOrganisation[] {
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new OrganisationConfigError([
+      {
+        file: dir,
+        path: "",
+        message:
+          "is not a folder: FAILMAP_ORGANISATIONS_DIR (or organisations/ when it is unset) must name the folder that holds the organisation files",
+      },
+    ]);
+  }
   const problems: ConfigProblem[] = [];
   const files: string[] = [];
   for (const entry of fs

@@ -115,3 +115,12 @@ describe("risky settings an operator may want are accepted with a loud warning",
     expect(loaded.flatMap((l) => l.warnings)).toEqual([]);
   });
 });
+
+describe("the organisations folder itself", () => {
+  it("names a folder that is not there, and how to point at the right one", () => {
+    const missing = path.join(os.tmpdir(), `failmap-no-such-folder-${process.pid}`);
+    expect(() => loadOrganisations(missing, { onWarning: () => undefined })).toThrow(
+      `${missing}: is not a folder: FAILMAP_ORGANISATIONS_DIR (or organisations/ when it is unset) must name the folder that holds the organisation files`,
+    );
+  });
+});
