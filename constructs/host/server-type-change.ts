@@ -29,6 +29,31 @@ export const STOP_BEFORE_TYPE_CHANGE_SCRIPT = [
   "fi",
 ].join("\n");
 
+interface TypeChangeStepProps {
+  readonly serverType: string;
+  readonly interpreter: readonly string[];
+  readonly script: string;
+  /** The script's environment; SERVER_TYPE (the new type) is added. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/** A script on the operator's machine, replaced (and so run) whenever the server type changes. */
+function typeChangeStep(scope: Construct, id: string, props: TypeChangeStepProps): DataResource {
+  return new DataResource(scope, id, {
+    triggersReplace: { server_type: props.serverType },
+    dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+    provisioners: [
+      {
+        type: "local-exec",
+        interpreter: [...props.interpreter],
+        command: terraformLiteral(props.script),
+        environment: { ...props.environment, SERVER_TYPE: props.serverType },
+      },
+    ],
+  });
+}
+
 export interface ServerTypeChangeProps {
   /** Who to log in as, and the pinned host key. */
   readonly target: SshTarget;
@@ -50,23 +75,17 @@ export class ServerTypeChange extends Construct {
 
   constructor(scope: Construct, id: string, props: ServerTypeChangeProps) {
     super(scope, id);
-    this.resource = new DataResource(this, "stop-services", {
-      triggersReplace: { server_type: props.serverType },
-      provisioners: [
-        {
-          type: "local-exec",
-          interpreter: ["/bin/sh", "-c"],
-          command: terraformLiteral(STOP_BEFORE_TYPE_CHANGE_SCRIPT),
-          environment: {
-            ADDRESS: props.address,
-            SERVER: props.assigneeId,
-            SSH_USER: props.target.deployUser,
-            SSH_PORT: String(props.target.sshPort),
-            HOST_KEY: props.target.hostPublicKey,
-            SERVER_TYPE: props.serverType,
-          },
-        },
-      ],
+    this.resource = typeChangeStep(this, "stop-services", {
+      serverType: props.serverType,
+      interpreter: ["/bin/sh", "-c"],
+      script: STOP_BEFORE_TYPE_CHANGE_SCRIPT,
+      environment: {
+        ADDRESS: props.address,
+        SERVER: props.assigneeId,
+        SSH_USER: props.target.deployUser,
+        SSH_PORT: String(props.target.sshPort),
+        HOST_KEY: props.target.hostPublicKey,
+      },
     });
   }
 }
@@ -118,17 +137,12 @@ export class PowerOnAfterTypeChange extends Construct {
 
   constructor(scope: Construct, id: string, props: PowerOnAfterTypeChangeProps) {
     super(scope, id);
-    this.resource = new DataResource(this, "power-on", {
-      triggersReplace: { server_type: props.serverType },
-      dependsOn: [...props.dependsOn],
-      provisioners: [
-        {
-          type: "local-exec",
-          interpreter: ["node", "-e"],
-          command: terraformLiteral(POWER_ON_AFTER_TYPE_CHANGE_SCRIPT),
-          environment: { SERVER: props.serverId, SERVER_TYPE: props.serverType },
-        },
-      ],
+    this.resource = typeChangeStep(this, "power-on", {
+      serverType: props.serverType,
+      interpreter: ["node", "-e"],
+      script: POWER_ON_AFTER_TYPE_CHANGE_SCRIPT,
+      environment: { SERVER: props.serverId },
+      dependsOn: props.dependsOn,
     });
   }
 }
