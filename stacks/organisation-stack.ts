@@ -20,6 +20,7 @@ import { FileTextRule } from "./rules/file-text";
 import { configureStateBackend } from "./state-backend";
 import { applyStackPolicy } from "./stack-policy";
 import { stackName } from "../config/model/names";
+import { stackTerraform } from "../synth/stack-terraform";
 
 export interface OrganisationStackProps {
   readonly organisation: Organisation;
@@ -37,6 +38,8 @@ export class OrganisationStack extends TerraformStack {
   readonly main: Host;
   readonly workerHosts: readonly Host[];
   readonly instances: readonly FailmapInstance[];
+  /** The stack's own overrides (addOverride), as cdktf keeps them too, for stackTerraform. */
+  private readonly overrides: Record<string, unknown> = {};
   private resolved?: {
     readonly constructs: number;
     readonly json: ReturnType<TerraformStack["toTerraform"]>;
@@ -155,11 +158,26 @@ export class OrganisationStack extends TerraformStack {
   /**
    * Resolving every token of the stack is most of a synth's time. It happens once, when the stack-wide rules
    * (stacks/rules) read the stack; the synthesizer then writes that same result, unless a construct was added
-   * in between.
+   * in between. stackTerraform returns what cdktf's own toTerraform would, at about half its cost.
    */
   override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
     const constructs = this.node.findAll().length;
-    if (this.resolved?.constructs !== constructs) this.resolved = { constructs, json: super.toTerraform() };
+    if (this.resolved?.constructs !== constructs) {
+      this.resolved = { constructs, json: stackTerraform(this, this.overrides) };
+    }
     return this.resolved.json;
+  }
+
+  /** cdktf's, and a copy for stackTerraform: cdktf keeps its own private. */
+  override addOverride(path: string, value: unknown): void {
+    super.addOverride(path, value);
+    const keys = path.split(".");
+    let at = this.overrides;
+    for (const key of keys.slice(0, -1)) {
+      const next = at[key];
+      if (typeof next !== "object" || next === null || Array.isArray(next)) at[key] = {};
+      at = at[key] as Record<string, unknown>;
+    }
+    at[keys[keys.length - 1]] = value;
   }
 }

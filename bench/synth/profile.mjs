@@ -52,8 +52,11 @@ function summarize({ nodes, samples, timeDeltas }) {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // Each sample counts as the mean interval: on a busy machine a sample that follows a long wait (the process
+  // not scheduled) would otherwise charge that wait to whatever function it happened to find.
+  const interval = timeDeltas.reduce((a, b) => a + b, 0) / samples.length;
   const self = new Map();
-  samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (timeDeltas[i] ?? 0)));
+  samples.forEach((id) => self.set(id, (self.get(id) ?? 0) + interval));
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const name = (n) => n.callFrame.functionName || `(${n.callFrame.url ? "anonymous" : "program"})`;
   const where = (n) =>
