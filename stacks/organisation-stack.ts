@@ -128,8 +128,7 @@ export class OrganisationStack extends TerraformStack {
         },
       })),
       certificate: certificates.certificateFor(this.main),
-      clientCaPem: clientCa.caCertificatePem,
-      allowedClientDns: clientCa.adminClientDns,
+      clientCa,
       adminExtraLocations: monitoring ? [monitoring.grafanaLocation] : [],
       metricsLog: monitoring?.nginxLog,
     });

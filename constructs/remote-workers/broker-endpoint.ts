@@ -5,12 +5,18 @@ import { HostFiles } from "../host/host-files";
 import { hostNetworks, type Host } from "../host/host";
 import { nginxContainer } from "../webserver/nginx-container";
 import { renderNginxReload } from "../webserver/nginx-reload";
-import type { TlsKeyPair } from "../tls/key-pair";
+import { caCertificateFile, type ClientCertificateIssuer } from "../tls/client-certificate-issuer";
+import { keyPairFiles, type TlsKeyPair } from "../tls/key-pair";
 import { renderBrokerStreamConfig, type BrokerRoute } from "./render-broker-stream";
 
 export const BROKER_ENDPOINT_CONTAINER = "failmap-broker-endpoint";
 const CONFIG_DIR = `${HOST_CONFIG_DIR}/${SERVICE_FOLDERS.brokerEndpoint}`;
 const CONFIG_FILE = `${CONFIG_DIR}/nginx.conf`;
+const TLS_FILES = {
+  certificate: `${CONFIG_DIR}/server.crt`,
+  key: `${CONFIG_DIR}/server.key`,
+  clientCa: `${CONFIG_DIR}/client-ca.pem`,
+};
 /**
  * nginx stream: per connection two 16 KB proxy buffers and a TLS session, some 50 KB; a worker takes up to
  * 1024 connections, far more than an organisation has remote workers.
@@ -40,10 +46,8 @@ export interface BrokerEndpointProps {
   readonly sources: readonly string[];
   /** The host's server certificate; it covers every instance domain that workers connect to. */
   readonly certificate: TlsKeyPair;
-  /** The organisation's client CA: only certificates it issued get through the handshake. */
-  readonly clientCaPem: string;
-  /** Subjects of the current worker certificates (see ClientCertificateAuthority.workerClientDns). */
-  readonly allowedClientDns: readonly string[];
+  /** The organisation's client CA: only the current worker certificates it issued get through. */
+  readonly clientCa: ClientCertificateIssuer;
   readonly brokers: readonly BrokerRoute[];
   /** Managed worker hosts, let in by their addresses. */
   readonly workerHosts: readonly Host[];
@@ -70,13 +74,8 @@ export class BrokerEndpoint extends Construct {
 
     const nginxConf = renderBrokerStreamConfig({
       listen: host.ipv6Address === undefined ? [`${port}`] : [`${port}`, `[::]:${port}`],
-      files: {
-        certificate: `${CONFIG_DIR}/server.crt`,
-        key: `${CONFIG_DIR}/server.key`,
-        clientCa: `${CONFIG_DIR}/client-ca.pem`,
-        pid: "/var/run/nginx.pid",
-      },
-      allowedClientDns: props.allowedClientDns,
+      files: { ...TLS_FILES, pid: "/var/run/nginx.pid" },
+      allowedClientDns: props.clientCa.clientDns("worker"),
       routes: props.brokers,
     });
     const files = new HostFiles(this, "files", {
@@ -84,9 +83,8 @@ export class BrokerEndpoint extends Construct {
       dependsOn: [host.ready],
       files: [
         { path: CONFIG_FILE, content: nginxConf },
-        { path: `${CONFIG_DIR}/server.crt`, content: props.certificate.certificatePem },
-        { path: `${CONFIG_DIR}/server.key`, content: props.certificate.privateKeyPem, mode: "0600" },
-        { path: `${CONFIG_DIR}/client-ca.pem`, content: props.clientCaPem },
+        ...keyPairFiles(props.certificate, { certificate: TLS_FILES.certificate, key: TLS_FILES.key }),
+        caCertificateFile(props.clientCa, TLS_FILES.clientCa),
       ],
       then: [renderNginxReload(BROKER_ENDPOINT_CONTAINER, CONFIG_FILE)],
     });

@@ -55,8 +55,7 @@ export class RemoteWorkers extends Construct {
       // Managed worker hosts get in without their (not yet known) addresses in the organisation file.
       workerHosts: workerHosts.map((w) => w.host),
       certificate: props.serverCertificate,
-      clientCaPem: props.clientCa.caCertificatePem,
-      allowedClientDns: props.clientCa.workerClientDns,
+      clientCa: props.clientCa,
       brokers: props.instances.map((i) => ({
         instance: i.name,
         domain: i.instance.domain,

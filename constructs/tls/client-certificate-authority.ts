@@ -11,6 +11,7 @@ import {
   type ClientCertificateOutput,
   type ClientKind,
 } from "./client-certificate-outputs";
+import type { ClientCertificateIssuer } from "./client-certificate-issuer";
 import { renderClientDn } from "./client-dn";
 import type { TlsKeyPair } from "./key-pair";
 
@@ -42,14 +43,13 @@ export interface ClientCertificateAuthorityProps extends ClientCertificateHolder
 
 /**
  * The organisation's private CA and the client certificates it issues. Revocation is an allow-list: the
- * `*ClientDns` lists hold the subject of every current certificate, and nginx admits only those. A name
+ * lists of clientDns() hold the subject of every current certificate, and nginx admits only those. A name
  * removed from the file loses its random serialNumber; added again, it gets a new one, so a certificate
  * issued before stays refused.
  */
-export class ClientCertificateAuthority extends Construct {
+export class ClientCertificateAuthority extends Construct implements ClientCertificateIssuer {
   readonly caCertificatePem: string;
-  readonly adminClientDns: readonly string[];
-  readonly workerClientDns: readonly string[];
+  private readonly dns: Record<ClientKind, string[]> = { admin: [], worker: [] };
   private readonly issued = new Map<string, TlsKeyPair>();
 
   constructor(scope: Construct, id: string, props: ClientCertificateAuthorityProps) {
@@ -88,7 +88,6 @@ export class ClientCertificateAuthority extends Construct {
     this.caCertificatePem = ca.certPem;
 
     const outputs: Record<string, ClientCertificateOutput> = {};
-    const dns: Record<ClientKind, string[]> = { admin: [], worker: [] };
     for (const [name, kind] of holders) {
       const client = new Construct(this, `client-${name}`);
       const serial = new Id(client, "serial", { byteLength: 16 });
@@ -110,12 +109,10 @@ export class ClientCertificateAuthority extends Construct {
         organisation: props.organisation,
         serialNumber: serial.hex,
       });
-      dns[kind].push(dn);
+      this.dns[kind].push(dn);
       this.issued.set(name, { certificatePem: certificate.certPem, privateKeyPem: key.privateKeyPem });
       outputs[name] = { kind, dn, certificate_pem: certificate.certPem, private_key_pem: key.privateKeyPem };
     }
-    this.adminClientDns = dns.admin;
-    this.workerClientDns = dns.worker;
 
     new TerraformOutput(this, "ca-output", {
       value: this.caCertificatePem,
@@ -126,6 +123,10 @@ export class ClientCertificateAuthority extends Construct {
       sensitive: true,
       description: "Client certificates and their keys; read by `npm run client-cert -- <org> <name>`.",
     }).overrideLogicalId(CLIENT_CERTIFICATES_OUTPUT);
+  }
+
+  clientDns(kind: ClientKind): readonly string[] {
+    return this.dns[kind];
   }
 
   /** The certificate and key of an admin or worker named in the props. */

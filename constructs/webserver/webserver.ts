@@ -3,7 +3,8 @@ import { Construct } from "constructs";
 import path from "node:path";
 import type { Host } from "../host/host";
 import { HostFiles } from "../host/host-files";
-import type { TlsKeyPair } from "../tls/key-pair";
+import { caCertificateFile, type ClientCertificateIssuer } from "../tls/client-certificate-issuer";
+import { keyPairFiles, type TlsKeyPair } from "../tls/key-pair";
 import { NGINX_HEALTH_PORT } from "../../config/model/ports";
 import { nginxHealthcheck } from "./health-server";
 import { WEBSERVER_PATHS } from "./paths";
@@ -30,10 +31,8 @@ export interface WebserverProps {
   readonly sites: readonly WebserverSite[];
   /** For every name of every site (Certificates.certificateFor(host)). */
   readonly certificate: TlsKeyPair;
-  /** The organisation CA that signs admin client certificates. */
-  readonly clientCaPem: string;
-  /** Subject DNs let into the admin sites, as renderClientDn() (constructs/tls/client-dn) writes them. */
-  readonly allowedClientDns: readonly string[];
+  /** The organisation's client CA: the admin sites admit the current admin certificates it issued. */
+  readonly clientCa: ClientCertificateIssuer;
   /**
    * Host-wide services on every admin site, e.g. `/grafana/`.
    * @default - none
@@ -70,7 +69,10 @@ export class Webserver extends Construct {
     const rendered = renderNginxConfig({
       sites: props.sites,
       tls: { certificatePath: tls.certificatePath, keyPath: tls.keyPath },
-      clientAuth: { caCertificatePath: tls.caCertificatePath, allowedClientDns: props.allowedClientDns },
+      clientAuth: {
+        caCertificatePath: tls.caCertificatePath,
+        allowedClientDns: props.clientCa.clientDns("admin"),
+      },
       adminExtraLocations: props.adminExtraLocations,
       cacheRoot: WEBSERVER_PATHS.cache,
       configDir: WEBSERVER_PATHS.config,
@@ -87,9 +89,8 @@ export class Webserver extends Construct {
           path: `${WEBSERVER_PATHS.config}/${name}`,
           content,
         })),
-        { path: tls.certificatePath, content: props.certificate.certificatePem },
-        { path: tls.keyPath, content: props.certificate.privateKeyPem, mode: "0600" },
-        { path: tls.caCertificatePath, content: props.clientCaPem },
+        ...keyPairFiles(props.certificate, { certificate: tls.certificatePath, key: tls.keyPath }),
+        caCertificateFile(props.clientCa, tls.caCertificatePath),
       ],
       then: [renderNginxReload(NGINX_CONTAINER_NAME, nginxConf)],
       dependsOn: [host.ready],

@@ -74,8 +74,7 @@ function synthesizedContainer(): Record<string, any> {
     port: 1337,
     sources: [],
     certificate: { certificatePem: "certificate", privateKeyPem: "key" },
-    clientCaPem: "client CA",
-    allowedClientDns: [],
+    clientCa: { caCertificatePem: "client CA", clientDns: () => [] },
     brokers: [{ instance: "production", domain: "faalkaart.nl", address: "127.0.0.1:6380" }],
     workerHosts: [],
   });

@@ -16,8 +16,8 @@ function synthCa(props: Partial<ConstructorParameters<typeof ClientCertificateAu
     workers: ["scanner-amsterdam", "scanners-1"],
     ...props,
   });
-  new TerraformOutput(stack, "admin-dns", { value: ca.adminClientDns });
-  new TerraformOutput(stack, "worker-dns", { value: ca.workerClientDns });
+  new TerraformOutput(stack, "admin-dns", { value: ca.clientDns("admin") });
+  new TerraformOutput(stack, "worker-dns", { value: ca.clientDns("worker") });
   return { synthesized: synth(stack), ca };
 }
 

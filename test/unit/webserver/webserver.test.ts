@@ -31,8 +31,10 @@ function synth(sites: WebserverSite[] = [site("production", "faalkaart.nl", 8001
     organisation: "faalkaart",
     sites,
     certificate: { certificatePem: key.publicKeyPem, privateKeyPem: key.privateKeyPem },
-    clientCaPem: "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n",
-    allowedClientDns: ["serialNumber=ab,CN=alice,O=faalkaart"],
+    clientCa: {
+      caCertificatePem: "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n",
+      clientDns: (kind) => (kind === "admin" ? ["serialNumber=ab,CN=alice,O=faalkaart"] : ["CN=worker"]),
+    },
   });
   const json = synthWithPolicy(stack);
   const container = Object.values<any>(json.resource.docker_container)[0];
@@ -124,6 +126,12 @@ describe("Webserver", () => {
     expect(commands).toContain(
       `sudo sh -c ${shellQuote(renderNginxReload("failmap-nginx", "/etc/failmap/nginx/nginx.conf"))}`,
     );
+  });
+
+  it("lets into the admin sites the current admin certificates of the client CA, not its workers", () => {
+    const conf = JSON.stringify(files.resource.provisioner);
+    expect(conf).toContain("serialNumber=ab,CN=alice,O=faalkaart");
+    expect(conf).not.toContain("CN=worker");
   });
 
   it("does not recreate the container when the sites change, only the files", () => {
