@@ -98,6 +98,10 @@ export function projectOntoProviders(stack: TerraformJson, available: ReadonlySe
   if (Object.keys(data).length > 0) json.data = data as TerraformJson["data"];
   else delete json.data;
   if (stack.output) json.output = rewrite(stack.output);
+  // A stand-in cannot be imported into: an import block of a projected resource goes, with its reads.
+  const imports = ((stack.import ?? []) as { to: string }[]).filter((block) => !renamed.has(block.to));
+  if (imports.length > 0) json.import = imports;
+  else delete json.import;
   return { json, projected: [...renamed.keys()] };
 }
 

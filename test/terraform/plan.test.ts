@@ -10,6 +10,7 @@ import { pushTree } from "../../rehearsal/images/push-image";
 import { STATE_ENV } from "../../stacks/backend-settings";
 import { createAuthority, type Authority } from "../system/nginx/pki";
 import { requireProgram } from "../system/support/programs";
+import { startApiProcess, type ApiProcess } from "./hcloud-api/support";
 import { startLocalS3, type LocalS3 } from "./s3/local-s3";
 import { EXAMPLES, ensureMirror, synthToDir } from "./stacks";
 
@@ -19,8 +20,8 @@ import { EXAMPLES, ensureMirror, synthToDir } from "./stacks";
  * through the backend block the stack synthesizes: every block is planned, no provider is pointed at a host
  * that is unknown at plan time, and the plan takes and gives back the S3 lock. The image lookups
  * (docker_registry_image, read at plan time) go to a local registry, Debian's docker-registry, through the
- * organisation's own `images.registryMirror` setting; it holds an empty image for each reference. Nothing
- * else is reachable: any other connection goes to a proxy that does not exist. A projection is never applied:
+ * organisation's own `images.registryMirror` setting; it holds an empty image for each reference. The
+ * Hetzner key list (hcloud_ssh_keys) comes from an empty local Hetzner API. Nothing else is reachable: any other connection goes to a proxy that does not exist. A projection is never applied:
  * its stand-ins' ids are no addresses for cidrhost and the like.
  */
 const BUCKET = "failmap-state";
@@ -30,6 +31,7 @@ let root: string;
 let authority: Authority;
 let s3: LocalS3;
 let registry: LocalRegistry;
+let hcloud: ApiProcess;
 let available: Set<string>;
 
 beforeAll(async () => {
@@ -49,11 +51,13 @@ beforeAll(async () => {
     certificate,
     credentials: CREDENTIALS,
   });
+  hcloud = await startApiProcess([]);
 }, 10 * 60_000);
 
 afterAll(async () => {
   await s3?.stop();
   await registry?.stop();
+  await hcloud?.stop();
   if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -105,9 +109,10 @@ function tf(check: StackCheck, ...args: string[]) {
     AWS_CA_BUNDLE: authority.certPath,
     // The docker provider's registry lookups trust the registry's CA, as Go programs do.
     SSL_CERT_FILE: registry.tls.caFile,
-    // Planning asks the Hetzner API nothing; a token is required all the same, and any request would fail.
-    HCLOUD_TOKEN: "plan-test".padEnd(64, "0"),
-    HCLOUD_ENDPOINT: "http://127.0.0.1:9/v1",
+    // Planning reads only the organisation's SSH keys in Hetzner (none here), to adopt one an apply made
+    // and did not record (constructs/host/hetzner-project-keys.ts).
+    HCLOUD_TOKEN: hcloud.token,
+    HCLOUD_ENDPOINT: hcloud.endpoint,
     HTTPS_PROXY: "http://127.0.0.1:9",
     HTTP_PROXY: "http://127.0.0.1:9",
     NO_PROXY: "127.0.0.1,localhost",

@@ -28,7 +28,18 @@ const stack = {
       },
     },
   },
-  data: { docker_registry_image: { nginx: { provider: "docker.main", name: "nginx:1" } } },
+  data: {
+    docker_registry_image: { nginx: { provider: "docker.main", name: "nginx:1" } },
+    hcloud_ssh_keys: { made: { with_selector: "organisation=a" } },
+  },
+  import: [
+    {
+      for_each: "${toset(data.hcloud_ssh_keys.made.ssh_keys[*].name)}",
+      to: "hcloud_primary_ip.ipv4",
+      id: "1",
+    },
+    { to: "tls_private_key.host_key", id: "2" },
+  ],
   output: {
     address: { value: "${hcloud_primary_ip.ipv4.ip_address}" },
     container: { value: "${docker_container.web.ip_address}:${docker_container.web.name}" },
@@ -52,12 +63,14 @@ describe("projecting a stack onto the providers that are there", () => {
   it("turns the others, data sources included, into terraform_data with their arguments as input", () => {
     expect([...projected].sort()).toEqual([
       "data.docker_registry_image.nginx",
+      "data.hcloud_ssh_keys.made",
       "docker_container.web",
       "hcloud_primary_ip.ipv4",
       "hcloud_server.main",
     ]);
     expect(Object.keys(standIns).sort()).toEqual([
       "data__docker_registry_image__nginx",
+      "data__hcloud_ssh_keys__made",
       "docker_container__web",
       "hcloud_primary_ip__ipv4",
       "hcloud_server__main",
@@ -90,6 +103,13 @@ describe("projecting a stack onto the providers that are there", () => {
       replace_triggered_by: ["terraform_data.hcloud_server__main.id"],
     });
     expect(standIns.hcloud_primary_ip__ipv4).not.toHaveProperty("lifecycle");
+  });
+
+  it("drops the import blocks of projected resources, and keeps the others", () => {
+    expect(json.import).toEqual([{ to: "tls_private_key.host_key", id: "2" }]);
+    expect(projectOntoProviders(stack, new Set(["tls", "hcloud", "docker"])).json.import).toEqual(
+      stack.import,
+    );
   });
 
   it("knows a block's provider by its provider argument or its type", () => {
