@@ -1,11 +1,11 @@
 import { App } from "cdktf";
 import path from "node:path";
 import { OrganisationConfigError } from "./config/errors";
-import { loadOrganisations } from "./config/load";
+import { loadOrganisations, type LoadedOrganisation } from "./config/load";
 import { freezeImageLookups } from "./constructs/host/image-lookup";
 import { OrganisationStack } from "./stacks/organisation-stack";
 import { checkBinaryVersionsOnce } from "./synth/binary-version-once";
-import { loadWorkerFiles, sharesOf, synthesizeInParts, workerCount, workerFiles } from "./synth/parts";
+import { loadWorkerFiles, sharesOf, SynthParts, workerCount, workerFiles } from "./synth/parts";
 import { targetOrganisations } from "./synth/targets";
 import { skipTokenTraces } from "./synth/token-traces";
 
@@ -32,7 +32,7 @@ function stop(message: string): never {
  * One stack per organisation file: `cdktf deploy org-<name>`. Every file is validated, together with the
  * others, on every synth; only the stacks the command needs are built (synth/targets.ts): `cdktf deploy
  * org-<name>` and FAILMAP_ORGANISATION=<name> build that one (constructing and synthesizing is what costs,
- * not validating). Many stacks are split over worker processes, one per core (synth/parts.ts).
+ * not validating). Many stacks are split over processes, this one and workers, one per core (synth/parts.ts).
  */
 function main(): void {
   const share = workerFiles();
@@ -51,19 +51,34 @@ function main(): void {
     stop((error as Error).message);
   }
 
-  const workers = share ? 1 : workerCount(organisations.length);
-  if (workers > 1) {
-    const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
-    const shares = sharesOf(organisations, workers).map((s) => s.map((o) => o.file));
-    void synthesizeInParts(process.argv[1], shares, outdir).then((ok) => {
-      if (!ok) process.exit(1);
-    });
-    return;
-  }
-
   checkBinaryVersionsOnce();
   skipTokenTraces();
-  const app = new App();
+  const workers = share ? 1 : workerCount(organisations.length);
+  const parts = workers > 1 ? new SynthParts(process.argv[1], sharesOf(organisations, workers)) : undefined;
+  try {
+    // One call for both cases: the construct stack traces in the manifest stay the same when split.
+    synthesize(parts?.here ?? organisations, parts?.outdir);
+  } catch (error) {
+    if (!parts) stopOn(error);
+    void parts.stop().then(() => stopOn(error));
+    return;
+  }
+  void parts?.finish(process.env.CDKTF_OUTDIR ?? "cdktf.out").then((ok) => {
+    if (!ok) process.exit(1);
+  });
+}
+
+/** A problem in the organisations' stacks, which the user fixes in a file: printed without a stack trace. */
+class SynthesisStopped extends Error {}
+
+function stopOn(error: unknown): never {
+  if (error instanceof SynthesisStopped) stop(error.message);
+  throw error;
+}
+
+/** Builds and synthesizes the stacks of `organisations` into `outdir` (default: where cdktf asks). */
+function synthesize(organisations: readonly LoadedOrganisation[], outdir?: string): void {
+  const app = new App(outdir ? { outdir } : {});
   // The scheduled renewal job (ops/ci/scheduled-apply.sh) plans with images held at the digests in state.
   if (process.env.FAILMAP_FREEZE_IMAGES === "1") freezeImageLookups(app);
   for (const { file, organisation } of organisations) {
@@ -72,7 +87,7 @@ function main(): void {
       if (stack.stateNotice) console.log(stack.stateNotice);
     } catch (error) {
       // The config checks catch what they can; a construct's own check still names the file it came from.
-      stop(`${file}: ${(error as Error).message}\nNothing was synthesized.`);
+      throw new SynthesisStopped(`${file}: ${(error as Error).message}\nNothing was synthesized.`);
     }
   }
   try {
@@ -82,7 +97,7 @@ function main(): void {
     // cdktf's stack trace and its advice to skip validation would only bury that.
     const message = error instanceof Error ? error.message : "";
     if (!message.startsWith("Validation failed")) throw error;
-    stop(message.replace(/\s*If you wish to ignore these validations[\s\S]*$/, ""));
+    throw new SynthesisStopped(message.replace(/\s*If you wish to ignore these validations[\s\S]*$/, ""));
   }
 }
 

@@ -20,16 +20,21 @@ const isMergeable = (x: unknown): x is Json =>
 
 /**
  * Merges `source` into `target` as cdktf merges a stack's parts: objects key by key, lists one after the other,
- * an undefined value removes the key, anything else (a token too) replaces.
+ * an undefined value removes the key, anything else (a token too) replaces. An `owned` source (a resolved
+ * fragment, made for this merge) is taken as it is where `target` has nothing yet, instead of copied.
  */
-export function mergeInto(target: Json, source: Json): Json {
-  for (const [key, value] of Object.entries(source)) {
+export function mergeInto(target: Json, source: Json, owned = false): Json {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
     const at = target[key];
     if (value === undefined) delete target[key];
     else if (Array.isArray(value)) target[key] = Array.isArray(at) ? [...(at as unknown[]), ...value] : value;
     else if (isMergeable(value)) {
-      if (typeof at !== "object" || at === null) target[key] = {};
-      mergeInto(target[key] as Json, value);
+      if (owned && at === undefined) target[key] = value;
+      else {
+        if (typeof at !== "object" || at === null) target[key] = {};
+        mergeInto(target[key] as Json, value, owned);
+      }
     } else target[key] = value;
   }
   return target;
@@ -47,8 +52,8 @@ function outputTree(output: TerraformOutput): Json {
  * addOverride set them), resolving each token once. cdktf resolves every element and then the whole stack
  * again, already resolved, to reach the tokens of the stack's overrides; a second walk of every key and value
  * (about a quarter of its toTerraform). Here the elements are resolved as cdktf resolves them, with
- * resolveTokens, and the merged stack is walked once more only as resolveTokens walks: cheaply, with cdktf
- * resolving the overrides' tokens. test/unit/stacks/stack-terraform.test.ts compares both on whole stacks.
+ * resolveTokens, and of the merged stack only the parts the overrides reach (and the metadata) are resolved
+ * again. test/unit/stacks/stack-terraform.test.ts compares both on whole stacks.
  */
 export function stackTerraform(stack: TerraformStack, overrides: Json): Json {
   const elements = elementsOf(stack);
@@ -59,15 +64,25 @@ export function stackTerraform(stack: TerraformStack, overrides: Json): Json {
     cloud: undefined,
     ...(Object.keys(overrides).length > 0 ? { overrides: { stack: Object.keys(overrides) } } : {}),
   };
-  for (const meta of elements.map((e) => resolveTokens(stack, e.toMetadata()) as Json))
-    mergeInto(metadata, meta);
+  for (const meta of elements.map((e) => resolveTokens(stack, e.toMetadata()) as Json)) {
+    mergeInto(metadata, meta, true);
+  }
   const outputs: Json = {};
-  for (const e of elements) if (TerraformOutput.isTerraformOutput(e)) mergeInto(outputs, outputTree(e));
+  for (const e of elements) {
+    if (TerraformOutput.isTerraformOutput(e)) mergeInto(outputs, outputTree(e), true);
+  }
 
   const tf: Json = { "//": { metadata, outputs } };
   for (const fragment of elements.map((e) => resolveTokens(stack, e.toTerraform()) as Json)) {
-    mergeInto(tf, fragment);
+    mergeInto(tf, fragment, true);
   }
   mergeInto(tf, overrides);
-  return resolveTokens(stack, tf) as Json;
+  // Resolving the resolved fragments again changes nothing (cdktf resolves what a token returns until no token
+  // is left): what may still change is what the overrides brought in, and the metadata's undefined `cloud`.
+  for (const key of new Set(["//", ...Object.keys(overrides)])) {
+    const resolved = resolveTokens(stack, tf[key]);
+    if (resolved === undefined) delete tf[key];
+    else tf[key] = resolved;
+  }
+  return tf;
 }
