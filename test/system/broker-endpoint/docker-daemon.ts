@@ -26,13 +26,20 @@ export class DockerDaemon {
     this.env = { PATH: DOCKER_PATH, DOCKER_HOST: `unix://${socket}` };
   }
 
-  /** `extraArgs`: further dockerd flags, e.g. --insecure-registry for a test's own registry. */
-  static async start(dir: string, extraArgs: readonly string[] = []): Promise<DockerDaemon> {
+  /**
+   * `extraArgs`: further dockerd flags, e.g. --insecure-registry for a test's own registry. `dataRoot`: its
+   * images and containers somewhere else than in `dir` (a cache kept between runs), @default `<dir>/data`.
+   */
+  static async start(
+    dir: string,
+    extraArgs: readonly string[] = [],
+    dataRoot = path.join(dir, "data"),
+  ): Promise<DockerDaemon> {
     const socket = path.join(dir, "docker.sock");
     const daemon = startDaemon(
       "/usr/sbin/dockerd",
       [
-        `--data-root=${path.join(dir, "data")}`,
+        `--data-root=${dataRoot}`,
         `--exec-root=${path.join(dir, "exec")}`,
         `--pidfile=${path.join(dir, "docker.pid")}`,
         `--host=unix://${socket}`,

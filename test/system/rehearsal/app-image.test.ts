@@ -168,7 +168,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await images?.docker.stop();
+  await images?.stop();
   mariadbd?.kill("SIGTERM");
   await new Promise((resolve) => (mariadbd?.exitCode === null ? mariadbd.once("exit", resolve) : resolve(0)));
   fs.rmSync(dir, { recursive: true, force: true });

@@ -160,7 +160,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await images?.docker.stop();
+  await images?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
