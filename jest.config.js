@@ -4,7 +4,9 @@
 // a time budget measured on a loaded machine; system tests that run real
 // programs (nginx, redis, mariadb, sshd, a debootstrapped Debian) and may take minutes; Terraform tests
 // that init and plan the synthesized stacks with the real provider plugins against local stand-ins; and the
-// end-to-end test, which deploys test organisations into the rehearsal's local cloud (npm run test:e2e).
+// end-to-end test, which deploys test organisations into the rehearsal's local cloud (npm run test:e2e): three
+// files at a time, since a deploy mostly waits (bootstrap, image pulls, health checks: about half a core on
+// average); files on one rehearsal network take turns for it (rehearsal/network/network-hold.ts).
 const transform = { "^.+\\.ts$": ["@swc/jest"] };
 
 module.exports = {

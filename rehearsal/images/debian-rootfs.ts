@@ -45,7 +45,10 @@ export function inChroot(root: string, args: readonly string[], options: ExecFil
       ...options,
     });
   } finally {
-    run("umount", [proc]);
+    // Lazily: a mount namespace made at this moment (another rehearsal's `unshare -m`, a booting machine)
+    // can hold the mount for a while, and a plain umount then fails "target is busy", leaving /proc mounted
+    // in the tree, which then cannot be removed (seen with two rehearsals side by side).
+    run("umount", ["--lazy", proc]);
   }
 }
 

@@ -41,10 +41,12 @@ export function runWithHosts(
     ],
     { cwd: options.cwd ?? repositoryRoot(), env, stdio: ["ignore", "pipe", "pipe"] },
   );
+  const timed = timedLog(logFile.replace(/(\.log)?$/, ".timed.log"), started);
   let output = "";
   const take = (chunk: Buffer) => {
     output += chunk.toString();
     log.write(chunk);
+    timed.write(chunk.toString());
     if (options.echo) process.stdout.write(chunk);
   };
   child.stdout.on("data", take);
@@ -53,9 +55,29 @@ export function runWithHosts(
     child.on("error", reject);
     child.on("close", (code) => {
       log.end();
+      timed.end();
       resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 });
     });
   });
+}
+
+/**
+ * The same output with the seconds since the start before each line (`+123.4 Creation complete ...`): where a
+ * deploy spends its time, which Terraform's own lines say only per resource.
+ */
+function timedLog(file: string, started: number): { write: (text: string) => void; end: () => void } {
+  const out = fs.createWriteStream(file, { flags: "a" });
+  let atLineStart = true;
+  return {
+    write: (text) => {
+      for (const piece of text.split(/(?<=\n)/)) {
+        if (atLineStart) out.write(`+${((Date.now() - started) / 1000).toFixed(1)} `);
+        out.write(piece);
+        atLineStart = piece.endsWith("\n");
+      }
+    },
+    end: () => out.end(),
+  };
 }
 
 /** `npx cdktf <verb> org-<name> ...` with the run's output folder (cdktf.out of the project stays untouched). */

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { NspawnMachines } from "../../rehearsal/machines/nspawn-machines";
+import { holdNetwork } from "../../rehearsal/network/network-hold";
 import { Rehearsal } from "../../rehearsal/rehearse/rehearse";
 import { REHEARSAL_USER } from "../../rehearsal/rehearse/operator-identity";
 import { PLACEHOLDER_PORTS } from "../../rehearsal/images/images";
@@ -62,6 +63,14 @@ export function describeDeployedOrganisation(name: string, expect_: Expectations
     let serverCa: string | undefined;
     let admin: TlsIdentity = {};
 
+    // The e2e files run side by side (npm run test:e2e); those on this network take turns for it.
+    let network: { release: () => void } | undefined;
+    beforeAll(async () => {
+      network = await holdNetwork(rehearsal.network.prefix, (line) =>
+        process.stdout.write(`[${name}] ${line}\n`),
+      );
+    }, 90 * MINUTE);
+
     beforeAll(async () => {
       // Whatever an earlier, interrupted run of this test left.
       await rehearsal.removeLocalCloud();
@@ -79,7 +88,11 @@ export function describeDeployedOrganisation(name: string, expect_: Expectations
     }, 45 * MINUTE);
 
     afterAll(async () => {
-      await rehearsal.removeLocalCloud();
+      try {
+        await rehearsal.removeLocalCloud();
+      } finally {
+        network?.release();
+      }
       fs.rmSync(path.join(process.cwd(), "client-certs", name), { recursive: true, force: true });
       console.log(`${name} timings:\n${timings.map((t) => `  ${t.seconds} s  ${t.step}`).join("\n")}`);
       fs.writeFileSync(`/tmp/failmap-e2e-${name}-timings.json`, JSON.stringify(timings, null, 2));
