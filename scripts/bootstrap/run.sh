@@ -16,6 +16,11 @@ if command -v cloud-init >/dev/null; then
   cloud-init status --wait >/dev/null || true
 fi
 
+# One apt-get update for the run, not one per step that installs a package (lib.sh's ensure_packages).
+apt_run=$(mktemp -d)
+trap 'rm -rf "$apt_run"' EXIT
+export FAILMAP_APT_UPDATED=$apt_run/updated
+
 for step in "${steps[@]}"; do
   bash "$here/$step.sh"
 done
