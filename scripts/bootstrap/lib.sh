@@ -110,12 +110,12 @@ ensure_packages() {
   fi
   # On a new server apt-daily may hold the lock for a while: wait for it instead of failing.
   local apt=(apt-get -q -o DPkg::Lock::Timeout=600)
-  # Once per bootstrap run: run.sh names in FAILMAP_APT_UPDATED a file that is there once the lists were
+  # Once per bootstrap run: run.sh names in BOOTSTRAP_APT_UPDATED a file that is there once the lists were
   # updated. An update costs seconds (three retries, 8 s, when the mirror does not answer), and the lists need
   # not be newer for the next step's packages. A step run on its own updates every time.
-  if [[ -z ${FAILMAP_APT_UPDATED:-} || ! -e $FAILMAP_APT_UPDATED ]]; then
+  if [[ -z ${BOOTSTRAP_APT_UPDATED:-} || ! -e $BOOTSTRAP_APT_UPDATED ]]; then
     "${apt[@]}" update >&2
-    if [[ -n ${FAILMAP_APT_UPDATED:-} ]]; then touch "$FAILMAP_APT_UPDATED"; fi
+    if [[ -n ${BOOTSTRAP_APT_UPDATED:-} ]]; then touch "$BOOTSTRAP_APT_UPDATED"; fi
   fi
   "${apt[@]}" install -y --no-install-recommends -o Dpkg::Options::=--force-confdef \
     -o Dpkg::Options::=--force-confold "${missing[@]}" >&2

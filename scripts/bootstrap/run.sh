@@ -19,7 +19,7 @@ fi
 # One apt-get update for the run, not one per step that installs a package (lib.sh's ensure_packages).
 apt_run=$(mktemp -d)
 trap 'rm -rf "$apt_run"' EXIT
-export FAILMAP_APT_UPDATED=$apt_run/updated
+export BOOTSTRAP_APT_UPDATED=$apt_run/updated
 
 for step in "${steps[@]}"; do
   bash "$here/$step.sh"
