@@ -32,7 +32,7 @@ function stop(message: string): never {
  * One stack per organisation file: `cdktf deploy org-<name>`. Every file is validated, together with the
  * others, on every synth; only the stacks the command needs are built (synth/targets.ts): `cdktf deploy
  * org-<name>` and FAILMAP_ORGANISATION=<name> build that one (constructing and synthesizing is what costs,
- * not validating). Many stacks are split over processes, this one and workers, one per core (synth/parts.ts).
+ * not validating). FAILMAP_SYNTH_WORKERS=<n> splits many stacks over n processes (synth/parts.ts).
  */
 function main(): void {
   const share = workerFiles();
@@ -57,7 +57,7 @@ function main(): void {
   const parts = workers > 1 ? new SynthParts(process.argv[1], sharesOf(organisations, workers)) : undefined;
   try {
     // One call for both cases: the construct stack traces in the manifest stay the same when split.
-    synthesize(parts?.here ?? organisations, parts?.outdir);
+    synthesizeStacks(parts?.here ?? organisations, parts?.outdir);
   } catch (error) {
     if (!parts) stopOn(error);
     void parts.stop().then(() => stopOn(error));
@@ -77,7 +77,7 @@ function stopOn(error: unknown): never {
 }
 
 /** Builds and synthesizes the stacks of `organisations` into `outdir` (default: where cdktf asks). */
-function synthesize(organisations: readonly LoadedOrganisation[], outdir?: string): void {
+function synthesizeStacks(organisations: readonly LoadedOrganisation[], outdir?: string): void {
   const app = new App(outdir ? { outdir } : {});
   // The scheduled renewal job (ops/ci/scheduled-apply.sh) plans with images held at the digests in state.
   if (process.env.FAILMAP_FREEZE_IMAGES === "1") freezeImageLookups(app);

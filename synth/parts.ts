@@ -6,9 +6,12 @@ import { loadFiles, type LoadedOrganisation } from "../config/load";
 
 /**
  * Synthesizing many stacks in one process costs their sum: construction and token resolution are
- * single-threaded. With enough organisations the app splits them over a few processes: itself and workers
+ * single-threaded. With FAILMAP_SYNTH_WORKERS=<n> the app splits them over n processes: itself and workers
  * (this same app, with FAILMAP_SYNTH_FILES=<its files>), each synthesizing its share into a scratch folder,
- * and merges their stacks and manifests into the output folder the cdktf CLI reads.
+ * and merges their stacks and manifests into the output folder the cdktf CLI reads. That saves time only on
+ * idle cores, and costs CPU: each further process starts node, cdktf and the app, reads its files again and
+ * warms V8's compiler up again, about 2.5 s of CPU for 100 organisations split in two, a third more than one
+ * process (bench/synth/RESULTS.md). So one process is the default.
  */
 export const SYNTH_FILES_ENV = "FAILMAP_SYNTH_FILES";
 /** A worker costs about half a second to start (node, cdktf, its share of the files): give each a few stacks. */
@@ -38,11 +41,11 @@ export function sharesOf<T>(all: readonly T[], count: number): T[][] {
 }
 
 /**
- * How many workers to split `stacks` over: FAILMAP_SYNTH_WORKERS if set (1 turns splitting off), else as many
- * as there are cores, with a few stacks each. 1 means synthesize here.
+ * How many processes to split `stacks` over: FAILMAP_SYNTH_WORKERS (default 1, no split), with a few stacks
+ * each. 1 means synthesize here.
  */
 export function workerCount(stacks: number, env: NodeJS.ProcessEnv = process.env): number {
-  const wanted = Number(env.FAILMAP_SYNTH_WORKERS) || os.availableParallelism();
+  const wanted = Number(env.FAILMAP_SYNTH_WORKERS) || 1;
   return Math.max(1, Math.min(wanted, Math.floor(stacks / STACKS_PER_WORKER)));
 }
 
