@@ -26,6 +26,12 @@ export interface ImageRecipe {
   readonly config: ImageConfig;
   /** What the upstream image has beyond the program: its entrypoint script, paths, users, tools. */
   readonly tree?: TreeSteps;
+  /**
+   * Built for one run only (e.g. it trusts a root made for that run): its tree and OCI layout leave the rootfs
+   * cache once pushed, since no later run can use them (each was about 490 MB).
+   * @default false
+   */
+  readonly singleUse?: boolean;
 }
 
 const NOBODY = "65534:65534";
@@ -352,28 +358,39 @@ export async function buildImages(
   log: (line: string) => void = () => {},
 ): Promise<BuiltImage[]> {
   const built: BuiltImage[] = [];
-  for (const recipe of recipes) {
-    const started = Date.now();
-    const tree = cachedDebianRootfs({
-      suite: "bookworm",
-      install: recipe.packages,
-      finish: (root) => {
-        applyTreeSteps(root, recipe.tree ?? {});
-        // The build's own: an image gets its resolver from docker, and its services are started by no one.
-        fs.rmSync(path.join(root, "etc/resolv.conf"));
-        fs.rmSync(path.join(root, "usr/sbin/policy-rc.d"));
-      },
-      // Everything that goes into the tree, contents included, and the code that applies it: any change
-      // builds a new tree.
-      finishInputs: [JSON.stringify(recipe.tree ?? {}), applyTreeSteps.toString()],
-    });
-    const mirrored = mirroredReference(recipe.reference, registry.host);
-    const [, repository, tag] = /^[^/]+\/(.+):([^:/]+)$/.exec(mirrored) ?? [];
-    if (!repository || !tag) throw new Error(`${recipe.reference}: an image reference with a tag is needed`);
-    const digest = await pushTree(registry, tree, repository, tag, recipe.config);
-    const seconds = (Date.now() - started) / 1000;
-    log(`${mirrored} ${digest} (${seconds} s)`);
-    built.push({ reference: recipe.reference, mirrored, digest, seconds });
+  // Removed after the last push: two recipes of one run may share a tree (two app references).
+  const singleUse = new Set<string>();
+  try {
+    for (const recipe of recipes) {
+      const started = Date.now();
+      const tree = cachedDebianRootfs({
+        suite: "bookworm",
+        install: recipe.packages,
+        finish: (root) => {
+          applyTreeSteps(root, recipe.tree ?? {});
+          // The build's own: an image gets its resolver from docker, and its services are started by no one.
+          fs.rmSync(path.join(root, "etc/resolv.conf"));
+          fs.rmSync(path.join(root, "usr/sbin/policy-rc.d"));
+        },
+        // Everything that goes into the tree, contents included, and the code that applies it: any change
+        // builds a new tree.
+        finishInputs: [JSON.stringify(recipe.tree ?? {}), applyTreeSteps.toString()],
+      });
+      const mirrored = mirroredReference(recipe.reference, registry.host);
+      const [, repository, tag] = /^[^/]+\/(.+):([^:/]+)$/.exec(mirrored) ?? [];
+      if (!repository || !tag)
+        throw new Error(`${recipe.reference}: an image reference with a tag is needed`);
+      if (recipe.singleUse) singleUse.add(tree);
+      const digest = await pushTree(registry, tree, repository, tag, recipe.config);
+      const seconds = (Date.now() - started) / 1000;
+      log(`${mirrored} ${digest} (${seconds} s)`);
+      built.push({ reference: recipe.reference, mirrored, digest, seconds });
+    }
+  } finally {
+    for (const tree of singleUse) {
+      for (const done of [tree, `${tree}.oci`, `${tree}.oci.lock`])
+        fs.rmSync(done, { recursive: true, force: true });
+    }
   }
   return built;
 }

@@ -110,6 +110,8 @@ function imagesFor(
   ];
   const trusting = (recipe: ImageRecipe): ImageRecipe => ({
     ...recipe,
+    // pebble's root is new at every start: no other run builds this tree again.
+    singleUse: true,
     config: {
       ...recipe.config,
       labels: { ...recipe.config.labels, "org.failmap.rehearsal.app-reference": recipe.reference },
