@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { holdNetwork } from "../../../rehearsal/network/network-hold";
 
@@ -7,6 +8,7 @@ import { holdNetwork } from "../../../rehearsal/network/network-hold";
  * for the first's release, and a holder that dies (a killed jest worker) frees the network with it.
  */
 const PREFIX = `fmhold${process.pid}`;
+afterAll(() => fs.rmSync(`/var/tmp/failmap-rehearsal/locks/${PREFIX}.lock`, { force: true }));
 const settled = (promise: Promise<unknown>, ms: number) =>
   Promise.race([promise.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), ms))]);
 
