@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseDocument, type Document, type YAMLMap, type YAMLSeq } from "yaml";
+import { RENEW_DAYS_BEFORE_EXPIRY } from "../../constructs/tls/certificates";
 import { Rehearsal } from "../../rehearsal/rehearse/rehearse";
 import { REHEARSAL_USER } from "../../rehearsal/rehearse/operator-identity";
 import {
@@ -19,8 +20,8 @@ import {
  * Day two on one deployed organisation (issue 19): each edit is applied with `cdktf deploy` as an operator
  * would, checked on the servers as a visitor, an admin or an operator would notice it, and followed by a
  * plan that must be clean. The steps share one deploy and run in order; each starts from the state the one
- * before left. The file's own rehearsal network is fmtd (10.254.0.0/16). Certificate renewal and the server
- * type change are not here yet (docs/operations.md says what they showed on this deploy).
+ * before left, so the order is part of the test (see DUE_AFTER_SECONDS). The file's own rehearsal network is
+ * fmtd (10.254.0.0/16). The server type change is not here yet (docs/operations.md says what it showed).
  */
 const NAME = "e2e-daytwo";
 const NETWORK = {
@@ -30,6 +31,15 @@ const NETWORK = {
 };
 const FIXTURES = path.join(__dirname, "organisations");
 const MINUTE = 60_000;
+const DAY_SECONDS = 86_400;
+/**
+ * pebble's certificates are valid one day more than the renewal window, plus this: so a certificate is due
+ * once it is this old. Every plan check must come within it of the last issue: the alias, e-mail and
+ * instance steps issue certificates, 3 to 6 minutes apart on a loaded two-core machine; the operators and
+ * the image upgrade come after them in about 6 to 9 minutes, and the renewal step waits for the rest.
+ */
+const DUE_AFTER_SECONDS = 16 * 60;
+const ACME_VALIDITY_SECONDS = (RENEW_DAYS_BEFORE_EXPIRY + 1) * DAY_SECONDS + DUE_AFTER_SECONDS;
 /** The release the image upgrade moves an instance to: a build of its own in the local registry. */
 const UPGRADE_IMAGE = "websecmap/websecmap:2";
 
@@ -50,7 +60,7 @@ describe(`${NAME}: day-two edits applied to one deployed organisation`, () => {
     organisationsDir: FIXTURES,
     env: { ...process.env, ...NETWORK },
     print: (line) => process.stdout.write(`[${NAME}] ${line}\n`),
-    cloud: { appImages: [UPGRADE_IMAGE] },
+    cloud: { appImages: [UPGRADE_IMAGE], acmeValiditySeconds: ACME_VALIDITY_SECONDS },
   });
   const { organisation: org } = rehearsal.source();
   const alpha = org.instances.alpha;
@@ -277,11 +287,96 @@ describe(`${NAME}: day-two edits applied to one deployed organisation`, () => {
     }
     await cleanPlan("image-upgrade");
   });
+
+  test("renewal: the scheduled job renews the due certificates, nginx serves them, nothing else is applied", async () => {
+    const names = siteNames(rehearsal.files.organisationFile());
+    const served = await servedCertificate(alpha.domain);
+    const dueAt = Date.parse(served.validTo) - (RENEW_DAYS_BEFORE_EXPIRY + 1) * DAY_SECONDS * 1000;
+    expect(dueAt - Date.now()).toBeLessThanOrEqual(DUE_AFTER_SECONDS * 1000);
+    figures["renewal: waited for the certificates to be due (s)"] = Math.max(
+      0,
+      Math.round((dueAt - Date.now()) / 1000),
+    );
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, dueAt - Date.now()) + 5000));
+    // Client certificates are valid a year: they are made due by moving their end in state to tomorrow,
+    // what a year's passing does (their renewal window is 30 days).
+    const state = await pullState();
+    expect(state.makeClientCertificatesDue(Date.now() + DAY_SECONDS * 1000)).toBeGreaterThan(0);
+    const aged = path.join(scratch, "aged.tfstate");
+    fs.writeFileSync(aged, JSON.stringify(state.raw));
+    const push = ["terraform", "state", "push", aged];
+    expect((await rehearsal.run(push, "state-push", false, rehearsal.files.stackDir())).code).toBe(0);
+    const pushed = (await pullState()).raw.serial;
+
+    // As an operator's timer or CI runs it: with a summary file, in the rehearsal's cdktf output folder.
+    const summary = path.join(scratch, "summary.md");
+    const scheduled = () =>
+      rehearsal.run(
+        [path.resolve("ops/ci/scheduled-apply.sh"), NAME, summary],
+        "scheduled-apply",
+        false,
+        undefined,
+        { FAILMAP_CDKTF_OUT: rehearsal.files.cdktfOut() },
+      );
+    const before = containers();
+
+    // An edit nobody deployed, beside the renewals: the job refuses, and applies nothing.
+    edit((d) => d.setIn(["instances", "omega", "uwsgiWorkers"], 2));
+    const refused = await scheduled();
+    fs.writeFileSync(`/tmp/failmap-e2e-${NAME}-renewal-refused.log`, refused.output);
+    expect({ code: refused.code, said: /beyond certificate renewal/.test(refused.output) }).toEqual({
+      code: 3,
+      said: true,
+    });
+    expect(refused.output).toMatch(/other change: docker_container\.\S*omega/);
+    expect((await servedCertificate(alpha.domain)).serialNumber).toBe(served.serialNumber);
+    expect((await pullState()).raw.serial).toBe(pushed);
+
+    edit((d) => d.setIn(["instances", "omega", "uwsgiWorkers"], 1));
+    const renewed = await scheduled();
+    figures["renewal: scheduled-apply.sh run (s)"] = Math.round(renewed.seconds);
+    fs.writeFileSync(`/tmp/failmap-e2e-${NAME}-renewal.log`, renewed.output);
+    expect(renewed.code === 0 || renewed.output.slice(-3000)).toBe(true);
+    expect(renewed.output).toMatch(/renewing certificates/);
+    // Only renewals: the ACME certificate, the client certificates and the upload that delivers them.
+    const applied = [...renewed.output.matchAll(/^(renewal|other change): (\S+)$/gm)].map((m) => m.slice(1));
+    expect(applied.filter(([kind]) => kind !== "renewal")).toEqual([]);
+    expect(
+      applied.map(([, address]) => address.replace(/\..*/, "")).filter((t, i, all) => all.indexOf(t) === i),
+    ).toEqual(expect.arrayContaining(["acme_certificate", "tls_locally_signed_cert", "null_resource"]));
+    expect(replacedAmong(before, containers(), /./)).toEqual([]);
+
+    // Every name of every site now serves the new certificate, with the later end.
+    for (const name of names) {
+      const now = await servedCertificate(name);
+      expect({ name, renewed: now.serialNumber !== served.serialNumber }).toEqual({ name, renewed: true });
+      expect({ name, later: Date.parse(now.validTo) > Date.parse(served.validTo) }).toEqual({
+        name,
+        later: true,
+      });
+    }
+    // The admin's client certificate was signed again; the new one opens the admin site.
+    const fresh = await clientIdentity(rehearsal);
+    expect(new X509Certificate(fresh.cert!).serialNumber).not.toBe(
+      new X509Certificate(admin.cert!).serialNumber,
+    );
+    admin = fresh;
+    expect(await adminOf(alpha.admin)()).toBeUndefined();
+    await cleanPlan("renewal");
+  });
 });
 
 /** A statement (no quotes in it) run by root in an instance's database, as an operator on the host would. */
 const sql = (instance: string, statement: string) =>
   `sudo bash -c '. /etc/failmap/${instance}/database.env && mysql -N "$FAILMAP_DATABASE" -e "${statement}"'`;
+
+/** Every name the organisation file gives its sites: each instance's domain, aliases and admin. */
+function siteNames(file: string): string[] {
+  const instances = parseDocument(fs.readFileSync(file, "utf8")).toJS() as {
+    instances: Record<string, { domain: string; aliases?: string[]; admin: string }>;
+  };
+  return Object.values(instances.instances).flatMap((i) => [i.domain, ...(i.aliases ?? []), i.admin]);
+}
 
 /** A server's IPv4 address, from the names the rehearsal serves. */
 function addressOf(rehearsal: Rehearsal, name: string): string {
@@ -324,5 +419,17 @@ class TerraformState {
     const resource = this.raw.resources.find((r) => r.type === "acme_registration");
     if (!resource) throw new Error("no acme_registration in the state");
     return resource.instances[0].attributes as { id: string; email_address: string };
+  }
+
+  /** Moves the end of every client certificate (tls_locally_signed_cert) to `at`; returns how many. */
+  makeClientCertificatesDue(at: number): number {
+    const certificates = this.raw.resources.filter((r) => r.type === "tls_locally_signed_cert");
+    for (const certificate of certificates) {
+      for (const instance of certificate.instances) {
+        instance.attributes.validity_end_time = new Date(at).toISOString().replace(/\.\d+Z$/, "Z");
+      }
+    }
+    this.raw.serial += 1;
+    return certificates.length;
   }
 }
