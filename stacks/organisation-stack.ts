@@ -114,7 +114,6 @@ export class OrganisationStack extends TerraformStack {
     // The front door: nginx for the sites, and the TLS endpoint remote workers reach the brokers through.
     new Webserver(this, "webserver", {
       host: this.main,
-      organisation: org.name,
       sites: this.instances.map((i) => ({
         instance: i.name,
         domain: i.instance.domain,

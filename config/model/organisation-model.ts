@@ -15,8 +15,6 @@ export interface PlacedWorker {
 
 /** One instance (production, staging, ...) with everything that follows from its name and settings. */
 export interface InstanceModel {
-  /** The organisation it belongs to, for labels. */
-  readonly organisation: string;
   /** Its key in the organisation file. */
   readonly name: string;
   readonly settings: Instance;
@@ -83,7 +81,6 @@ export function resolveOrganisation(org: Organisation): OrganisationModel {
   const instances = Object.entries(org.instances).map(([name, settings]): InstanceModel => {
     const slot = slots.get(name)!;
     return {
-      organisation: org.name,
       name,
       settings,
       slot,

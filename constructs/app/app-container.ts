@@ -17,7 +17,6 @@ import { LOOPBACK } from "./ports";
 /** What every container of one instance on one host shares. */
 export interface InstanceContext {
   readonly host: Host;
-  readonly organisation: string;
   readonly instance: string;
   readonly names: InstanceNames;
   /**
@@ -66,7 +65,7 @@ export function appContainer(
     mounts.push({ type: "bind", source: MARIADB_SOCKET_DIR, target: MARIADB_SOCKET_DIR, readOnly: true });
   return new FailmapContainer(scope, id, {
     host: ctx.host,
-    identity: { organisation: ctx.organisation, instance: ctx.instance, role: spec.role },
+    identity: { instance: ctx.instance, role: spec.role },
     name,
     // Also on the host's network: Celery names its node after it, so replicas on one host stay apart.
     hostname: name,

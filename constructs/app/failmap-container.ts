@@ -16,9 +16,11 @@ export const HEALTHCHECK_LABEL = "failmap.healthcheck";
 const digest = (value: unknown): string =>
   createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
 
-/** Whose a container is and what it does, as its failmap.* labels say. */
+/**
+ * Which instance a container serves and what it does, as its failmap.* labels say; the organisation's label
+ * is the stack's (OrganisationLabel, stacks/aspects).
+ */
 export interface ContainerIdentity {
-  readonly organisation: string;
   /**
    * The instance (production, staging, ...) it serves.
    * @default - none: it serves the whole host (nginx, the broker endpoint, monitoring)
@@ -108,7 +110,6 @@ export class FailmapContainer extends Container {
       stopTimeout,
       destroyGraceSeconds: stopTimeout,
       labels: [
-        { label: CONTAINER_LABELS.organisation, value: identity.organisation },
         ...(identity.instance ? [{ label: CONTAINER_LABELS.instance, value: identity.instance }] : []),
         { label: CONTAINER_LABELS.role, value: identity.role },
         ...(config.healthcheck ? [{ label: HEALTHCHECK_LABEL, value: digest(config.healthcheck) }] : []),

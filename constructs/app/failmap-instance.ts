@@ -105,7 +105,6 @@ export class FailmapInstance extends Construct implements IFailmapInstance {
     });
     const context: InstanceContext = {
       host,
-      organisation: model.organisation,
       instance: name,
       names: this.names,
       network,

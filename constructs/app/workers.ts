@@ -111,7 +111,6 @@ export class Workers extends Construct {
     const { host, instance, site } = props;
     const ctx: InstanceContext = {
       host,
-      organisation: instance.organisation,
       instance: instance.name,
       names: instance.names,
       network: site.network,

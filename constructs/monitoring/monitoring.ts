@@ -87,13 +87,11 @@ export class Monitoring extends Construct {
   readonly nginxLog = { file: NGINX_METRICS_LOG, format: NGINX_METRICS_LOG_FORMAT } as const;
   /** mysqld_exporter's account, created by this construct through the MariaDB socket as root. */
   readonly databaseUser: DatabaseUser;
-  private readonly organisationName: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const model = props.organisation;
     const org = model.file;
-    this.organisationName = model.name;
     if (!org.monitoring.enabled) {
       throw new Error(
         `Monitoring ${this.node.path}: monitoring.enabled is false in ${org.name}; leave it out`,
@@ -181,7 +179,7 @@ export class Monitoring extends Construct {
   }
 
   private identity(role: string, instance?: string): ContainerIdentity {
-    return { organisation: this.organisationName, instance, role };
+    return { instance, role };
   }
 
   private alertmanager(props: MonitoringProps, image: string, after: readonly ITerraformDependable[]) {

@@ -39,8 +39,6 @@ const HEALTHCHECK: ContainerHealthcheck = {
 
 export interface BrokerEndpointProps {
   readonly host: Host;
-  /** The organisation's name, for the container's labels. */
-  readonly organisation: string;
   readonly port: number;
   /** CIDR networks allowed through the cloud firewall: remoteWorkers.allowedNetworks. */
   readonly sources: readonly string[];
@@ -91,7 +89,7 @@ export class BrokerEndpoint extends Construct {
 
     this.container = nginxContainer(this, {
       host,
-      identity: { organisation: props.organisation, role: "broker-endpoint" },
+      identity: { role: "broker-endpoint" },
       dependsOn: [files.resource],
       name: BROKER_ENDPOINT_CONTAINER,
       configFile: CONFIG_FILE,

@@ -49,7 +49,6 @@ export class RemoteWorkers extends Construct {
 
     new BrokerEndpoint(this, "endpoint", {
       host: props.main,
-      organisation: props.organisation,
       port: config.port,
       sources: config.allowedNetworks,
       // Managed worker hosts get in without their (not yet known) addresses in the organisation file.

@@ -25,8 +25,6 @@ const NGINX_MEMORY_MB = 512;
 
 export interface WebserverProps {
   readonly host: Host;
-  /** The organisation's name, for the container's labels. */
-  readonly organisation: string;
   /** One per Failmap instance on the host. Their app containers publish on 127.0.0.1. */
   readonly sites: readonly WebserverSite[];
   /** For every name of every site (Certificates.certificateFor(host)). */
@@ -98,7 +96,7 @@ export class Webserver extends Construct {
 
     this.container = nginxContainer(this, {
       host,
-      identity: { organisation: props.organisation, role: "nginx" },
+      identity: { role: "nginx" },
       name: NGINX_CONTAINER_NAME,
       configFile: nginxConf,
       mustRun: true,

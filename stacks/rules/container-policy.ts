@@ -8,23 +8,20 @@ import { blocksOf, type TerraformJson } from "./block-graph";
 /**
  * Every docker_container of the stack follows the container policy, however it was built: restarted unless
  * stopped, json-file logs with rotation, a stop grace that Terraform's replacements honour too, a memory
- * limit without swap, failmap.* labels naming the organisation and the role, an apply that waits for a
+ * limit without swap, a failmap.role label (the organisation's label is the OrganisationLabel aspect's), an apply that waits for a
  * healthcheck to pass, and nothing the docker provider reads back otherwise than it was written (a change on
  * every plan): memory_swap, device permissions, healthcheck durations. FailmapContainer sets all of these; this
  * check reads the synthesized JSON, so it also catches a container made without it or an override that
  * undoes it, and fails `cdktf synth` with the construct path and what is missing.
  */
 export class ContainerPolicy implements IValidation {
-  constructor(
-    private readonly stack: TerraformStack,
-    private readonly organisation: string,
-  ) {}
+  constructor(private readonly stack: TerraformStack) {}
 
   validate(): string[] {
     return blocksOf(this.stack.toTerraform() as TerraformJson)
       .filter((block) => block.address.startsWith("docker_container."))
       .flatMap((block) => {
-        const missing = policyBreaches(block.config, this.organisation);
+        const missing = policyBreaches(block.config);
         if (missing.length === 0) return [];
         return [
           `${block.path} (${block.address}) breaks the container policy: ${missing.join("; ")}. ` +
@@ -35,7 +32,7 @@ export class ContainerPolicy implements IValidation {
 }
 
 /** What a docker_container block lacks of the policy, in words; empty when it follows it. */
-export function policyBreaches(config: Record<string, unknown>, organisation: string): string[] {
+export function policyBreaches(config: Record<string, unknown>): string[] {
   const breaches: string[] = [];
   if (config.restart !== "unless-stopped") {
     breaches.push(`restart is ${JSON.stringify(config.restart ?? null)}, not "unless-stopped"`);
@@ -67,9 +64,6 @@ export function policyBreaches(config: Record<string, unknown>, organisation: st
   const labels = new Map(
     ((config.labels ?? []) as { label: string; value: unknown }[]).map((l) => [l.label, l.value]),
   );
-  if (labels.get(CONTAINER_LABELS.organisation) !== organisation) {
-    breaches.push(`no ${CONTAINER_LABELS.organisation} label '${organisation}'`);
-  }
   if (!labels.get(CONTAINER_LABELS.role)) breaches.push(`no ${CONTAINER_LABELS.role} label`);
   return breaches;
 }

@@ -111,7 +111,7 @@ describe("a replaced server", () => {
     const image = new PinnedImage(stack, "image", { host, reference: "redis:7" });
     new FailmapContainer(stack, "broker", {
       host,
-      identity: { organisation: "faalkaart", instance: "production", role: "broker" },
+      identity: { instance: "production", role: "broker" },
       name: "failmap-production-broker",
       image: image.id,
       memoryMb: 256,

@@ -70,7 +70,6 @@ function synthesizedContainer(): Record<string, any> {
   const { stack, host } = testStack();
   new BrokerEndpoint(stack, "endpoint", {
     host,
-    organisation: "faalkaart",
     port: 1337,
     sources: [],
     certificate: { certificatePem: "certificate", privateKeyPem: "key" },

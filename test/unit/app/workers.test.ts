@@ -4,6 +4,7 @@ import { isScannerRole, WORKER_ROLES, workerRole, type WorkerRole } from "../../
 import { workerContainers, Workers } from "../../../constructs/app/workers";
 import { dockerRunArguments } from "../../../constructs/remote-workers/render-worker-containers";
 import { ExistingHost } from "../../../constructs/host/existing-host";
+import { PinnedImage } from "../../../constructs/host/pinned-image";
 import { loadExample } from "../../support/organisations";
 import { ready } from "../../support/ready-host";
 import { fakeDatabase, HOST_KEY } from "./fixture";
@@ -56,7 +57,10 @@ function synthWorkers(instance: InstanceModel, workerHostName: string) {
       database: fakeDatabase("production"),
       secretKey: "s3cret",
     },
-    image: IMAGE,
+    image: {
+      ...IMAGE,
+      id: new PinnedImage(stack, "image", { host: main, reference: "websecmap/websecmap" }).id,
+    },
   });
   const onWorkerHost = workerContainers({
     instance,

@@ -110,10 +110,7 @@ describe("RemoteWorkers for faalkaart", () => {
       memory: 128,
       restart: "unless-stopped",
       destroy_grace_seconds: 30,
-      labels: expect.arrayContaining([
-        { label: "failmap.organisation", value: "faalkaart" },
-        { label: "failmap.role", value: "broker-endpoint" },
-      ]),
+      labels: expect.arrayContaining([{ label: "failmap.role", value: "broker-endpoint" }]),
       image: expect.stringMatching(/docker_image\.[\w-]+\.image_id/),
       // nginx itself, whatever the image's entrypoint: a stand-in's took the command's `nginx` for an option.
       entrypoint: ["nginx"],

@@ -12,7 +12,7 @@ const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIImN/r5l6haFiGmm181HYy2YdG
 
 function stackWithPolicy() {
   const stack = new TerraformStack(Testing.app(), "org-test");
-  stack.node.addValidation(new ContainerPolicy(stack, "test"));
+  stack.node.addValidation(new ContainerPolicy(stack));
   new NullProvider(stack, "null");
   const host = ready(
     new ExistingHost(stack, "main", { fqdn: "a.example.org", address: "192.0.2.1", hostPublicKey: HOST_KEY }),
@@ -20,10 +20,10 @@ function stackWithPolicy() {
   return { stack, host };
 }
 
-const policyContainer = (stack: TerraformStack, host: ExistingHost, organisation = "test") =>
+const policyContainer = (stack: TerraformStack, host: ExistingHost) =>
   new FailmapContainer(stack, "good", {
     host,
-    identity: { organisation, role: "thing" },
+    identity: { role: "thing" },
     name: "failmap-thing",
     image: "sha256:abc",
     memoryMb: 64,
@@ -47,7 +47,6 @@ describe("ContainerPolicy at synth", () => {
       "no stop_timeout",
       "no destroy_grace_seconds",
       "no memory limit",
-      "no failmap.organisation label 'test'",
       "no failmap.role label",
     ]) {
       expect(errors).toContain(missing);
@@ -111,7 +110,6 @@ describe("ContainerPolicy at synth", () => {
       "a healthcheck without the failmap.healthcheck label (the provider would change it in place",
     );
     unwaited.addOverride("labels", [
-      { label: "failmap.organisation", value: "test" },
       { label: "failmap.role", value: "thing" },
       { label: "failmap.healthcheck", value: "0123456789abcdef" },
     ]);
@@ -125,7 +123,7 @@ describe("ContainerPolicy at synth", () => {
     const labelled = (id: string, interval: string) =>
       new FailmapContainer(stack, id, {
         host,
-        identity: { organisation: "test", role: id },
+        identity: { role: id },
         name: `failmap-${id}`,
         image: "sha256:abc",
         memoryMb: 64,
@@ -143,12 +141,6 @@ describe("ContainerPolicy at synth", () => {
     expect(label(c)).not.toBe(label(a));
     expect(label(policyContainer(stack, host))).toBeUndefined();
     expect(stack.node.validate()).toEqual([]);
-  });
-
-  it("fails on another organisation's label, which host commands would take for theirs", () => {
-    const { stack, host } = stackWithPolicy();
-    policyContainer(stack, host, "other");
-    expect(stack.node.validate().join("\n")).toContain("no failmap.organisation label 'test'");
   });
 });
 

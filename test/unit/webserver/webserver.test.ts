@@ -28,7 +28,6 @@ function synth(sites: WebserverSite[] = [site("production", "faalkaart.nl", 8001
   const key = new PrivateKey(stack, "key", { algorithm: "ECDSA", ecdsaCurve: "P256" });
   new Webserver(stack, "webserver", {
     host,
-    organisation: "faalkaart",
     sites,
     certificate: { certificatePem: key.publicKeyPem, privateKeyPem: key.privateKeyPem },
     clientCa: {
@@ -61,11 +60,10 @@ describe("Webserver", () => {
       stop_signal: "SIGQUIT",
       stop_timeout: 30,
       destroy_grace_seconds: 30,
-      labels: [
-        { label: "failmap.organisation", value: "faalkaart" },
+      labels: expect.arrayContaining([
         { label: "failmap.role", value: "nginx" },
         { label: "failmap.healthcheck", value: expect.stringMatching(/^[0-9a-f]{16}$/) },
-      ],
+      ]),
     });
     expect(container.ports).toBeUndefined();
     expect(host.inboundRules.map((rule) => [rule.protocol, rule.port, rule.sources])).toEqual([
@@ -87,12 +85,12 @@ describe("Webserver", () => {
     expect(conf).toContain("listen 127.0.0.1:8300;");
   });
 
-  it("uses the stable nginx image, pinned by digest, through the host's docker provider", () => {
+  // Pulled by digest as every image is, by the stack's policy (test/unit/stacks/pinned-images.test.ts).
+  it("uses the stable nginx image through the host's docker provider", () => {
     const image = Object.values<any>(json.resource.docker_image)[0];
     const registry = Object.values<any>(json.data.docker_registry_image)[0];
     expect(registry.name).toBe("nginx:1.28-alpine");
     expect(image).toMatchObject({ keep_locally: true });
-    expect(image.name).toMatch(/^nginx@\$\{data\.docker_registry_image\.[\w-]+\.sha256_digest\}$/);
     expect(container.provider).toBe("docker.docker-main");
     expect(image.provider).toBe("docker.docker-main");
   });
