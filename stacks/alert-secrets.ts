@@ -1,6 +1,6 @@
 import { TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
-import type { Organisation } from "../config/schema";
+import type { OrganisationModel } from "../config/model/organisation-model";
 import type { MonitoringProps } from "../constructs/monitoring/monitoring";
 import { smtpSettingsFromEnv } from "../constructs/monitoring/smtp";
 
@@ -20,13 +20,13 @@ export const environmentVariableOf = (variable: string): string => `TF_VAR_${var
  */
 export function alertSecrets(
   scope: Construct,
-  org: Organisation,
+  model: OrganisationModel,
 ): Pick<MonitoringProps, "smtp" | "alertWebhookUrl"> {
   const secret = (name: string) =>
     new TerraformVariable(scope, name, { type: "string", sensitive: true, nullable: false }).stringValue;
-  const smtp = org.monitoring.alertEmail ? smtpSettingsFromEnv(process.env) : undefined;
+  const smtp = model.monitoring.alertEmail ? smtpSettingsFromEnv(process.env) : undefined;
   return {
     smtp: smtp && { ...smtp, password: secret(ALERT_SECRET_VARIABLES.smtpPassword) },
-    alertWebhookUrl: org.monitoring.alertWebhook ? secret(ALERT_SECRET_VARIABLES.webhookUrl) : undefined,
+    alertWebhookUrl: model.monitoring.alertWebhook ? secret(ALERT_SECRET_VARIABLES.webhookUrl) : undefined,
   };
 }

@@ -22,7 +22,10 @@ export type BackendSettings =
  * Where an organisation's state lives: one key per organisation in an S3 bucket, or a local file when no
  * bucket is configured (the example organisations, and first experiments).
  */
-export function backendSettings(org: Organisation, env: NodeJS.ProcessEnv = process.env): BackendSettings {
+export function backendSettings(
+  org: Pick<Organisation, "name" | "state">,
+  env: NodeJS.ProcessEnv = process.env,
+): BackendSettings {
   const bucket = env[STATE_ENV.bucket] || org.state.bucket;
   // In the project root, as cdktf's own default: cdktf.out/ is regenerated and must never hold the state.
   if (!bucket) return { kind: "local", path: path.resolve(`terraform.org-${org.name}.tfstate`) };

@@ -1,6 +1,5 @@
 import type { Construct } from "constructs";
 import type { OrganisationModel } from "../config/model/organisation-model";
-import type { Organisation } from "../config/schema";
 import { ExistingHost } from "../constructs/host/existing-host";
 import { HetznerHost } from "../constructs/host/hetzner-host";
 import { HetznerProjectKeys } from "../constructs/host/hetzner-project-keys";
@@ -13,8 +12,7 @@ export function createMainHost(
   model: OrganisationModel,
   keys: () => HetznerProjectKeys,
 ): Host {
-  const org = model.file;
-  const server = org.server;
+  const server = model.server;
   if (server.provider === "existing") {
     return new ExistingHost(scope, "main", {
       fqdn: server.fqdn,
@@ -25,7 +23,7 @@ export function createMainHost(
     });
   }
   return new HetznerHost(scope, "main", {
-    ...hetznerAccess(org, keys),
+    ...hetznerAccess(model, keys),
     fqdn: server.fqdn,
     serverType: server.type,
     location: server.location,
@@ -43,11 +41,10 @@ export function createWorkerHosts(
   model: OrganisationModel,
   keys: () => HetznerProjectKeys,
 ): WorkerHost[] {
-  const org = model.file;
   return model.workerHosts.map((worker) => ({
     model: worker,
     host: new HetznerHost(scope, worker.name, {
-      ...hetznerAccess(org, keys),
+      ...hetznerAccess(model, keys),
       fqdn: worker.fqdn,
       serverType: worker.type,
       location: worker.location,
@@ -55,34 +52,30 @@ export function createWorkerHosts(
       backups: false,
       protect: false,
       role: "worker",
-      dns: org.dnsZone ? { zone: org.dnsZone, names: [] } : undefined,
+      dns: model.dnsZone ? { zone: model.dnsZone, names: [] } : undefined,
     }),
   }));
 }
 
 /** Every site name points at the main host; records are made only when the zone is in Hetzner DNS. */
 function siteDns(model: OrganisationModel) {
-  const zone = model.file.dnsZone;
+  const zone = model.dnsZone;
   return zone ? { zone, names: model.siteNames.map((n) => n.name) } : undefined;
 }
 
-function hetznerAccess(org: Organisation, keys: () => HetznerProjectKeys) {
-  return { organisation: org.name, sshAllowedNetworks: org.sshAllowedNetworks, operatorKeys: keys() };
+function hetznerAccess(model: OrganisationModel, keys: () => HetznerProjectKeys) {
+  return { organisation: model.name, sshAllowedNetworks: model.sshAllowedNetworks, operatorKeys: keys() };
 }
 
 /**
  * The operators' keys as Hetzner project keys, made on first use so that an organisation on an existing
  * server has none. Only sudo users can deploy, so only their keys reach the deploy account.
  */
-export function projectKeys(scope: Construct, org: Organisation): () => HetznerProjectKeys {
+export function projectKeys(scope: Construct, model: OrganisationModel): () => HetznerProjectKeys {
   let keys: HetznerProjectKeys | undefined;
   return () =>
     (keys ??= new HetznerProjectKeys(scope, "operator-keys", {
-      organisation: org.name,
-      keys: org.users
-        .filter((u) => u.sudo)
-        .flatMap((u) =>
-          u.keys.map((publicKey, i) => ({ name: i === 0 ? u.name : `${u.name}-${i + 1}`, publicKey })),
-        ),
+      organisation: model.name,
+      keys: model.operatorKeys,
     }));
 }

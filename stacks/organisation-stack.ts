@@ -53,12 +53,12 @@ export class OrganisationStack extends TerraformStack {
     this.model = model;
     useRegistryMirror(this, org.images.registryMirror);
     configureProviders(this, { hcloud: model.needsHcloud });
-    this.stateNotice = configureStateBackend(this, org);
+    this.stateNotice = configureStateBackend(this, model);
     applyStackPolicy(this, org.name);
     this.node.addValidation(new FileTextRule(this, props.organisation));
 
     // Servers, with their DNS records.
-    const keys = projectKeys(this, org);
+    const keys = projectKeys(this, model);
     this.main = createMainHost(this, model, keys);
     const workerHosts = createWorkerHosts(this, model, keys);
     this.workerHosts = workerHosts.map((w) => w.host);
@@ -107,7 +107,7 @@ export class OrganisationStack extends TerraformStack {
           mainHost: this.main,
           workerHosts: this.workerHosts,
           brokers: this.instances.map((i) => ({ instance: i.name, slot: i.slot, ...i.broker })),
-          ...alertSecrets(this, org),
+          ...alertSecrets(this, model),
         })
       : undefined;
 

@@ -1,16 +1,16 @@
 import path from "node:path";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
-import type { Organisation } from "../config/schema";
+import type { OrganisationModel } from "../config/model/organisation-model";
 import { backendSettings, s3BackendBlock, STATE_ENV } from "./backend-settings";
 import { stackName } from "../config/model/names";
 
 /** Configures where the stack keeps its state; returns a one-line notice when it falls back to local state. */
-export function configureStateBackend(stack: TerraformStack, org: Organisation): string | undefined {
-  const settings = backendSettings(org);
+export function configureStateBackend(stack: TerraformStack, model: OrganisationModel): string | undefined {
+  const settings = backendSettings(model);
   if (settings.kind === "local") {
     new LocalBackend(stack, { path: settings.path });
     return (
-      `${stackName(org.name)}: no state bucket (set ${STATE_ENV.bucket} or state.bucket), ` +
+      `${stackName(model.name)}: no state bucket (set ${STATE_ENV.bucket} or state.bucket), ` +
       `so state is kept locally in ${path.relative(process.cwd(), settings.path)}`
     );
   }

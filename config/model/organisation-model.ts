@@ -39,6 +39,12 @@ export interface WorkerHostModel {
   readonly roles: Readonly<Record<string, readonly Worker[]>>;
 }
 
+/** An operator's public key, named for the places that list keys by name (Hetzner project keys). */
+export interface OperatorKey {
+  readonly name: string;
+  readonly publicKey: string;
+}
+
 /** A server Hetzner bills the organisation for, with the file field that asks for it. */
 export interface BillableServer {
   readonly label: string;
@@ -55,7 +61,16 @@ export interface BillableServer {
  */
 export interface OrganisationModel {
   readonly name: string;
-  readonly file: Organisation;
+  /** The file's own settings that the layers below read as they are: valid, with defaults filled in. */
+  readonly server: Organisation["server"];
+  readonly dnsZone: Organisation["dnsZone"];
+  readonly users: Organisation["users"];
+  readonly sshAllowedNetworks: Organisation["sshAllowedNetworks"];
+  readonly system: Organisation["system"];
+  readonly monitoring: Organisation["monitoring"];
+  readonly state: Organisation["state"];
+  /** The keys that reach the deploy account: every sudo user's, named <user>, <user>-2, ... in file order. */
+  readonly operatorKeys: readonly OperatorKey[];
   readonly instances: readonly InstanceModel[];
   /** production, else the first instance: the one whose admin site Grafana's links use. */
   readonly primaryInstance: InstanceModel;
@@ -101,7 +116,18 @@ export function resolveOrganisation(org: Organisation): OrganisationModel {
   const server = org.server;
   return {
     name: org.name,
-    file: org,
+    server,
+    dnsZone: org.dnsZone,
+    users: org.users,
+    sshAllowedNetworks: org.sshAllowedNetworks,
+    system: org.system,
+    monitoring: org.monitoring,
+    state: org.state,
+    operatorKeys: org.users
+      .filter((u) => u.sudo)
+      .flatMap((u) =>
+        u.keys.map((publicKey, i) => ({ name: i === 0 ? u.name : `${u.name}-${i + 1}`, publicKey })),
+      ),
     instances,
     primaryInstance: instances.find((i) => i.name === "production") ?? instances[0],
     workerHosts,

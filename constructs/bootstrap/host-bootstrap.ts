@@ -37,7 +37,7 @@ export class HostBootstrap extends Construct {
   constructor(scope: Construct, id: string, props: HostBootstrapProps) {
     super(scope, id);
     const { host, role } = props;
-    const organisation = props.organisation.file;
+    const organisation = props.organisation;
     const instanceNames = props.organisation.instances.map((i) => i.name);
     const databases = props.databases ?? [];
     if (role === "worker" && databases.length > 0) {

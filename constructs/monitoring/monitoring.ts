@@ -91,10 +91,9 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const model = props.organisation;
-    const org = model.file;
-    if (!org.monitoring.enabled) {
+    if (!model.monitoring.enabled) {
       throw new Error(
-        `Monitoring ${this.node.path}: monitoring.enabled is false in ${org.name}; leave it out`,
+        `Monitoring ${this.node.path}: monitoring.enabled is false in ${model.name}; leave it out`,
       );
     }
     const host = props.mainHost;
@@ -160,8 +159,8 @@ export class Monitoring extends Construct {
       command: [
         "--config.file=/etc/prometheus/prometheus.yml",
         "--storage.tsdb.path=/prometheus",
-        `--storage.tsdb.retention.time=${org.monitoring.retentionDays}d`,
-        `--storage.tsdb.retention.size=${org.monitoring.retentionSizeGb}GB`,
+        `--storage.tsdb.retention.time=${model.monitoring.retentionDays}d`,
+        `--storage.tsdb.retention.size=${model.monitoring.retentionSizeGb}GB`,
         `--web.listen-address=${loopback(PORTS.prometheus)}`,
       ],
       mounts: {
@@ -183,7 +182,7 @@ export class Monitoring extends Construct {
   }
 
   private alertmanager(props: MonitoringProps, image: string, after: readonly ITerraformDependable[]) {
-    const { alertEmail, alertWebhook } = props.organisation.file.monitoring;
+    const { alertEmail, alertWebhook } = props.organisation.monitoring;
     if (alertWebhook && !props.alertWebhookUrl) {
       throw new Error(`Monitoring ${this.node.path}: monitoring.alertWebhook is on, so give alertWebhookUrl`);
     }
