@@ -4,6 +4,7 @@ import { hasHostBits, networkOf } from "./cidr";
 import { systemNameProblem } from "./debian-system-names";
 import { dnsLengthProblem } from "./dns-names";
 import { dnsProviderProblem } from "./dns-providers";
+import { ALERT_SECRET_VARIABLES, environmentVariableOf } from "./model/alert-secret-variables";
 import { HOST_CONFIG_DIR, HOST_STATE_DIR, SERVICE_FOLDERS } from "./model/host-paths";
 import { INSTANCE_SLOTS } from "./model/slots";
 import { nameserverProblem } from "./nameservers";
@@ -254,7 +255,9 @@ const monitoring = z.strictObject({
   alertWebhook: z
     .boolean()
     .default(false)
-    .describe("Post alerts to the URL in TF_VAR_failmap_alert_webhook_url (webhook URLs hold a secret)."),
+    .describe(
+      `Post alerts to the URL in ${environmentVariableOf(ALERT_SECRET_VARIABLES.webhookUrl)} (webhook URLs hold a secret).`,
+    ),
 });
 
 const state = z.strictObject({

@@ -1,22 +1,14 @@
 import { TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
+import { ALERT_SECRET_VARIABLES } from "../config/model/alert-secret-variables";
 import type { OrganisationModel } from "../config/model/organisation-model";
 import type { MonitoringProps } from "../constructs/monitoring/monitoring";
 import { smtpSettingsFromEnv } from "../constructs/monitoring/smtp";
 
-/** The sensitive Terraform variables of the alert secrets; the environment sets them as TF_VAR_<name>. */
-export const ALERT_SECRET_VARIABLES = {
-  smtpPassword: "failmap_smtp_password",
-  webhookUrl: "failmap_alert_webhook_url",
-} as const;
-
-/** The environment variable Terraform reads a variable's value from. */
-export const environmentVariableOf = (variable: string): string => `TF_VAR_${variable}`;
-
 /**
  * Where alerts go is secret (an SMTP password, a webhook URL with a token in it), so it never sits in the
  * organisation file: the relay comes from FAILMAP_SMTP_* and the secrets from sensitive Terraform variables
- * (TF_VAR_failmap_smtp_password, TF_VAR_failmap_alert_webhook_url), kept out of cdktf.out.
+ * (ALERT_SECRET_VARIABLES, set as TF_VAR_<name>), kept out of cdktf.out.
  */
 export function alertSecrets(
   scope: Construct,

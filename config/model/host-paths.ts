@@ -8,6 +8,10 @@
 export const HOST_CONFIG_DIR = "/etc/failmap";
 /** State that outlives a container: deploy markers, the bootstrap's progress, Prometheus and Grafana data. */
 export const HOST_STATE_DIR = "/var/lib/failmap";
+/** What can be thrown away and made again: nginx's page cache. */
+export const HOST_CACHE_DIR = "/var/cache/failmap";
+/** The database dumps, one folder per instance (failmap-db-backup). */
+export const HOST_BACKUP_DIR = "/var/backups/failmap";
 
 /**
  * The folders the host-wide services keep in HOST_CONFIG_DIR and HOST_STATE_DIR, beside the instances' own

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { HOST_CONFIG_DIR, HOST_STATE_DIR } from "../../config/model/host-paths";
+import { HOST_BACKUP_DIR, HOST_CONFIG_DIR, HOST_STATE_DIR } from "../../config/model/host-paths";
 import { CONTAINER_LABELS } from "../../config/model/labels";
 import { BACKUP_METRIC, BACKUP_TEXTFILE } from "../monitoring/alert-rules";
 import { NGINX_METRICS_LOG } from "../monitoring/nginx-log-exporter-config";
@@ -42,5 +42,6 @@ export const HOST_CONSTANTS = {
   FAILMAP_INSTANCE_LABEL: CONTAINER_LABELS.instance,
   FAILMAP_CONFIG_DIR: HOST_CONFIG_DIR,
   FAILMAP_STATE_DIR: HOST_STATE_DIR,
+  FAILMAP_BACKUP_DIR: HOST_BACKUP_DIR,
   FAILMAP_HOST_ENV: HOST_ENV_FILE,
 } as const;

@@ -1,6 +1,6 @@
 import { isLetsEncrypt } from "../../config/acme-directory";
 import type { Organisation } from "../../config/schema";
-import { ALERT_SECRET_VARIABLES, environmentVariableOf } from "../../stacks/alert-secrets";
+import { ALERT_SECRET_VARIABLES, environmentVariableOf } from "../../config/model/alert-secret-variables";
 import { backendSettings } from "../../stacks/backend-settings";
 import { resolveOrganisation } from "../../config/model/organisation-model";
 

@@ -35,6 +35,7 @@ export DEBIAN_FRONTEND=noninteractive
 : "${FAILMAP_INSTANCE_LABEL:?missing in bootstrap.env}"
 : "${FAILMAP_CONFIG_DIR:?missing in bootstrap.env}"
 : "${FAILMAP_STATE_DIR:?missing in bootstrap.env}"
+: "${FAILMAP_BACKUP_DIR:?missing in bootstrap.env}"
 : "${FAILMAP_HOST_ENV:?missing in bootstrap.env}"
 # shellcheck disable=SC2034
 STATE=$FAILMAP_STATE_DIR/bootstrap

@@ -21,8 +21,7 @@ HOST_ENV=/etc/failmap/host.env
 : "${FAILMAP_MARIADB_SOCKET_DIR:?missing in $HOST_ENV}"
 : "${FAILMAP_NGINX_CACHE_DIR:?missing in $HOST_ENV}"
 : "${FAILMAP_INSTANCE_LABEL:?missing in $HOST_ENV}"
-# shellcheck disable=SC2034 # for the commands that source this file
-BACKUP_DIR=/var/backups/failmap
+: "${FAILMAP_BACKUP_DIR:?missing in $HOST_ENV}"
 
 die() {
   echo "$(basename "$0"): $*" >&2
