@@ -2,7 +2,7 @@
 // `node --cpu-prof`, and prints the self time by function and by file, and the total time (self and below) of
 // the functions that name a phase of the synth (prepareStack, toTerraform, the stack rules, ...).
 // Usage: node bench/synth/profile.mjs [organisations folder=organisations] [rows=25]
-// The app is built first (scripts/operator/run-app.mjs) if a source changed; FAILMAP_SYNTH_WORKERS=1.
+// The app is built first (scripts/dev/run-app.mjs) if a source changed; FAILMAP_SYNTH_WORKERS=1.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -31,7 +31,7 @@ const PHASES = [
 try {
   const env = { ...process.env, FAILMAP_ORGANISATIONS_DIR: dir, FAILMAP_SYNTH_WORKERS: "1" };
   // Builds the bundle if needed, unprofiled.
-  execFileSync(process.execPath, ["scripts/operator/run-app.mjs"], {
+  execFileSync(process.execPath, ["scripts/dev/run-app.mjs"], {
     cwd: root,
     stdio: "ignore",
     env: { ...env, CDKTF_OUTDIR: path.join(work, "warm") },

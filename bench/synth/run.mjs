@@ -14,8 +14,8 @@ const only = process.argv.slice(3);
 const cli = path.join(root, "node_modules/cdktf-cli/bundle/bin/cdktf");
 const variants = Object.entries({
   "empty app (baseline)": "node bench/synth/empty-app.mjs",
-  "project, esbuild bundle (cdktf.json)": "node scripts/operator/run-app.mjs",
-  "project, esbuild bundle, forced rebuild": "FAILMAP_REBUILD=1 node scripts/operator/run-app.mjs",
+  "project, esbuild bundle (cdktf.json)": "node scripts/dev/run-app.mjs",
+  "project, esbuild bundle, forced rebuild": "FAILMAP_REBUILD=1 node scripts/dev/run-app.mjs",
   "project, tsx": "npx tsx main.ts",
   "project, tsx loader": "node --import tsx main.ts",
 }).filter(([name]) => only.length === 0 || only.includes(name));

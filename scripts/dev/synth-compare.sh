@@ -34,7 +34,8 @@ synth() {
 
 git worktree add --detach "$before" "$revision" >/dev/null 2>&1
 ln -s "$root/node_modules" "$before/node_modules"
-(cd "$before" && node scripts/operator/generate-bindings.mjs >/dev/null)
+# The revision's own postinstall: it generates the bindings wherever that revision keeps the script.
+(cd "$before" && npm run --silent postinstall >/dev/null)
 synth "$before" "$scratch/a"
 synth "$root" "$scratch/b"
 

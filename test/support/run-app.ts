@@ -26,7 +26,7 @@ export async function runApp(
     fs.mkdirSync(organisations);
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(organisations, name), text);
     const outdir = path.join(dir, "out");
-    const child = spawn(process.execPath, [path.join(ROOT, "scripts/operator/run-app.mjs")], {
+    const child = spawn(process.execPath, [path.join(ROOT, "scripts/dev/run-app.mjs")], {
       cwd: dir,
       env: { ...process.env, FAILMAP_ORGANISATIONS_DIR: organisations, CDKTF_OUTDIR: outdir, ...env },
     });

@@ -15,7 +15,7 @@ import { ORGANISATIONS_DIR } from "../support/organisations";
  */
 test("npm run validate checks every organisation's stack with the plugins found here", () => {
   const missing = describeMissing(preparePlugins());
-  const run = spawnSync("npx", ["tsx", "scripts/operator/validate.ts"], {
+  const run = spawnSync("npx", ["tsx", "scripts/dev/validate.ts"], {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
   });
