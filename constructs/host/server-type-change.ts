@@ -2,32 +2,7 @@ import { DataResource, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { SshTarget } from "./ssh";
 import { terraformLiteral } from "./terraform-literal";
-
-/**
- * Runs on the operator's machine, before a Hetzner server's type changes. The hcloud provider powers a
- * running server off hard before it changes the type (terraform-provider-hcloud 1.64.0,
- * internal/server/resource.go, resourceServerUpdate: Poweroff, then ChangeType), which would cut MariaDB
- * and the containers off mid-write. So this stops them first, and flushes the disks.
- *
- * SERVER is the server's primary IPv4's assignee_id, the id of the server that holds the address: 0 before
- * the first server exists, when there is nothing to stop. When a server holds it and cannot be reached,
- * the script fails, and the apply stops before the power-off.
- */
-export const STOP_BEFORE_TYPE_CHANGE_SCRIPT = [
-  'if [ "${SERVER:-0}" = 0 ]; then',
-  '  echo "no server holds $ADDRESS yet: nothing to stop before the server type $SERVER_TYPE"',
-  "  exit 0",
-  "fi",
-  'echo "stopping Docker and MariaDB on $ADDRESS before its server type changes to $SERVER_TYPE"',
-  'if ! ssh -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null -o "KnownHostsCommand=/bin/echo %H $HOST_KEY" \\',
-  '  -o BatchMode=yes -o ConnectTimeout=30 -p "$SSH_PORT" "$SSH_USER@$ADDRESS" \\',
-  "  'for unit in docker.socket docker.service mariadb.service; do" +
-    ' if systemctl cat "$unit" >/dev/null 2>&1; then sudo systemctl stop "$unit" || exit 1; fi;' +
-    " done; sync'; then",
-  '  echo "could not stop the services on $ADDRESS (server $SERVER): the type change would power it off with them running; stop them by hand (sudo systemctl stop docker.socket docker mariadb) and apply again" >&2',
-  "  exit 1",
-  "fi",
-].join("\n");
+import { renderPowerOnAfterTypeChange, STOP_BEFORE_TYPE_CHANGE_SCRIPT } from "./type-change-scripts";
 
 interface TypeChangeStepProps {
   readonly serverType: string;
@@ -90,39 +65,6 @@ export class ServerTypeChange extends Construct {
   }
 }
 
-/**
- * Runs on the operator's machine after the server's type changed: the hcloud provider (1.64.0,
- * resourceServerUpdate) powers the server off and changes its type, but never powers it on again, and
- * Hetzner leaves a server off after change_type. So this powers it on when it is off and waits until the
- * API says it runs; the host's name wait, and so every SSH step and container after it, waits for this.
- * Node (which cdktf needs anyway) asks the API with the provider's own HCLOUD_TOKEN and HCLOUD_ENDPOINT.
- */
-export const POWER_ON_AFTER_TYPE_CHANGE_SCRIPT = [
-  'const base = process.env.HCLOUD_ENDPOINT || "https://api.hetzner.cloud/v1";',
-  "const headers = { Authorization: `Bearer ${process.env.HCLOUD_TOKEN}` };",
-  "const url = `${base}/servers/${process.env.SERVER}`;",
-  "const status = async () => {",
-  "  const answer = await fetch(url, { headers });",
-  "  if (!answer.ok) throw new Error(`GET ${url}: HTTP ${answer.status}`);",
-  "  return (await answer.json()).server.status;",
-  "};",
-  "(async () => {",
-  '  if ((await status()) === "off") {',
-  "    console.log(`powering ${process.env.SERVER} on after its type changed to ${process.env.SERVER_TYPE}`);",
-  '    const on = await fetch(`${url}/actions/poweron`, { method: "POST", headers });',
-  "    if (!on.ok) throw new Error(`POST ${url}/actions/poweron: HTTP ${on.status} ${await on.text()}`);",
-  "  }",
-  "  for (let i = 0; i < 120; i++) {",
-  '    if ((await status()) === "running") return;',
-  "    await new Promise((resolve) => setTimeout(resolve, 5000));",
-  "  }",
-  '  throw new Error("the server did not come back within 10 minutes after its type change");',
-  "})().catch((error) => {",
-  "  console.error(`${error.message}; power the server on in Hetzner's console and apply again`);",
-  "  process.exit(1);",
-  "});",
-].join("\n");
-
 export interface PowerOnAfterTypeChangeProps {
   /** The server's id. */
   readonly serverId: string;
@@ -140,7 +82,7 @@ export class PowerOnAfterTypeChange extends Construct {
     this.resource = typeChangeStep(this, "power-on", {
       serverType: props.serverType,
       interpreter: ["node", "-e"],
-      script: POWER_ON_AFTER_TYPE_CHANGE_SCRIPT,
+      script: renderPowerOnAfterTypeChange(),
       environment: { SERVER: props.serverId },
       dependsOn: props.dependsOn,
     });

@@ -19,7 +19,7 @@ import {
   renderDashboardProvisioning,
   renderDatasourceProvisioning,
 } from "./grafana/provisioning";
-import { renderContainerReload } from "../host/container-reload";
+import { renderContainerReload, type ContainerReloadProps } from "../host/container-reload";
 import { HostNetworkContainer } from "./host-network-container";
 import { MONITORING_IMAGES, type MonitoringImages } from "./images";
 import {
@@ -287,11 +287,10 @@ export class Monitoring extends Construct {
       dependsOn: after,
     });
 
-    const blackboxFiles = new HostFiles(this, "blackbox-config", {
-      host,
-      dependsOn: after,
-      files: [{ path: `${CONFIG}/blackbox/blackbox.yml`, content: renderBlackboxConfig() }],
-      then: [renderContainerReload({ container: "failmap-blackbox-exporter", apply: "hup" })],
+    const blackboxFiles = this.programConfig(host, after, "blackbox-config", {
+      path: `${CONFIG}/blackbox/blackbox.yml`,
+      content: renderBlackboxConfig(),
+      reload: { container: "failmap-blackbox-exporter", apply: "hup" },
     });
     new HostNetworkContainer(this, "blackbox-exporter", {
       host,
@@ -310,21 +309,15 @@ export class Monitoring extends Construct {
     });
 
     const logDir = nginxLog.file.slice(0, nginxLog.file.lastIndexOf("/"));
-    const nginxFiles = new HostFiles(this, "nginx-log-exporter-config", {
-      host,
-      dependsOn: after,
-      files: [
-        {
-          path: `${CONFIG}/nginx-log-exporter/config.yml`,
-          content: renderNginxLogExporterConfig({
-            logFile: nginxLog.file,
-            logFormat: nginxLog.format,
-            hosts: publicNames,
-          }),
-        },
-      ],
+    const nginxFiles = this.programConfig(host, after, "nginx-log-exporter-config", {
+      path: `${CONFIG}/nginx-log-exporter/config.yml`,
+      content: renderNginxLogExporterConfig({
+        logFile: nginxLog.file,
+        logFormat: nginxLog.format,
+        hosts: publicNames,
+      }),
       // It has no reload; a restart re-reads the config and carries on at the end of the log.
-      then: [renderContainerReload({ container: "failmap-nginx-log-exporter", apply: "restart" })],
+      reload: { container: "failmap-nginx-log-exporter", apply: "restart" },
     });
     new HostNetworkContainer(this, "nginx-log-exporter", {
       host,
@@ -336,6 +329,21 @@ export class Monitoring extends Construct {
       command: ["-config-file", "/etc/nginx-log-exporter/config.yml"],
       mounts: { [`${CONFIG}/nginx-log-exporter`]: "/etc/nginx-log-exporter", [logDir]: logDir },
       dependsOn: [nginxFiles.resource],
+    });
+  }
+
+  /** An exporter's one config file on the host, after the bootstrap; its container re-reads it on a change. */
+  private programConfig(
+    host: Host,
+    after: readonly ITerraformDependable[],
+    id: string,
+    config: { path: string; content: string; reload: ContainerReloadProps },
+  ): HostFiles {
+    return new HostFiles(this, id, {
+      host,
+      dependsOn: after,
+      files: [{ path: config.path, content: config.content }],
+      then: [renderContainerReload(config.reload)],
     });
   }
 

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { STOP_BEFORE_TYPE_CHANGE_SCRIPT } from "../../../constructs/host/server-type-change";
+import { STOP_BEFORE_TYPE_CHANGE_SCRIPT } from "../../../constructs/host/type-change-scripts";
 
 describe("the stop script", () => {
   let dir: string;

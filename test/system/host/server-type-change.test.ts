@@ -3,7 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { STOP_BEFORE_TYPE_CHANGE_SCRIPT } from "../../../constructs/host/server-type-change";
+import { STOP_BEFORE_TYPE_CHANGE_SCRIPT } from "../../../constructs/host/type-change-scripts";
 import { freePort, requireProgram } from "../support/programs";
 
 // Budget of each test and hook: the slowest test 1.4 s, sshd's start 1.5 s, with stress-ng --cpu 2 beside
