@@ -20,7 +20,7 @@ import { FileTextRule } from "./rules/file-text";
 import { configureStateBackend } from "./state-backend";
 import { applyStackPolicy } from "./stack-policy";
 import { stackName } from "../config/model/names";
-import { stackTerraform } from "../synth/stack-terraform";
+import { stackTerraform } from "./stack-terraform";
 
 export interface OrganisationStackProps {
   readonly organisation: Organisation;

@@ -6,13 +6,6 @@ import { CONTAINER_LABELS } from "../../config/model/labels";
 import type { Host } from "../host/host";
 import { healthyWithinSeconds } from "./healthcheck-timing";
 
-/**
- * A digest of the container's healthcheck. The docker provider changes a healthcheck "in place" without
- * touching the container (its update covers restart and resources only), so a new or changed healthcheck
- * would never reach docker; labels force a new container, which gets it, and the apply waits for it.
- */
-export const HEALTHCHECK_LABEL = "failmap.healthcheck";
-
 const digest = (value: unknown): string =>
   createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
 
@@ -112,7 +105,9 @@ export class FailmapContainer extends Container {
       labels: [
         ...(identity.instance ? [{ label: CONTAINER_LABELS.instance, value: identity.instance }] : []),
         { label: CONTAINER_LABELS.role, value: identity.role },
-        ...(config.healthcheck ? [{ label: HEALTHCHECK_LABEL, value: digest(config.healthcheck) }] : []),
+        ...(config.healthcheck
+          ? [{ label: CONTAINER_LABELS.healthcheck, value: digest(config.healthcheck) }]
+          : []),
       ],
       ...(dependsOn ? { dependsOn: [...dependsOn] } : {}),
     });

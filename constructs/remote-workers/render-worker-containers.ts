@@ -21,9 +21,6 @@ export interface WorkerContainersScriptInput {
   readonly containers: readonly WorkerHostContainer[];
 }
 
-/** The label with a digest of a container's `docker run` arguments and environment file. */
-export const SPEC_LABEL = "failmap.spec";
-
 const NAME = /^[a-z][a-z0-9-]*$/;
 const PATH = /^\/[A-Za-z0-9._/-]+$/;
 
@@ -122,9 +119,9 @@ export function renderWorkerContainersScript(input: WorkerContainersScriptInput)
       `${fn(i)}() { "$@" ${quoted(dockerRunArguments(organisation, envDir, c))}; }`,
     ]),
     "",
-    `# A digest of a container's arguments and environment file: its ${SPEC_LABEL} label.`,
+    `# A digest of a container's arguments and environment file: its ${CONTAINER_LABELS.spec} label.`,
     `spec() { { "$1" printf '%s\\n'; cat "$env_dir/$2"; } | sha256sum | cut -c1-16; }`,
-    `current() { docker inspect -f '{{index .Config.Labels "${SPEC_LABEL}"}}' "$1" 2>/dev/null || true; }`,
+    `current() { docker inspect -f '{{index .Config.Labels "${CONTAINER_LABELS.spec}"}}' "$1" 2>/dev/null || true; }`,
     "",
     ...images.map((image) => {
       const ref = shellQuote(image);
@@ -157,7 +154,7 @@ export function renderWorkerContainersScript(input: WorkerContainersScriptInput)
     "done",
     "",
     "for entry in $stale; do",
-    `  "\${entry%%:*}" docker run --detach --label "${SPEC_LABEL}=$(spec "\${entry%%:*}" "\${entry#*:}")" >/dev/null`,
+    `  "\${entry%%:*}" docker run --detach --label "${CONTAINER_LABELS.spec}=$(spec "\${entry%%:*}" "\${entry#*:}")" >/dev/null`,
     "done",
     `deadline=$(($(date +%s) + ${waitSeconds}))`,
     "for entry in $stale; do",

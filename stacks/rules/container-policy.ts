@@ -1,7 +1,6 @@
 import type { TerraformStack } from "cdktf";
 import type { IValidation } from "constructs";
 import { CONTAINER_LABELS } from "../../config/model/labels";
-import { HEALTHCHECK_LABEL } from "../../constructs/app/failmap-container";
 import { durationSeconds, goDuration, healthyWithinSeconds } from "../../constructs/app/healthcheck-timing";
 import { blocksOf, type TerraformJson } from "./block-graph";
 
@@ -92,9 +91,9 @@ function healthcheckBreaches(config: Record<string, unknown>): string[] {
     retries: check.retries as number | undefined,
   });
   const labels = (config.labels ?? []) as { label: string }[];
-  if (!labels.some((l) => l.label === HEALTHCHECK_LABEL)) {
+  if (!labels.some((l) => l.label === CONTAINER_LABELS.healthcheck)) {
     breaches.push(
-      `a healthcheck without the ${HEALTHCHECK_LABEL} label (the provider would change it in place, which never reaches docker)`,
+      `a healthcheck without the ${CONTAINER_LABELS.healthcheck} label (the provider would change it in place, which never reaches docker)`,
     );
   }
   if (config.wait !== true || !(typeof config.wait_timeout === "number" && config.wait_timeout >= needed)) {

@@ -4,7 +4,7 @@ import { OrganisationStack } from "../../../stacks/organisation-stack";
 import { loadExample } from "../../support/organisations";
 
 /**
- * OrganisationStack writes what cdktf's own TerraformStack.toTerraform would (synth/stack-terraform.ts resolves
+ * OrganisationStack writes what cdktf's own TerraformStack.toTerraform would (stacks/stack-terraform.ts resolves
  * each token once instead of walking the resolved stack again). Compared on whole stacks, after the aspects, as
  * the synthesizer sees them: a cdktf (or cdktn) whose toTerraform changes fails here.
  */
