@@ -11,7 +11,7 @@ export interface ContainerReloadProps {
    * @default - nothing to check with: a running container takes the files as they are
    */
   readonly check?: readonly string[];
-  /** How a running program takes the new files: SIGHUP to PID 1, or a restart for one without a reload. */
+  /** How a running program takes the new files: SIGHUP to its PID 1, or a restart for one without a reload. */
   readonly apply: "hup" | "restart";
 }
 
@@ -36,8 +36,11 @@ export function renderContainerReload({ container, check, apply }: ContainerRelo
     );
   }
   const status = `docker inspect -f '{{.State.Status}}' ${container}`;
-  const act =
-    apply === "hup" ? `docker kill -s HUP ${container} >/dev/null` : `docker restart ${container} >/dev/null`;
+  // SIGHUP from the host to the container's PID 1, not `docker kill -s HUP`: Docker 20.10 (Debian 12) counts
+  // any `docker kill` as a manual stop, and its restart policy then no longer brings the program back after a
+  // crash or a reboot. A PID of 0 (stopped meanwhile) would signal this shell's own process group.
+  const hup = `pid=$(docker inspect -f '{{.State.Pid}}' ${container}) && [ "$pid" -gt 0 ] && kill -HUP "$pid"`;
+  const act = apply === "hup" ? `{ ${hup}; }` : `docker restart ${container} >/dev/null`;
   const whenRunning = `if [ "$status" = running ]; then ${act} || [ "$(${status})" != running ]; fi`;
   const test = check
     ? `docker run --rm --network host --volumes-from ${container} --entrypoint ${check[0]} ` +

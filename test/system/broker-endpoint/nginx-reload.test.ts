@@ -203,6 +203,18 @@ describe("the broker endpoint's nginx container and its reload, on a real docker
     expect(docker.run(["inspect", "-f", "{{.State.Pid}}", NAME]).output).toBe(pid);
   });
 
+  // Docker 20.10 (Debian 12) counts a `docker kill`, SIGHUP too, as a manual stop: its restart policy then no
+  // longer brings nginx back after a crash or a reboot (after a server type change the sites stayed down).
+  it("keeps the restart policy in force after a reload: nginx that dies comes back", async () => {
+    const before = Number(restarts());
+    expect(docker.run(["exec", NAME, "nginx", "-c", configFile, "-s", "stop"]).status).toBe(0);
+    await eventually(
+      "nginx restarted by Docker",
+      async () => Number(restarts()) > before && (await accepts(second)),
+      { explain: containerState },
+    );
+  });
+
   it("fails on an invalid config and leaves the running nginx as it was", async () => {
     writeConfig(first, brokenCertificate());
     const result = docker.sh(reload);
