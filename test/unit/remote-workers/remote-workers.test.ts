@@ -108,7 +108,6 @@ describe("RemoteWorkers for faalkaart", () => {
     expect(endpoint).toMatchObject({
       network_mode: "host",
       memory: 128,
-      restart: "unless-stopped",
       destroy_grace_seconds: 30,
       labels: expect.arrayContaining([{ label: "failmap.role", value: "broker-endpoint" }]),
       image: expect.stringMatching(/docker_image\.[\w-]+\.image_id/),

@@ -50,11 +50,9 @@ describe("Webserver", () => {
     expect(container).toMatchObject({
       name: "failmap-nginx",
       network_mode: "host",
-      restart: "unless-stopped",
       must_run: true,
       entrypoint: ["nginx"],
       command: ["-c", "/etc/failmap/nginx/nginx.conf", "-g", "daemon off;"],
-      log_driver: "json-file",
       log_opts: { "max-size": "50m", "max-file": "5" },
       memory: 512,
       stop_signal: "SIGQUIT",
