@@ -16,7 +16,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/unit/**/*.test.ts"],
       transform,
       testEnvironment: "node",
-      setupFilesAfterEnv: ["<rootDir>/test/unit/no-processes.ts"],
+      setupFilesAfterEnv: ["<rootDir>/test/unit/no-processes.ts", "<rootDir>/test/support/temp-dir.ts"],
     },
     {
       displayName: "integration",
@@ -37,6 +37,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/terraform/**/*.test.ts"],
       transform,
       testEnvironment: "node",
+      setupFilesAfterEnv: ["<rootDir>/test/support/temp-dir.ts"],
     },
     {
       displayName: "e2e",
