@@ -51,10 +51,10 @@ export class OrganisationStack extends TerraformStack {
     super(scope, stackName(org.name));
     const model = resolveOrganisation(org);
     this.model = model;
-    useRegistryMirror(this, org.images.registryMirror);
+    useRegistryMirror(this, model.images.registryMirror);
     configureProviders(this, { hcloud: model.needsHcloud });
     this.stateNotice = configureStateBackend(this, model);
-    applyStackPolicy(this, org.name);
+    applyStackPolicy(this, model.name);
     this.node.addValidation(new FileTextRule(this, props.organisation));
 
     // Servers, with their DNS records.
@@ -93,15 +93,15 @@ export class OrganisationStack extends TerraformStack {
 
     // Certificates: Let's Encrypt for every public name, a private CA for admins and remote workers.
     const certificates = new Certificates(this, "certificates", {
-      acme: org.acme,
+      acme: model.acme,
       sites: [{ host: this.main, names: model.siteNames.map((n) => n.name) }],
     });
     const clientCa = new ClientCertificateAuthority(this, "client-ca", {
-      organisation: org.name,
+      organisation: model.name,
       ...model.certificateHolders,
     });
 
-    const monitoring = org.monitoring.enabled
+    const monitoring = model.monitoring.enabled
       ? new Monitoring(this, "monitoring", {
           organisation: model,
           mainHost: this.main,
@@ -133,8 +133,8 @@ export class OrganisationStack extends TerraformStack {
     });
 
     new RemoteWorkers(this, "remote-workers", {
-      organisation: org.name,
-      config: org.remoteWorkers,
+      organisation: model.name,
+      config: model.remoteWorkers,
       main: this.main,
       serverCertificate: certificates.certificateFor(this.main),
       serverTrustAnchorPem: certificates.trustAnchorFor(this.main),

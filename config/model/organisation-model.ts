@@ -69,6 +69,9 @@ export interface OrganisationModel {
   readonly system: Organisation["system"];
   readonly monitoring: Organisation["monitoring"];
   readonly state: Organisation["state"];
+  readonly acme: Organisation["acme"];
+  readonly images: Organisation["images"];
+  readonly remoteWorkers: Organisation["remoteWorkers"];
   /** The keys that reach the deploy account: every sudo user's, named <user>, <user>-2, ... in file order. */
   readonly operatorKeys: readonly OperatorKey[];
   readonly instances: readonly InstanceModel[];
@@ -123,6 +126,9 @@ export function resolveOrganisation(org: Organisation): OrganisationModel {
     system: org.system,
     monitoring: org.monitoring,
     state: org.state,
+    acme: org.acme,
+    images: org.images,
+    remoteWorkers: org.remoteWorkers,
     operatorKeys: org.users
       .filter((u) => u.sudo)
       .flatMap((u) =>

@@ -6,7 +6,7 @@ import { Certificate } from "../../.gen/providers/acme/certificate";
 import { AcmeProvider } from "../../.gen/providers/acme/provider";
 import { Registration } from "../../.gen/providers/acme/registration";
 import { acmeDirectoryUrl } from "../../config/acme-directory";
-import type { Organisation } from "../../config/schema";
+import type { OrganisationModel } from "../../config/model/organisation-model";
 import type { Host } from "../host/host";
 import { resourceAddress } from "../host/resource-address";
 import type { TlsKeyPair } from "./key-pair";
@@ -23,7 +23,7 @@ export interface SiteNames {
 }
 
 export interface CertificatesProps {
-  readonly acme: Organisation["acme"];
+  readonly acme: OrganisationModel["acme"];
   readonly sites: readonly SiteNames[];
 }
 
@@ -70,7 +70,7 @@ export class Certificates extends Construct {
     return this.selfSignedMode ? this.certificateFor(host).certificatePem : undefined;
   }
 
-  private fromAcme(acme: Organisation["acme"]) {
+  private fromAcme(acme: OrganisationModel["acme"]) {
     const provider = new AcmeProvider(this, "acme", { serverUrl: acmeDirectoryUrl(acme.directory) });
     // A new e-mail replaces the registration (email_address forces it), and destroying a registration
     // deactivates its account, after which RFC 8555 (7.3.6) refuses that account's key for good. So each
@@ -111,7 +111,7 @@ export class Certificates extends Construct {
     };
   }
 
-  private selfSigned(acme: Organisation["acme"]) {
+  private selfSigned(acme: OrganisationModel["acme"]) {
     return (hostName: string, names: string[]): TlsKeyPair => {
       const key = new PrivateKey(this, `key-${hostName}`, tlsKeyAlgorithm(acme.keyType));
       const certificate = new SelfSignedCert(this, `certificate-${hostName}`, {

@@ -1,6 +1,6 @@
-import type { Organisation } from "../../config/schema";
+import type { OrganisationModel } from "../../config/model/organisation-model";
 
-export type KeyType = Organisation["acme"]["keyType"];
+export type KeyType = OrganisationModel["acme"]["keyType"];
 
 /** The same choice of key for the tls provider (self-signed mode) as for the ACME provider's key_type. */
 export function tlsKeyAlgorithm(keyType: KeyType): {
