@@ -73,6 +73,11 @@ export function operatorEnvironment(
       why: "the provider plugins, where npm run providers found them",
     },
     { name: "CHECKPOINT_DISABLE", value: "1", why: "no calls home" },
+    {
+      name: "CDKTF_DISABLE_PLUGIN_CACHE_ENV",
+      value: "1",
+      why: "no shared plugin cache: rehearsals side by side raced on it in terraform init (mkdir: file exists)",
+    },
   ];
 }
 
