@@ -1,7 +1,8 @@
-import { TerraformElement, type TerraformResource } from "cdktf";
+import { TerraformElement, TerraformLocal, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { DataHcloudSshKeys } from "../../.gen/providers/hcloud/data-hcloud-ssh-keys";
 import { SshKey } from "../../.gen/providers/hcloud/ssh-key";
+import { terraformLiteral } from "./terraform-literal";
 
 export interface OperatorKey {
   /** Unique within the organisation, e.g. johan or johan-2. */
@@ -49,7 +50,7 @@ export class HetznerProjectKeys extends Construct {
 
 interface AdoptByNameProps {
   readonly resource: TerraformResource;
-  /** The Hetzner name it would have; a strict token of the organisation file (no quotes, no `${`). */
+  /** The Hetzner name it would have: text from the organisation file, so it reaches Terraform as a value. */
   readonly name: string;
   /** A data source listing what may be adopted, with `id` and `name` for each (hcloud_ssh_keys' ssh_keys). */
   readonly candidates: DataHcloudSshKeys;
@@ -66,15 +67,18 @@ class AdoptByName extends TerraformElement {
     private readonly props: AdoptByNameProps,
   ) {
     super(scope, id);
+    this.nameValue = new TerraformLocal(this, "name", terraformLiteral(props.name));
   }
 
+  private readonly nameValue: TerraformLocal;
+
   toTerraform(): Record<string, unknown> {
-    const { resource, name, candidates } = this.props;
+    const { resource, candidates } = this.props;
     const list = `data.${candidates.terraformResourceType}.${candidates.friendlyUniqueId}.ssh_keys`;
     return {
       import: [
         {
-          for_each: `\${toset([for k in ${list} : tostring(k.id) if k.name == ${JSON.stringify(name)}])}`,
+          for_each: `\${toset([for k in ${list} : tostring(k.id) if k.name == local.${this.nameValue.friendlyUniqueId}])}`,
           to: `${resource.terraformResourceType}.${resource.friendlyUniqueId}`,
           id: "${each.value}",
         },
