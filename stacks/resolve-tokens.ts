@@ -1,22 +1,11 @@
 import { DefaultTokenResolver, StringConcat, Token, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
+import { mayHoldToken, TOKEN_MARKER } from "../constructs/host/token-text";
 
 /** The resolver cdktf's stacks resolve with. */
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
-/** Every marker of a string, list or map token contains this. */
-const TOKEN_MARKER = "TfToken[";
-/**
- * cdktf encodes a token in a number as a double of about -8e298 (-2e289 for a list), which a string holds as
- * "-8.1...e+298": a string that holds a token number holds "e+", and its number has this size at least.
- */
-const NUMBER_TOKEN_TEXT = "e+";
+/** cdktf encodes a token in a number as a double of about -8e298 (-2e289 for a list): this size at least. */
 const NUMBER_TOKEN_SIZE = 1e280;
-
-const mayBeTokenText = (s: string) =>
-  s.includes(TOKEN_MARKER) ||
-  s.includes(NUMBER_TOKEN_TEXT) ||
-  s === Token.STRING_MAP_TOKEN_VALUE ||
-  s === Token.ANY_MAP_TOKEN_VALUE;
 
 const mayBeTokenNumber = (n: number) =>
   !(Math.abs(n) < NUMBER_TOKEN_SIZE) || n === Token.NUMBER_MAP_TOKEN_VALUE;
@@ -44,7 +33,7 @@ export function resolveTokens(scope: IConstruct, value: unknown): unknown {
   const cdktf = (part: unknown): unknown =>
     Tokenization.resolve(part, { scope, preparing: false, resolver: RESOLVER });
   const resolve = (part: unknown): unknown => {
-    if (typeof part === "string") return mayBeTokenText(part) ? cdktf(part) : part;
+    if (typeof part === "string") return mayHoldToken(part) ? cdktf(part) : part;
     if (typeof part === "number") return mayBeTokenNumber(part) ? cdktf(part) : part;
     if (typeof part !== "object" || part === null) return typeof part === "function" ? cdktf(part) : part;
     if (Array.isArray(part)) {
@@ -56,7 +45,7 @@ export function resolveTokens(scope: IConstruct, value: unknown): unknown {
       }
       return list;
     }
-    if (!isPlainObject(part) || Object.keys(part).some(mayBeTokenText)) return cdktf(part);
+    if (!isPlainObject(part) || Object.keys(part).some(mayHoldToken)) return cdktf(part);
     const object: Record<string, unknown> = {};
     for (const key of Object.keys(part)) {
       const resolved = resolve(part[key]);

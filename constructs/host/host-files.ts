@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import type { Host } from "./host";
 import { interpolations } from "./interpolations";
 import { terraformLiteral } from "./terraform-literal";
+import { mayHoldToken } from "./token-text";
 
 export interface HostFile {
   /** Absolute destination path on the host. */
@@ -93,8 +94,9 @@ export function shellQuote(text: string): string {
  * references in it (passwords, certificates), whose values only exist at apply, are hashed by Terraform.
  */
 function contentTriggers(files: readonly HostFile[]): Record<string, string> {
+  // Most files are literal text, which resolves to itself: only those that may hold a token go to cdktf.
   const resolved = (context: IResolveContext) =>
-    files.map((f) => ({ ...f, content: context.resolve(f.content) as string }));
+    files.map((f) => (mayHoldToken(f.content) ? { ...f, content: context.resolve(f.content) as string } : f));
   const content = Lazy.stringValue({
     produce: (context) => {
       const masked = resolved(context).map((f) => [f.path, f.mode, f.owner, maskInterpolations(f.content)]);
