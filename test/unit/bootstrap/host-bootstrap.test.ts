@@ -84,16 +84,19 @@ describe("HostBootstrap", () => {
   });
 
   test("a changed script re-runs the bootstrap", () => {
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "failmap-scripts-"));
+    // Two copies of the project's scripts, the second with one line added: a process reads a folder once.
+    const copies = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "failmap-scripts-")));
     try {
-      fs.cpSync(path.join(ROOT, "scripts"), path.join(copy, "scripts"), { recursive: true });
-      expect(bundle(synth({ projectRoot: copy })).triggers).toEqual(bundle(baseline).triggers);
-      fs.appendFileSync(path.join(copy, "scripts/bootstrap/base.sh"), "# a change\n");
-      expect(bundle(synth({ projectRoot: copy })).triggers.content).not.toEqual(
+      for (const copy of copies) {
+        fs.cpSync(path.join(ROOT, "scripts"), path.join(copy, "scripts"), { recursive: true });
+      }
+      fs.appendFileSync(path.join(copies[1], "scripts/bootstrap/base.sh"), "# a change\n");
+      expect(bundle(synth({ projectRoot: copies[0] })).triggers).toEqual(bundle(baseline).triggers);
+      expect(bundle(synth({ projectRoot: copies[1] })).triggers.content).not.toEqual(
         bundle(baseline).triggers.content,
       );
     } finally {
-      fs.rmSync(copy, { recursive: true, force: true });
+      for (const copy of copies) fs.rmSync(copy, { recursive: true, force: true });
     }
   });
 

@@ -34,7 +34,7 @@ function variablesRead(content: string, { uses = false } = {}): Set<string> {
 const required = (content: string): string[] =>
   content.split("\n").flatMap((line) => REQUIRE.exec(line)?.[1] ?? []);
 
-const readByAll = (scripts: { content: string }[], options = {}) =>
+const readByAll = (scripts: readonly { content: string }[], options = {}) =>
   new Set(scripts.flatMap((script) => [...variablesRead(script.content, options)]));
 
 describe("the bootstrap steps", () => {
