@@ -1,4 +1,4 @@
-import { stringAttributes } from "./string-attributes";
+import { stringAttributes, type StringAttribute } from "./string-attributes";
 
 /** A resource, data source or provider configuration, as the synthesized JSON holds it. */
 export interface Block {
@@ -7,6 +7,8 @@ export interface Block {
   /** The construct path (from cdktf's metadata), to name the block as the code knows it. */
   readonly path: string;
   readonly config: Record<string, unknown>;
+  /** Its string attributes: every stack-wide rule reads them, so they are read once, with the block. */
+  readonly strings: readonly StringAttribute[];
 }
 
 /** The synthesized stack; only the block sections are read. */
@@ -27,7 +29,12 @@ export function blocksOf(json: TerraformJson): readonly Block[] {
   if (known) return known;
   const blocks: Block[] = [];
   const add = (address: string, config: Config) =>
-    blocks.push({ address, path: config["//"]?.metadata?.path ?? address, config });
+    blocks.push({
+      address,
+      path: config["//"]?.metadata?.path ?? address,
+      config,
+      strings: stringAttributes(config),
+    });
   for (const [kind, prefix] of [
     ["resource", ""],
     ["data", "data."],
@@ -50,7 +57,7 @@ const REFERENCE = /(?<![\w.-])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\
 /** The addresses a block needs before it: references in its expressions, depends_on, and its provider. */
 export function dependenciesOf(block: Block): Set<string> {
   const needs = new Set<string>();
-  for (const { key, value, sequences } of stringAttributes(block)) {
+  for (const { key, value, sequences } of block.strings) {
     if (key === "depends_on") needs.add(value);
     for (const { expression, directive } of sequences) {
       if (!directive) for (const m of expression.matchAll(REFERENCE)) needs.add(m[1]);

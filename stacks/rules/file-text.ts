@@ -5,7 +5,6 @@ import { freeTextSources, type FreeTextSource } from "../../config/free-text";
 import type { Organisation } from "../../config/schema";
 import { liveSequences } from "../../constructs/host/interpolations";
 import { blocksOf, type Block, type TerraformJson } from "./block-graph";
-import { stringAttributes } from "./string-attributes";
 
 /**
  * Text from an organisation file must reach Terraform as text (issue 20): a `${...}` or `%{...}` that
@@ -25,7 +24,7 @@ export class FileTextRule implements IValidation {
     const fromFiles = new Map<FreeTextSource, { sequences: Set<string>; places: Set<string> }>();
     const directives: string[] = [];
     for (const block of blocksOf(this.stack.toTerraform() as TerraformJson)) {
-      for (const { at, value, sequences } of stringAttributes(block)) {
+      for (const { at, value, sequences } of block.strings) {
         if (sequences.length === 0) continue;
         for (const sequence of liveSequences(value)) {
           const source = sources.find((s) => s.text.includes(sequence));

@@ -10,29 +10,32 @@ export interface StringAttribute {
   readonly sequences: readonly Interpolation[];
 }
 
-/** A block of the synthesized stack (block-graph.ts): its configuration is what is read. */
-interface Configured {
-  readonly config: Record<string, unknown>;
-}
+/** What most strings hold: no sequence. One list for all of them. */
+const NO_SEQUENCES: readonly Interpolation[] = [];
 
-/** Each rule reads every string of every block: the walk and the scan for sequences are made once a block. */
-const read = new WeakMap<Configured, readonly StringAttribute[]>();
-
-/** Every string attribute of a block, nested ones (provisioners, lists) included; cdktf's metadata is not. */
-export function stringAttributes(block: Configured): readonly StringAttribute[] {
-  const known = read.get(block);
-  if (known) return known;
+/**
+ * Every string attribute of a block's configuration, nested ones (provisioners, lists) included; cdktf's metadata
+ * is not. A stack has some 4,000 values: the walk takes the keys and indexes as they are, without Object.entries'
+ * pairs or a callback per list item. Read once a block, when the block is (blocksOf).
+ */
+export function stringAttributes(config: Record<string, unknown>): StringAttribute[] {
   const found: StringAttribute[] = [];
   const visit = (value: unknown, at: string, key?: string) => {
     if (typeof value === "string") {
       // Most strings hold no sequence, and a sequence needs a brace.
-      found.push({ at, key, value, sequences: value.includes("{") ? templateSequences(value) : [] });
-    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${at}[${i}]`, key));
-    else if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) if (k !== "//") visit(v, at ? `${at}.${k}` : k, k);
+      found.push({
+        at,
+        key,
+        value,
+        sequences: value.includes("{") ? templateSequences(value) : NO_SEQUENCES,
+      });
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) visit(value[i], `${at}[${i}]`, key);
+    } else if (value && typeof value === "object") {
+      const object = value as Record<string, unknown>;
+      for (const k of Object.keys(object)) if (k !== "//") visit(object[k], at ? `${at}.${k}` : k, k);
     }
   };
-  visit(block.config, "");
-  read.set(block, found);
+  visit(config, "");
   return found;
 }

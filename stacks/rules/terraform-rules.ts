@@ -2,7 +2,6 @@ import type { IValidation } from "constructs";
 import type { TerraformStack } from "cdktf";
 import { blocksOf, findCycle, type Block, type TerraformJson } from "./block-graph";
 import { expressionProblem } from "./expression-syntax";
-import { stringAttributes } from "./string-attributes";
 
 /**
  * Rules that only the whole synthesized stack can break, checked at synth so that `cdktf synth` fails with
@@ -37,7 +36,7 @@ function expressionErrors(blocks: readonly Block[]): string[] {
     return problems.get(expression);
   };
   return blocks.flatMap((block) =>
-    stringAttributes(block).flatMap(({ at, sequences }) =>
+    block.strings.flatMap(({ at, sequences }) =>
       sequences.flatMap(({ expression, directive }) => {
         const problem = directive ? undefined : problemOf(expression);
         return problem
