@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import path from "node:path";
 import { OrganisationConfigError } from "./config/errors";
 import { loadOrganisations, type LoadedOrganisation } from "./config/load";
+import { VerdictCache } from "./config/verdicts";
 import { freezeImageLookups } from "./constructs/host/image-lookup";
 import { OrganisationStack } from "./stacks/organisation-stack";
 import { checkBinaryVersionsOnce } from "./synth/binary-version-once";
@@ -17,6 +18,18 @@ function organisationsDir(): string {
   const dir = path.resolve(process.env.FAILMAP_ORGANISATIONS_DIR ?? "organisations");
   const relative = path.relative(process.cwd(), dir);
   return relative.startsWith("..") || path.isAbsolute(relative) ? dir : relative || ".";
+}
+
+/**
+ * Verdicts on the organisation files, kept between synths in .cache/ for the bundle that made them (config/verdicts.ts).
+ * Run from the TypeScript sources (tests, tsx) there is no bundle to stand for the code, and every file is checked.
+ */
+function verdicts(): VerdictCache | undefined {
+  if (!__filename.endsWith(".js")) return undefined;
+  return VerdictCache.forBundle(
+    __filename,
+    path.join(path.dirname(__filename), "..", ".cache", "organisation-verdicts.json"),
+  );
 }
 
 /**
@@ -39,7 +52,7 @@ function main(): void {
   const dir = organisationsDir();
   let all;
   try {
-    all = share ? loadWorkerFiles(share) : loadOrganisations(dir);
+    all = share ? loadWorkerFiles(share) : loadOrganisations(dir, { verdicts: verdicts() });
   } catch (error) {
     if (!(error instanceof OrganisationConfigError)) throw error;
     stop(error.message);

@@ -1,11 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { formatWarning, OrganisationConfigError, type ConfigProblem } from "./errors";
+import { recordFreeText } from "./free-text";
 import { hetznerNameClashes, sharedOperatorKeys } from "./hetzner-project-names";
 import { parseOrganisation } from "./parse";
 import { sizeProblem } from "./read-yaml";
 import type { Organisation } from "./schema";
 import { claimedNamesOf } from "./model/organisation-model";
+import { checkedOf, verdictOf, type VerdictCache } from "./verdicts";
 
 export interface LoadedOrganisation {
   readonly file: string;
@@ -20,6 +22,11 @@ export interface LoadOptions {
    * own report instead.
    */
   readonly onWarning?: (warning: ConfigProblem) => void;
+  /**
+   * Verdicts on files checked before (config/verdicts.ts): a file with one is not checked again.
+   * @default - every file is checked
+   */
+  readonly verdicts?: VerdictCache;
 }
 
 /** The one extension organisation files have; everything else in the folder is not read. */
@@ -38,7 +45,7 @@ const printWarning = (warning: ConfigProblem) => console.log(formatWarning(warni
  */
 export function loadOrganisations(
   dir: string,
-  { onWarning = printWarning }: LoadOptions = {},
+  { onWarning = printWarning, verdicts }: LoadOptions = {},
 ): LoadedOrganisation[] {
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new OrganisationConfigError([
@@ -83,21 +90,40 @@ export function loadOrganisations(
       { file: dir, path: "", message: "holds no organisation files; copy organisations/faalkaart.yaml" },
     ]);
   }
-  const loaded = loadFiles(files.map((file) => ({ file, text: fs.readFileSync(file, "utf8") })));
+  let loaded;
+  try {
+    loaded = loadFiles(
+      files.map((file) => ({ file, text: fs.readFileSync(file, "utf8") })),
+      verdicts,
+    );
+  } finally {
+    verdicts?.save();
+  }
   for (const { warnings } of loaded) warnings.forEach(onWarning);
   return loaded;
 }
 
-export function loadFiles(sources: readonly { file: string; text: string }[]): LoadedOrganisation[] {
+export function loadFiles(
+  sources: readonly { file: string; text: string }[],
+  verdicts?: VerdictCache,
+): LoadedOrganisation[] {
   const problems: ConfigProblem[] = [];
   const loaded: LoadedOrganisation[] = [];
   const lines = new Map<string, (path: string[]) => number | undefined>();
   for (const { file, text } of sources) {
-    const result = parseOrganisation(file, text);
-    if (result.ok) {
-      loaded.push({ file, organisation: result.organisation, warnings: result.warnings });
-      lines.set(file, result.lineOf);
-    } else problems.push(...result.problems);
+    const known = verdicts?.get(file, text);
+    const result = known ? { ok: true as const, ...checkedOf(known) } : parseOrganisation(file, text);
+    if (!result.ok) {
+      problems.push(...result.problems);
+      continue;
+    }
+    if (known) recordFreeText(result.organisation, file, result.lineOf);
+    else {
+      const verdict = verdicts && verdictOf(result);
+      if (verdict) verdicts?.set(file, text, verdict);
+    }
+    loaded.push({ file, organisation: result.organisation, warnings: result.warnings });
+    lines.set(file, result.lineOf);
   }
   // Problems across files are found on the organisations; their lines come from each file's text.
   const located = (p: ConfigProblem): ConfigProblem => ({
