@@ -107,11 +107,15 @@ export class VerdictCache {
     const all = { ...this.known, ...this.kept };
     const verdicts = Object.keys(all).length > MAX_VERDICTS ? this.kept : all;
     const stored: Stored = { code: this.code, verdicts };
-    fs.mkdirSync(path.dirname(this.store), { recursive: true });
     // Another synth may write at the same time: each writes a file of its own and moves it into place.
     const partial = `${this.store}.${process.pid}`;
-    fs.writeFileSync(partial, JSON.stringify(stored));
-    fs.renameSync(partial, this.store);
+    try {
+      fs.mkdirSync(path.dirname(this.store), { recursive: true });
+      fs.writeFileSync(partial, JSON.stringify(stored));
+      fs.renameSync(partial, this.store);
+    } catch {
+      // A project folder that cannot be written (a read-only checkout): the next synth checks every file again.
+    }
   }
 
   private static key(file: string, text: string): string {

@@ -75,6 +75,12 @@ describe("verdicts on organisation files, kept between synths", () => {
     expect(problemsOf(load)).toBe(checked);
   });
 
+  it("a store that cannot be written is no reason to fail", () => {
+    // A file where the store's folder should be: nothing can be written below it.
+    fs.writeFileSync(path.dirname(store), "");
+    expect(load()).toEqual(loadOrganisations(path.join(dir, "orgs"), quiet));
+  });
+
   it("an unreadable store is read as none", () => {
     fs.mkdirSync(path.dirname(store));
     fs.writeFileSync(store, "{ not json");
