@@ -43,9 +43,10 @@ function stop(message: string): never {
 
 /**
  * One stack per organisation file: `cdktf deploy org-<name>`. Every file is validated, together with the
- * others, on every synth; only the stacks the command needs are built (synth/targets.ts): `cdktf deploy
- * org-<name>` and FAILMAP_ORGANISATION=<name> build that one (constructing and synthesizing is what costs,
- * not validating). FAILMAP_SYNTH_WORKERS=<n> splits many stacks over n processes (synth/parts.ts).
+ * others, on every synth (a file unchanged since it passed keeps its verdict: config/verdicts.ts); only the
+ * stacks the command needs are built (synth/targets.ts): `cdktf deploy org-<name>` and
+ * FAILMAP_ORGANISATION=<name> build that one (constructing and synthesizing is what costs, not validating).
+ * FAILMAP_SYNTH_WORKERS=<n> splits many stacks over n processes (synth/parts.ts).
  */
 function main(): void {
   const share = workerFiles();
