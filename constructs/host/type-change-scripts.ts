@@ -1,13 +1,35 @@
+import { CONTAINER_STOP_FUNCTIONS } from "./container-stop-script";
+
 /*
  * The scripts the two steps around a server type change run on the operator's machine (ServerTypeChange,
  * PowerOnAfterTypeChange in server-type-change.ts): text only, so that they are tested apart from the steps.
  */
 
 /**
+ * Runs as root on the server (`sudo sh -s`), before its type changes: the containers, Docker and MariaDB stop
+ * cleanly, and the disks are flushed. The containers are listed while Docker runs and stopped after it (see
+ * container-stop-script.ts), so that Docker starts them again at boot; MariaDB stops once nothing uses it.
+ */
+export const STOP_SERVICES_ON_SERVER = [
+  "set -u",
+  CONTAINER_STOP_FUNCTIONS,
+  "containers=",
+  "if systemctl is-active --quiet docker.service; then containers=$(list_running_containers) || exit 1; fi",
+  "for unit in docker.socket docker.service; do",
+  '  if systemctl cat "$unit" >/dev/null 2>&1; then systemctl stop "$unit" || exit 1; fi',
+  "done",
+  "printf '%s\\n' \"$containers\" | stop_listed_containers",
+  "if systemctl cat mariadb.service >/dev/null 2>&1; then systemctl stop mariadb.service || exit 1; fi",
+  // What the journal holds of the stop survives the power-off: it says how each container ended.
+  "journalctl --sync 2>/dev/null || true",
+  "sync",
+].join("\n");
+
+/**
  * Runs on the operator's machine, before a Hetzner server's type changes. The hcloud provider powers a
  * running server off hard before it changes the type (terraform-provider-hcloud 1.64.0,
  * internal/server/resource.go, resourceServerUpdate: Poweroff, then ChangeType), which would cut MariaDB
- * and the containers off mid-write. So this stops them first, and flushes the disks.
+ * and the containers off mid-write. So this logs in as the deploy user and runs STOP_SERVICES_ON_SERVER.
  *
  * SERVER is the server's primary IPv4's assignee_id, the id of the server that holds the address: 0 before
  * the first server exists, when there is nothing to stop. When a server holds it and cannot be reached,
@@ -18,13 +40,13 @@ export const STOP_BEFORE_TYPE_CHANGE_SCRIPT = [
   '  echo "no server holds $ADDRESS yet: nothing to stop before the server type $SERVER_TYPE"',
   "  exit 0",
   "fi",
-  'echo "stopping Docker and MariaDB on $ADDRESS before its server type changes to $SERVER_TYPE"',
+  'echo "stopping the containers, Docker and MariaDB on $ADDRESS before its server type changes to $SERVER_TYPE"',
   'if ! ssh -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null -o "KnownHostsCommand=/bin/echo %H $HOST_KEY" \\',
-  '  -o BatchMode=yes -o ConnectTimeout=30 -p "$SSH_PORT" "$SSH_USER@$ADDRESS" \\',
-  "  'for unit in docker.socket docker.service mariadb.service; do" +
-    ' if systemctl cat "$unit" >/dev/null 2>&1; then sudo systemctl stop "$unit" || exit 1; fi;' +
-    " done; sync'; then",
-  '  echo "could not stop the services on $ADDRESS (server $SERVER): the type change would power it off with them running; stop them by hand (sudo systemctl stop docker.socket docker mariadb) and apply again" >&2',
+  "  -o BatchMode=yes -o ConnectTimeout=30 -p \"$SSH_PORT\" \"$SSH_USER@$ADDRESS\" 'sudo sh -s' <<'ON_SERVER'",
+  STOP_SERVICES_ON_SERVER,
+  "ON_SERVER",
+  "then",
+  '  echo "could not stop the services on $ADDRESS (server $SERVER): the type change would power it off with them running; stop them by hand as docs/operations.md says (Changing the server type) and apply again" >&2',
   "  exit 1",
   "fi",
 ].join("\n");

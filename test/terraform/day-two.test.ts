@@ -9,6 +9,7 @@ import { HostFiles } from "../../constructs/host/host-files";
 import { freezeImageLookups } from "../../constructs/host/image-lookup";
 import { PinnedImage } from "../../constructs/host/pinned-image";
 import { ServerTypeChange } from "../../constructs/host/server-type-change";
+import { STOP_SERVICES_ON_SERVER } from "../../constructs/host/type-change-scripts";
 import { SshHost } from "../../constructs/host/ssh-host";
 import { Certificates } from "../../constructs/tls/certificates";
 import type { TerraformJson } from "../../ops/terraform/projection";
@@ -161,7 +162,7 @@ describe("a replaced server", () => {
 });
 
 describe("a server type change", () => {
-  // An ssh that only logs its arguments: the step's script runs for real, against no server.
+  // An ssh that only logs its arguments and input: the step's script runs for real, against no server.
   const bin = () => path.join(root, "bin");
   const sshLog = () => path.join(root, "ssh.log");
   const small = new SmallStack(() => root, "type-change", {
@@ -188,7 +189,10 @@ describe("a server type change", () => {
 
   beforeAll(() => {
     fs.mkdirSync(bin(), { recursive: true });
-    fs.writeFileSync(path.join(bin(), "ssh"), `#!/bin/sh\necho "$@" >>${sshLog()}\n`, { mode: 0o755 });
+    // Its arguments, then what it is given to run on the server.
+    fs.writeFileSync(path.join(bin(), "ssh"), `#!/bin/sh\necho "$@" >>${sshLog()}\ncat >>${sshLog()}\n`, {
+      mode: 0o755,
+    });
   });
 
   it("logs in nowhere before the first server exists", () => {
@@ -205,7 +209,10 @@ describe("a server type change", () => {
     expect(order(events, "apply_complete", stepAddress)).toBeLessThan(
       order(events, "apply_start", "terraform_data.server"),
     );
-    expect(fs.readFileSync(sshLog(), "utf8")).toMatch(/deploy@203\.0\.113\.7 .*systemctl stop/);
+    // The server's part arrives as written: Terraform's templates have left its ${...} alone.
+    expect(fs.readFileSync(sshLog(), "utf8")).toContain(
+      `deploy@203.0.113.7 sudo sh -s\n${STOP_SERVICES_ON_SERVER}\n`,
+    );
   }, 120_000);
 
   it("does not run again while the type stays", () => {

@@ -2,7 +2,10 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { STOP_BEFORE_TYPE_CHANGE_SCRIPT } from "../../../constructs/host/type-change-scripts";
+import {
+  STOP_BEFORE_TYPE_CHANGE_SCRIPT,
+  STOP_SERVICES_ON_SERVER,
+} from "../../../constructs/host/type-change-scripts";
 
 describe("the stop script", () => {
   let dir: string;
@@ -11,12 +14,15 @@ describe("the stop script", () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs the script with an `ssh` that logs its arguments and exits with `sshExit`. */
+  /** Runs the script with an `ssh` that logs its arguments and its input, and exits with `sshExit`. */
   function run(server: string, sshExit = 0) {
     const log = path.join(dir, "ssh.log");
-    fs.writeFileSync(path.join(dir, "ssh"), `#!/bin/sh\nprintf '%s\\n' "$@" >>${log}\nexit ${sshExit}\n`, {
-      mode: 0o755,
-    });
+    const input = path.join(dir, "ssh.input");
+    fs.writeFileSync(
+      path.join(dir, "ssh"),
+      `#!/bin/sh\nprintf '%s\\n' "$@" >>${log}\ncat >${input}\nexit ${sshExit}\n`,
+      { mode: 0o755 },
+    );
     const result = spawnSync("/bin/sh", ["-c", STOP_BEFORE_TYPE_CHANGE_SCRIPT], {
       encoding: "utf8",
       env: {
@@ -30,7 +36,8 @@ describe("the stop script", () => {
       },
     });
     const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
-    return { ...result, calls };
+    const onServer = fs.existsSync(input) ? fs.readFileSync(input, "utf8") : undefined;
+    return { ...result, calls, onServer };
   }
 
   it("does nothing before the first boot: no server holds the address yet", () => {
@@ -40,7 +47,7 @@ describe("the stop script", () => {
     expect(result.stdout).toMatch(/no server holds 203\.0\.113\.7 yet/);
   });
 
-  it("logs in as deploy with the pinned host key and stops Docker, then MariaDB", () => {
+  it("logs in as deploy with the pinned host key and runs the stop there as root", () => {
     const result = run("4711");
     expect(result.status).toBe(0);
     expect(result.calls).toEqual(
@@ -52,9 +59,8 @@ describe("the stop script", () => {
         "deploy@203.0.113.7",
       ]),
     );
-    const remote = result.calls[result.calls.length - 1];
-    expect(remote.indexOf("docker.service")).toBeLessThan(remote.indexOf("mariadb.service"));
-    expect(remote).toMatch(/sync/);
+    expect(result.calls.at(-1)).toBe("sudo sh -s");
+    expect(result.onServer).toBe(`${STOP_SERVICES_ON_SERVER}\n`);
   });
 
   it("fails, and so stops the apply before the power-off, when the server cannot be reached", () => {
@@ -63,9 +69,12 @@ describe("the stop script", () => {
     expect(result.stderr).toMatch(/could not stop the services on 203\.0\.113\.7/);
   });
 
-  it("passes shellcheck", () => {
+  it.each([
+    ["on the operator's machine", STOP_BEFORE_TYPE_CHANGE_SCRIPT],
+    ["on the server", STOP_SERVICES_ON_SERVER],
+  ])("passes shellcheck, %s", (_where, script) => {
     const file = path.join(dir, "stop.sh");
-    fs.writeFileSync(file, `#!/bin/sh\n${STOP_BEFORE_TYPE_CHANGE_SCRIPT}\n`);
+    fs.writeFileSync(file, `#!/bin/sh\n${script}\n`);
     const result = spawnSync("shellcheck", ["-s", "sh", file], { encoding: "utf8" });
     expect(result.error).toBeUndefined();
     expect(result.stdout).toBe("");

@@ -5,6 +5,7 @@ import { requirePrograms, startDaemon, stopDaemon, STREAM_MODULE } from "./progr
 
 /** Debian's docker.io, not whatever else is first on the PATH: the one the hosts run. */
 const DOCKER_PATH = "/usr/bin:/usr/sbin:/bin:/sbin";
+const PID_FILE = "docker.pid";
 
 export function requireDocker(): void {
   requirePrograms({ "/usr/sbin/dockerd": "docker.io", "/usr/bin/docker": "docker.io", nginx: "nginx" });
@@ -41,7 +42,7 @@ export class DockerDaemon {
       [
         `--data-root=${dataRoot}`,
         `--exec-root=${path.join(dir, "exec")}`,
-        `--pidfile=${path.join(dir, "docker.pid")}`,
+        `--pidfile=${path.join(dir, PID_FILE)}`,
         `--host=unix://${socket}`,
         "--iptables=false",
         "--ip6tables=false",
@@ -58,6 +59,11 @@ export class DockerDaemon {
     }
     await stopDaemon(daemon);
     throw new Error(`dockerd did not start:\n${fs.readFileSync(path.join(dir, "dockerd.log"), "utf8")}`);
+  }
+
+  /** dockerd's pid file: there while it runs, removed as it exits. */
+  get pidFile(): string {
+    return path.join(this.dir, PID_FILE);
   }
 
   /** The docker CLI against this daemon. */
@@ -81,14 +87,19 @@ export class DockerDaemon {
     const ids = this.run(["ps", "-aq"]).output.split("\n").filter(Boolean);
     if (ids.length > 0) this.run(["rm", "-f", ...ids]);
     await stopDaemon(this.daemon);
-    const mounts = fs
-      .readFileSync("/proc/mounts", "utf8")
-      .split("\n")
-      .map((line) => line.split(" ")[1])
-      .filter((mountPoint) => mountPoint?.startsWith(`${this.dir}/`))
-      .sort((a, b) => b.length - a.length);
-    for (const mountPoint of mounts) execFileSync("umount", [mountPoint]);
+    unmountBelow(this.dir);
   }
+}
+
+/** Unmounts whatever is mounted below `dir`, deepest first, so the directory can go. */
+export function unmountBelow(dir: string): void {
+  const mounts = fs
+    .readFileSync("/proc/mounts", "utf8")
+    .split("\n")
+    .map((line) => line.split(" ")[1])
+    .filter((mountPoint) => mountPoint?.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const mountPoint of mounts) execFileSync("umount", [mountPoint]);
 }
 
 /**

@@ -3,7 +3,10 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { STOP_BEFORE_TYPE_CHANGE_SCRIPT } from "../../../constructs/host/type-change-scripts";
+import {
+  STOP_BEFORE_TYPE_CHANGE_SCRIPT,
+  STOP_SERVICES_ON_SERVER,
+} from "../../../constructs/host/type-change-scripts";
 import { freePort, requireProgram } from "../support/programs";
 
 // Budget of each test and hook: the slowest test 1.4 s, sshd's start 1.5 s, with stress-ng --cpu 2 beside
@@ -12,8 +15,8 @@ jest.setTimeout(60_000);
 
 /*
  * The step before a server type change, run by /bin/sh as Terraform's local-exec runs it, against a real
- * sshd on 127.0.0.1 with keys from a real ssh-agent. sshd records the command the step asks for instead of
- * running it (ForceCommand), so nothing is stopped on this machine.
+ * sshd on 127.0.0.1 with keys from a real ssh-agent. sshd records the command the step asks for, and what it
+ * sends that command, instead of running it (ForceCommand), so nothing is stopped on this machine.
  */
 let dir: string;
 let port: number;
@@ -70,7 +73,7 @@ beforeAll(async () => {
       "KbdInteractiveAuthentication no",
       "UsePAM no",
       "StrictModes no",
-      `ForceCommand printf '%s' "$SSH_ORIGINAL_COMMAND" > ${file("asked")}`,
+      `ForceCommand { printf '%s\\n' "$SSH_ORIGINAL_COMMAND"; cat; } > ${file("asked")}`,
     ].join("\n") + "\n",
   );
   fs.mkdirSync("/run/sshd", { recursive: true });
@@ -114,12 +117,11 @@ function runStep(server: string, hostKey: string) {
 describe("the step before a server type change, against a real sshd", () => {
   const hostKey = () => fs.readFileSync(file("host.pub"), "utf8").split(" ").slice(0, 2).join(" ");
 
-  it("logs in with the agent's key, trusting only the pinned host key, and asks for the stop and a sync", () => {
+  it("logs in with the agent's key, trusting only the pinned host key, and hands a root shell the stop", () => {
     const result = runStep("4711", hostKey());
     expect(result.stderr).not.toMatch(/could not stop/);
     expect(result.status).toBe(0);
-    expect(result.asked).toMatch(/docker\.socket docker\.service mariadb\.service/);
-    expect(result.asked).toMatch(/sudo systemctl stop "\$unit".*sync$/);
+    expect(result.asked).toBe(`sudo sh -s\n${STOP_SERVICES_ON_SERVER}\n`);
   });
 
   it("refuses a server that shows another host key, and fails", () => {

@@ -1,5 +1,9 @@
 import vm from "node:vm";
-import { renderPowerOnAfterTypeChange } from "../../../constructs/host/type-change-scripts";
+import {
+  renderPowerOnAfterTypeChange,
+  STOP_BEFORE_TYPE_CHANGE_SCRIPT,
+  STOP_SERVICES_ON_SERVER,
+} from "../../../constructs/host/type-change-scripts";
 
 /*
  * The power-on script after a server type change, run in this process (a vm context) against a stand-in of
@@ -103,5 +107,37 @@ describe("the power-on script after a server type change", () => {
     expect(errors).toEqual([
       "the server did not come back within 2 minutes after its type change; power the server on in Hetzner's console and apply again",
     ]);
+  });
+});
+
+describe("the stop before a server type change", () => {
+  const lines = STOP_SERVICES_ON_SERVER.split("\n");
+  const line = (text: string) => {
+    const index = lines.findIndex((l) => l.includes(text));
+    expect({ text, found: index >= 0 }).toEqual({ text, found: true });
+    return index;
+  };
+
+  it("lists the containers while Docker runs, stops Docker, then them, then MariaDB, and flushes last", () => {
+    const listed = line("containers=$(list_running_containers) || exit 1");
+    const dockerStopped = line("for unit in docker.socket docker.service; do");
+    const containersStopped = line('"$containers" | stop_listed_containers');
+    const mariadbStopped = line("systemctl stop mariadb.service || exit 1");
+    expect(listed).toBeLessThan(dockerStopped);
+    expect(dockerStopped).toBeLessThan(containersStopped);
+    expect(containersStopped).toBeLessThan(mariadbStopped);
+    expect(lines.at(-1)).toBe("sync");
+  });
+
+  it("never stops a container through Docker, which would keep it stopped after the boot", () => {
+    expect(STOP_SERVICES_ON_SERVER).not.toMatch(/docker (stop|kill|restart)/);
+  });
+
+  it("sends the server's part whole on ssh's input, to a root shell", () => {
+    expect(STOP_BEFORE_TYPE_CHANGE_SCRIPT).toContain(
+      `'sudo sh -s' <<'ON_SERVER'\n${STOP_SERVICES_ON_SERVER}\nON_SERVER\nthen\n`,
+    );
+    // A line ON_SERVER inside would end the here-document early.
+    expect(lines).not.toContain("ON_SERVER");
   });
 });
