@@ -16,10 +16,17 @@ export interface ServerMachineSpec {
   readonly publicKeys: readonly string[];
 }
 
+/**
+ * How a machine stops. `cut`: its power is cut, and nothing on it gets to stop (Hetzner's `poweroff` and
+ * `reset`, what the hcloud provider does before a type change). `halt`: its system shuts down cleanly
+ * (`shutdown` and `reboot`, an ACPI request).
+ */
+export type PowerOff = "cut" | "halt";
+
 export interface MachineBackend {
   /** Creates and boots the machine; resolves once it is running (the create action then succeeds). */
   create(spec: ServerMachineSpec): Promise<void>;
-  powerOff(id: number): Promise<void>;
+  powerOff(id: number, how: PowerOff): Promise<void>;
   powerOn(id: number): Promise<void>;
   /** Stops the machine and removes everything of it from this machine. */
   remove(id: number): Promise<void>;

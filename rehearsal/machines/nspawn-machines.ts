@@ -2,10 +2,11 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { requireProgram } from "../../ops/system/programs";
-import type { MachineBackend, ServerMachineSpec } from "../hcloud-api/machines";
+import type { MachineBackend, PowerOff, ServerMachineSpec } from "../hcloud-api/machines";
 import { inChroot, REHEARSAL_CACHE, run } from "../images/debian-rootfs";
 import type { RehearsalNetwork } from "../network/rehearsal-network";
 import { NSPAWN_ENVIRONMENT, NSPAWN_OPTIONS } from "./container-differences";
+import { killAll, processTree, stillRuns } from "./process-tree";
 import { writeNoCloudSeed } from "./nocloud-seed";
 import { serverImage } from "./server-image";
 import { waitForSsh } from "./wait-for-ssh";
@@ -92,8 +93,10 @@ export class NspawnMachines implements MachineBackend {
     await this.boot(JSON.parse(fs.readFileSync(machine.specFile, "utf8")) as ServerMachineSpec);
   }
 
-  async powerOff(id: number): Promise<void> {
-    await this.halt(this.machine(id));
+  async powerOff(id: number, how: PowerOff): Promise<void> {
+    const machine = this.machine(id);
+    if (how === "halt") await this.halt(machine);
+    else await this.cut(machine);
   }
 
   async remove(id: number): Promise<void> {
@@ -184,6 +187,28 @@ export class NspawnMachines implements MachineBackend {
       throw new Error(`server ${spec.id} (${spec.name}): ${(error as Error).message}\n${tail}`);
     }
     this.log(`server ${spec.id} (${spec.name}): sshd answers after ${(Date.now() - started) / 1000} s`);
+  }
+
+  /**
+   * The power cut: nspawn and every process of the machine killed at once, its containers' included (they
+   * are all below nspawn, whatever their namespaces). Nothing of it may run on when it boots again from the
+   * same tree, so this waits until none does.
+   */
+  private async cut(machine: ReturnType<NspawnMachines["machine"]>): Promise<void> {
+    const pid = machine.pid();
+    if (pid === undefined) return;
+    const tree = processTree(pid);
+    killAll(tree);
+    const deadline = Date.now() + this.haltTimeoutMs;
+    while (tree.some(stillRuns)) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `server ${machine.namespace}: still running after its power cut: ${tree.filter(stillRuns)}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    fs.rmSync(machine.pidFile, { force: true });
   }
 
   /** A clean halt (nspawn turns SIGTERM into the machine's poweroff), killed if it takes too long. */

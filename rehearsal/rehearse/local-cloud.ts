@@ -280,7 +280,7 @@ export class LocalCloud {
         await machines.create(spec);
       },
       powerOn: (id) => machines.powerOn(id),
-      powerOff: (id) => machines.powerOff(id),
+      powerOff: (id, how) => machines.powerOff(id, how),
       remove: async (id) => {
         await machines.remove(id);
         this.servers.delete(id);

@@ -141,7 +141,7 @@ export class Servers {
       [{ id: server.id, type: "server" }],
       async () => {
         await this.deps.machines.create(this.machineSpec(server));
-        if (!startAfterCreate) await this.deps.machines.powerOff(server.id);
+        if (!startAfterCreate) await this.deps.machines.powerOff(server.id, "halt");
       },
       {
         onSuccess: () => this.settle(server, startAfterCreate ? "running" : "off"),
@@ -198,17 +198,18 @@ export class Servers {
     );
   }
 
-  /** `poweroff` and `shutdown` (the graceful one) end the same way: the machine stops. */
+  /** `poweroff` cuts the power; `shutdown` asks the system to halt. */
   powerOff(id: number, command: "stop_server" | "shutdown_server"): Action {
     const server = this.unlocked(id);
-    return this.transition(server, command, "stopping", "off", () => this.deps.machines.powerOff(id));
+    const how = command === "stop_server" ? "cut" : "halt";
+    return this.transition(server, command, "stopping", "off", () => this.deps.machines.powerOff(id, how));
   }
 
-  /** `reboot` and `reset`: the machine stops and starts again. */
+  /** `reboot` (a clean halt) and `reset` (a power cut): the machine stops and starts again. */
   restart(id: number, command: "reboot_server" | "reset_server"): Action {
     const server = this.unlocked(id);
     return this.transition(server, command, "starting", "running", async () => {
-      await this.deps.machines.powerOff(id);
+      await this.deps.machines.powerOff(id, command === "reset_server" ? "cut" : "halt");
       await this.deps.machines.powerOn(id);
     });
   }

@@ -4,6 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { DockerDaemon, unmountBelow } from "../broker-endpoint/docker-daemon";
 import { startDaemon, stopDaemon } from "../broker-endpoint/programs";
+import { killAll, processTree } from "../../../rehearsal/machines/process-tree";
 
 /**
  * Docker as a host runs it, in a directory of the test's own: containerd as a daemon of its own (Debian's
@@ -28,15 +29,15 @@ export class DockerHost {
    * must be stopped already (the step stops it, as does `stop`).
    */
   async powerCut(): Promise<void> {
-    const shims = processes().filter(({ cmdline }) => cmdline.includes(containerdSocket(this.dir)));
-    for (const { pid } of [...descendants(shims.map((s) => s.pid)), ...shims]) kill(pid);
+    killAll(shimsOf(this.dir).flatMap(processTree));
     if (this.containerd.exitCode === null && this.containerd.signalCode === null) {
       const exited = new Promise((resolve) => this.containerd.once("exit", resolve));
       this.containerd.kill("SIGKILL");
       await exited;
     }
     unmountBelow(this.dir);
-    for (const volatile of ["exec", "run"]) fs.rmSync(path.join(this.dir, volatile), { recursive: true });
+    for (const volatile of ["exec", "run"])
+      fs.rmSync(path.join(this.dir, volatile), { recursive: true, force: true });
   }
 
   /** containerd, then dockerd, started as at boot. */
@@ -97,42 +98,17 @@ function accepts(socket: string): Promise<boolean> {
   });
 }
 
-interface ProcessInfo {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly cmdline: string;
-}
-
-function processes(): ProcessInfo[] {
-  return fs.readdirSync("/proc").flatMap((entry) => {
-    if (!/^\d+$/.test(entry)) return [];
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ");
-      return [{ pid: Number(entry), ppid, cmdline }];
-    } catch {
-      return [];
-    }
-  });
-}
-
-function descendants(roots: readonly number[]): ProcessInfo[] {
-  const all = processes();
-  const found: ProcessInfo[] = [];
-  let parents = new Set(roots);
-  while (parents.size > 0) {
-    const children = all.filter((p) => parents.has(p.ppid));
-    found.push(...children);
-    parents = new Set(children.map((p) => p.pid));
-  }
-  return found;
-}
-
-function kill(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // Gone already.
-  }
+/** The containerd shims of this host: they name its containerd's socket on their command line. */
+function shimsOf(dir: string): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(containerdSocket(dir));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

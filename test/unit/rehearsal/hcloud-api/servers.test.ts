@@ -164,6 +164,17 @@ test("power off and on are running actions while the machine works, and the serv
   expect((await cloud.call("GET", `/servers/${server.id}`)).body.server.status).toBe("off");
 });
 
+test("poweroff and reset cut the power, as Hetzner's do; shutdown and reboot halt the system", async () => {
+  const server = await createdServer();
+  for (const action of ["poweroff", "poweron", "shutdown", "poweron", "reset", "reboot"]) {
+    const started = await cloud.call("POST", `/servers/${server.id}/actions/${action}`);
+    await machines.settle();
+    if (action === "reset" || action === "reboot") await machines.settle();
+    await cloud.waitFor(started.body.action.id);
+  }
+  expect(machines.poweredOff).toEqual(["cut", "halt", "cut", "halt"]);
+});
+
 test("changing the type needs a stopped server and keeps the disk unless asked to grow it", async () => {
   const server = await createdServer();
   const running = await cloud.call("POST", `/servers/${server.id}/actions/change_type`, {

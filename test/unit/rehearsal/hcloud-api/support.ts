@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createHcloudApi, type HcloudApi, type HcloudApiOptions } from "../../../../rehearsal/hcloud-api/api";
-import type { MachineBackend, ServerMachineSpec } from "../../../../rehearsal/hcloud-api/machines";
+import type { MachineBackend, PowerOff, ServerMachineSpec } from "../../../../rehearsal/hcloud-api/machines";
 
 /** How long a test waits for an action or a machine call before it fails: far more than either takes. */
 const PATIENCE_MS = 2000;
@@ -58,6 +58,8 @@ export async function startApi(options: HcloudApiOptions = {}): Promise<RunningA
 export class ManualMachines implements MachineBackend {
   readonly created: ServerMachineSpec[] = [];
   readonly removed: number[] = [];
+  /** How each power-off stopped its machine, in order. */
+  readonly poweredOff: PowerOff[] = [];
   private readonly waiting: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
   create(spec: ServerMachineSpec): Promise<void> {
@@ -65,7 +67,8 @@ export class ManualMachines implements MachineBackend {
     return this.wait();
   }
 
-  powerOff(): Promise<void> {
+  powerOff(_id: number, how: PowerOff): Promise<void> {
+    this.poweredOff.push(how);
     return this.wait();
   }
 
