@@ -46,7 +46,7 @@ export const STOP_BEFORE_TYPE_CHANGE_SCRIPT = [
   STOP_SERVICES_ON_SERVER,
   "ON_SERVER",
   "then",
-  '  echo "could not stop the services on $ADDRESS (server $SERVER): the type change would power it off with them running; stop them by hand as docs/operations.md says (Changing the server type) and apply again" >&2',
+  '  echo "could not stop the services on $ADDRESS (server $SERVER): the type change would power it off with them running; nothing was stopped; make it reachable over SSH and apply again" >&2',
   "  exit 1",
   "fi",
 ].join("\n");

@@ -4,9 +4,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseDocument, type Document, type YAMLMap, type YAMLSeq } from "yaml";
+import { CONTAINER_STOP_LOG_TAG } from "../../constructs/host/container-stop-script";
 import { RENEW_DAYS_BEFORE_EXPIRY } from "../../constructs/tls/certificates";
 import { Rehearsal } from "../../rehearsal/rehearse/rehearse";
 import { REHEARSAL_USER } from "../../rehearsal/rehearse/operator-identity";
+import { eventually } from "../system/support/eventually";
+import { hetzner } from "./faults-cloud";
 import {
   httpsGet,
   keepProbing,
@@ -21,7 +24,7 @@ import {
  * would, checked on the servers as a visitor, an admin or an operator would notice it, and followed by a
  * plan that must be clean. The steps share one deploy and run in order; each starts from the state the one
  * before left, so the order is part of the test (see DUE_AFTER_SECONDS). The file's own rehearsal network is
- * fmtd (10.254.0.0/16). The server type change is not here yet (docs/operations.md says what it showed).
+ * fmtd (10.254.0.0/16).
  */
 const NAME = "e2e-daytwo";
 const NETWORK = {
@@ -36,10 +39,14 @@ const DAY_SECONDS = 86_400;
  * pebble's certificates are valid one day more than the renewal window, plus this: so a certificate is due
  * once it is this old. Every plan check must come within it of the last issue: the alias, e-mail and
  * instance steps issue certificates, 3 to 6 minutes apart on a loaded two-core machine; the operators and
- * the image upgrade come after them in about 6 to 9 minutes, and the renewal step waits for the rest.
+ * the image upgrade come after them in about 6 to 9 minutes, and the renewal step waits for the rest. The
+ * server type change comes before them all, right after the first deploy, whose certificate the alias
+ * replaces: its minutes (a power cycle) fall outside that window.
  */
 const DUE_AFTER_SECONDS = 16 * 60;
 const ACME_VALIDITY_SECONDS = (RENEW_DAYS_BEFORE_EXPIRY + 1) * DAY_SECONDS + DUE_AFTER_SECONDS;
+/** The type the server type change moves the server to: one with a bigger disk than the file's cx23. */
+const BIGGER_TYPE = "cx33";
 /** The release the image upgrade moves an instance to: a build of its own in the local registry. */
 const UPGRADE_IMAGE = "websecmap/websecmap:2";
 
@@ -105,6 +112,12 @@ describe(`${NAME}: day-two edits applied to one deployed organisation`, () => {
         .map((line) => line.split(" ") as [string, string]),
     );
   };
+  /** The names of the containers that run on the main server, sorted. */
+  const running = (): string[] => {
+    const ps = on("sudo docker ps --format '{{.Names}}'");
+    expect(ps.code).toBe(0);
+    return ps.output.trim().split("\n").filter(Boolean).sort();
+  };
   const replacedAmong = (before: Map<string, string>, after: Map<string, string>, names: RegExp) =>
     [...before].filter(([name, id]) => names.test(name) && after.get(name) !== id).map(([name]) => name);
 
@@ -159,6 +172,71 @@ describe(`${NAME}: day-two edits applied to one deployed organisation`, () => {
     expect(await frontendOf(org.instances.omega.domain)()).toBeUndefined();
     expect(await adminOf(alpha.admin)()).toBeUndefined();
     await cleanPlan("deployed");
+  });
+
+  test("the server type changed: the services stop cleanly before the power-off, the data and the disk stay", async () => {
+    const server = async () => {
+      const { id } = (await hetzner(rehearsal, "GET", "/servers")).body.servers[0] as { id: number };
+      return (await hetzner(rehearsal, "GET", `/servers/${id}`)).body.server as {
+        server_type: { name: string; disk: number };
+        primary_disk_size: number;
+      };
+    };
+    const typeBefore = await server();
+    const before = containers();
+    const runningBefore = running();
+    const bootBefore = on("cat /proc/sys/kernel/random/boot_id").output.trim();
+    const migrations = on(sql("alpha", "SELECT COUNT(*) FROM standin_migrations")).output.trim();
+    // A row written just before: what MariaDB had in memory when it was stopped.
+    const written = on(
+      sql(
+        "alpha",
+        "CREATE TABLE IF NOT EXISTS typechange_probe (id INT PRIMARY KEY); REPLACE INTO typechange_probe VALUES (19)",
+      ),
+    );
+    expect(written.code).toBe(0);
+
+    edit((d) => d.setIn(["server", "type"], BIGGER_TYPE));
+    const frontend = keepProbing(frontendOf(alpha.domain));
+    const adminSite = keepProbing(adminOf(alpha.admin));
+    const applied = Date.now();
+    await deploy("server-type");
+    await eventually(
+      "every container running again, and the site answering",
+      async () =>
+        running().join(" ") === runningBefore.join(" ") &&
+        (await frontendOf(alpha.domain)().catch(() => "down")) === undefined,
+      { seconds: 600, explain: () => `running: ${running().join(" ")}` },
+    );
+    figures["server type: all running again after the apply (s)"] = Math.round((Date.now() - applied) / 1000);
+    const [served, adminDown] = await Promise.all([frontend.stop(), adminSite.stop()]);
+    figures["server type: frontend unavailable (s)"] = served.failedSeconds;
+    figures["server type: admin unavailable (s)"] = adminDown.failedSeconds;
+
+    // The provider powered the server off and on again (a new boot), and changed its type; the disk stayed.
+    expect(on("cat /proc/sys/kernel/random/boot_id").output.trim()).not.toBe(bootBefore);
+    const typeAfter = await server();
+    expect(typeAfter.server_type.name).toBe(BIGGER_TYPE);
+    expect(typeAfter.server_type.disk).toBeGreaterThan(typeBefore.primary_disk_size);
+    expect(typeAfter.primary_disk_size).toBe(typeBefore.primary_disk_size);
+
+    // The boot before: every container that ran exited on its stop signal, none was killed, and MariaDB
+    // shut down cleanly, all before the power was cut.
+    const stops = on(`sudo journalctl -b -1 -o cat -t ${CONTAINER_STOP_LOG_TAG}`).output.trim().split("\n");
+    fs.writeFileSync(`/tmp/failmap-e2e-${NAME}-server-type-stops.log`, stops.join("\n"));
+    expect(stops.map((line) => line.split(":")[0]).sort()).toEqual(runningBefore);
+    expect(stops.filter((line) => !/: exited within \d+ s of SIG[A-Z0-9+]+$/.test(line))).toEqual([]);
+    figures["server type: slowest container stop (s)"] = Math.max(
+      ...stops.map((line) => Number(/within (\d+) s/.exec(line)?.[1])),
+    );
+    expect(on("sudo journalctl -b -1 -o cat -u mariadb.service").output).toMatch(/Shutdown complete/);
+
+    // Everything came back as it was: the same containers (none replaced), the data.
+    expect(replacedAmong(before, containers(), /./)).toEqual([]);
+    expect(on(sql("alpha", "SELECT id FROM typechange_probe")).output.trim()).toBe("19");
+    expect(on(sql("alpha", "SELECT COUNT(*) FROM standin_migrations")).output.trim()).toBe(migrations);
+    expect(await adminOf(alpha.admin)()).toBeUndefined();
+    await cleanPlan("server-type");
   });
 
   test("an alias added: the new certificate is served without a gap, and no container is replaced", async () => {
