@@ -5,6 +5,7 @@ import path from "node:path";
 import { DockerDaemon, unmountBelow } from "../broker-endpoint/docker-daemon";
 import { startDaemon, stopDaemon } from "../broker-endpoint/programs";
 import { killAll, processTree } from "../../../rehearsal/machines/process-tree";
+import { requireProgram } from "../support/programs";
 
 /**
  * Docker as a host runs it, in a directory of the test's own: containerd as a daemon of its own (Debian's
@@ -20,6 +21,7 @@ export class DockerHost {
   ) {}
 
   static async start(dir: string): Promise<DockerHost> {
+    requireProgram(CONTAINERD, "containerd");
     const containerd = await startContainerd(dir);
     return new DockerHost(dir, containerd, await startDocker(dir));
   }
@@ -53,6 +55,7 @@ export class DockerHost {
   }
 }
 
+const CONTAINERD = "/usr/bin/containerd";
 const containerdSocket = (dir: string) => path.join(dir, "run", "containerd", "containerd.sock");
 
 async function startContainerd(dir: string): Promise<ChildProcess> {
