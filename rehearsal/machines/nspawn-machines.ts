@@ -190,21 +190,25 @@ export class NspawnMachines implements MachineBackend {
   }
 
   /**
-   * The power cut: nspawn and every process of the machine killed at once, its containers' included (they
-   * are all below nspawn, whatever their namespaces). Nothing of it may run on when it boots again from the
-   * same tree, so this waits until none does.
+   * The power cut: every process of the machine killed at once, its containers' included (all are below
+   * nspawn, whatever their namespaces). nspawn itself is left to notice and tidy up after its machine, as
+   * after a halt; it is killed too if it has not within the halt timeout. Nothing of the machine may run on
+   * when it boots again from the same tree, so this waits until none does.
    */
   private async cut(machine: ReturnType<NspawnMachines["machine"]>): Promise<void> {
     const pid = machine.pid();
     if (pid === undefined) return;
-    const tree = processTree(pid);
-    killAll(tree);
+    const [, ...inside] = processTree(pid);
+    killAll(inside);
     const deadline = Date.now() + this.haltTimeoutMs;
-    while (tree.some(stillRuns)) {
+    while (machine.pid() !== undefined || inside.some(stillRuns)) {
       if (Date.now() > deadline) {
-        throw new Error(
-          `server ${machine.namespace}: still running after its power cut: ${tree.filter(stillRuns)}`,
-        );
+        killAll([pid]);
+        if (inside.some(stillRuns)) {
+          throw new Error(
+            `server ${machine.namespace}: still running after its power cut: ${inside.filter(stillRuns)}`,
+          );
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
