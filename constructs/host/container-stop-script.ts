@@ -7,7 +7,7 @@
  * 12) counts that as a stop by hand (HasBeenManuallyStopped), and `unless-stopped` then no longer starts them
  * at boot. So the containers are listed while Docker runs, Docker is stopped, and each container's PID 1
  * gets from the host what `docker stop` would send it: its stop signal, then SIGKILL once its stop timeout
- * has passed (a worker's 300 s, nginx's SIGQUIT). Docker did not see them go; when it starts, it finds them
+ * has passed (a worker's 300 s, nginx's SIGQUIT), as long as the PID is still the container's. Docker did not see them go; when it starts, it finds them
  * exited and starts them as after a crash (test/system/host/container-stop.test.ts).
  */
 
@@ -17,9 +17,13 @@ export const CONTAINER_STOP_LOG_TAG = "failmap-container-stop";
 /** Docker's stop signal and timeout of a container that sets neither (container.DefaultStopTimeout). */
 const DOCKER_DEFAULT_STOP = { signal: "SIGTERM", timeoutSeconds: 10 };
 
-/** One line per running container: its PID 1, stop signal, stop timeout and name (with Docker's "/"). */
+/**
+ * One line per running container: its PID 1, ID, stop signal, stop timeout and name (with Docker's "/"). The
+ * fields are those of Docker's container type (`.ID`, not the JSON's `.Id`): a field the type lacks makes the
+ * CLI fall back to the JSON, where an unset stop signal or timeout is missing, and fail.
+ */
 const CONTAINER_LINE =
-  "{{.State.Pid}}" +
+  "{{.State.Pid}} {{.ID}}" +
   ` {{with .Config.StopSignal}}{{.}}{{else}}${DOCKER_DEFAULT_STOP.signal}{{end}}` +
   ` {{with .Config.StopTimeout}}{{.}}{{else}}${DOCKER_DEFAULT_STOP.timeoutSeconds}{{end}}` +
   " {{.Name}}";
@@ -39,14 +43,17 @@ export const CONTAINER_STOP_FUNCTIONS = [
   "  ids=$(docker ps -q) || return 1",
   `  echo "$ids" | xargs -r docker inspect -f '${CONTAINER_LINE}'`,
   "}",
-  // A zombie has exited: only its parent, the shim, has yet to collect its status.
-  'running() { [ -e "/proc/$1" ] && ! grep -qs "^State:[[:space:]]*Z" "/proc/$1/status"; }',
+  // Whether PID $1 is container $2's and has not exited. A PID is soon used again once its process is gone
+  // (within seconds where pid_max is 32768), by another process or a thread: only one in the container's
+  // cgroup is the container's. A zombie has exited; only its parent, the shim, has yet to collect its status.
+  'running() { [ -n "$2" ] && grep -qsF "$2" "/proc/$1/cgroup" && ! grep -qs "^State:[[:space:]]*Z" "/proc/$1/status"; }',
   "stop_container() {",
-  "  pid=$1 signal=${2#SIG} grace=$3 name=${4#/}",
+  "  pid=$1 id=$2 signal=${3#SIG} grace=$4 name=${5#/}",
+  '  if ! running "$pid" "$id"; then say "$name: had exited before its stop signal"; return 0; fi',
   '  kill -s "$signal" "$pid" 2>/dev/null || say "$name: SIG$signal could not be sent to PID $pid"',
   "  waited=0",
-  '  while running "$pid" && [ "$waited" -lt "$grace" ]; do sleep 1; waited=$((waited + 1)); done',
-  '  if running "$pid"; then',
+  '  while running "$pid" "$id" && [ "$waited" -lt "$grace" ]; do sleep 1; waited=$((waited + 1)); done',
+  '  if running "$pid" "$id"; then',
   '    kill -s KILL "$pid"',
   '    say "$name: killed, still running $grace s after SIG$signal"',
   "  else",
@@ -55,8 +62,8 @@ export const CONTAINER_STOP_FUNCTIONS = [
   "}",
   "stop_listed_containers() {",
   // The last line may come without its newline: read then fails, but has read it.
-  '  while read -r pid signal grace name || [ -n "$pid" ]; do',
-  '    if [ "${pid:-0}" -gt 0 ] 2>/dev/null; then stop_container "$pid" "$signal" "$grace" "$name" & fi',
+  '  while read -r pid id signal grace name || [ -n "$pid" ]; do',
+  '    if [ "${pid:-0}" -gt 0 ] 2>/dev/null; then stop_container "$pid" "$id" "$signal" "$grace" "$name" & fi',
   "  done",
   "  wait",
   "}",

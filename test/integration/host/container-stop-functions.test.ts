@@ -33,6 +33,8 @@ const exited = (child: ChildProcess) =>
       ? resolve(child.signalCode ?? child.exitCode)
       : child.once("exit", (code, signal) => resolve(signal ?? code)),
   );
+/** What stands in for a container's ID: a line of the process's cgroup file, which holds the real ID. */
+const cgroupOf = (child: ChildProcess) => fs.readFileSync(`/proc/${child.pid}/cgroup`, "utf8").split("\n")[0];
 const noted = (name: string) =>
   fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), "utf8").trim() : undefined;
 
@@ -55,7 +57,11 @@ describe("stop_listed_containers", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const result = run(
       "stop_listed_containers",
-      [`${frontend.pid} SIGTERM 30 /frontend`, `${nginx.pid} SIGQUIT 10 /nginx`, ""].join("\n"),
+      [
+        `${frontend.pid} ${cgroupOf(frontend)} SIGTERM 30 /frontend`,
+        `${nginx.pid} ${cgroupOf(nginx)} SIGQUIT 10 /nginx`,
+        "",
+      ].join("\n"),
     );
     expect(result.status).toBe(0);
     expect(noted("frontend")).toBe("TERM");
@@ -72,7 +78,10 @@ describe("stop_listed_containers", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const result = run(
       "stop_listed_containers",
-      [`${stubborn.pid} SIGTERM 2 /stubborn`, `${worker.pid} 15 300 /worker`].join("\n"),
+      [
+        `${stubborn.pid} ${cgroupOf(stubborn)} SIGTERM 2 /stubborn`,
+        `${worker.pid} ${cgroupOf(worker)} 15 300 /worker`,
+      ].join("\n"),
     );
     expect(result.stdout).toMatch(/^stubborn: killed, still running 2 s after SIGTERM$/m);
     expect(result.stdout).toMatch(/^worker: exited within [01] s of SIG15$/m);
@@ -82,8 +91,17 @@ describe("stop_listed_containers", () => {
   });
 
   it("skips a container without a PID 1 (restarting after a crash) and empty input", () => {
-    const result = run("stop_listed_containers", "0 SIGTERM 10 /restarting\n\n");
+    const result = run("stop_listed_containers", "0 4f1c SIGTERM 10 /restarting\n\n");
     expect(result).toMatchObject({ status: 0, stdout: "", stderr: "" });
+  });
+
+  it("signals no process that has the PID but not the container's cgroup: the PID was used again", async () => {
+    const other = program("other");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const result = run("stop_listed_containers", `${other.pid} 9e2a0c7d SIGTERM 10 /frontend\n`);
+    expect(result.stdout).toBe("frontend: had exited before its stop signal\n");
+    expect(noted("other")).toBeUndefined();
+    expect(other.exitCode).toBeNull();
   });
 });
 
@@ -108,7 +126,7 @@ describe("list_running_containers", () => {
     expect(fs.readFileSync(path.join(dir, "inspect.args"), "utf8").split("\n")).toEqual([
       "inspect",
       "-f",
-      "{{.State.Pid}} {{with .Config.StopSignal}}{{.}}{{else}}SIGTERM{{end}} " +
+      "{{.State.Pid}} {{.ID}} {{with .Config.StopSignal}}{{.}}{{else}}SIGTERM{{end}} " +
         "{{with .Config.StopTimeout}}{{.}}{{else}}10{{end}} {{.Name}}",
       "4f1c",
       "9e2a",

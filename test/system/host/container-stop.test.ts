@@ -171,4 +171,19 @@ describe("the services stopped before a server type change, on a real dockerd wi
     expect(status(BY_HAND)).toBe("exited");
     expect(started(BY_HAND)).toBe(1);
   });
+
+  // An apply that fails after the step, before the power-off: the operator starts Docker by hand.
+  it("stopped so without a power-off, they come back when Docker alone starts again", async () => {
+    expect(await runOnServer(STOP_SERVICES_ON_SERVER)).toMatchObject({ code: 0 });
+    expect(stoppedOn("frontend")).toEqual(["TERM", "TERM"]);
+    expect(stoppedOn("nginx")).toEqual(["QUIT", "QUIT"]);
+    await host.startDocker();
+    for (const name of Object.keys(CONTAINERS)) {
+      await eventually(`${name} running again`, () => status(name) === "running" && started(name) === 3, {
+        seconds: 60,
+        explain: () => `${name}: ${status(name)}\n${events().join("\n")}`,
+      });
+    }
+    expect(status(BY_HAND)).toBe("exited");
+  });
 });

@@ -45,6 +45,11 @@ export class DockerHost {
   /** containerd, then dockerd, started as at boot. */
   async boot(): Promise<void> {
     this.containerd = await startContainerd(this.dir);
+    await this.startDocker();
+  }
+
+  /** dockerd started alone, containerd having run on: `systemctl start docker` by hand. */
+  async startDocker(): Promise<void> {
     this.docker = await startDocker(this.dir);
   }
 
