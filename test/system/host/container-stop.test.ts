@@ -160,14 +160,19 @@ describe("the services stopped before a server type change, on a real dockerd wi
     expect(stop.output).not.toMatch(/by-hand/);
   });
 
-  it("at the next boot Docker starts them again under their restart policy; one stopped by hand stays stopped", async () => {
-    await host.boot();
+  /** Every container runs again, started `times` times in all (a start per boot or Docker start). */
+  async function allRunningAgain(times: number): Promise<void> {
     for (const name of Object.keys(CONTAINERS)) {
-      await eventually(`${name} running again`, () => status(name) === "running" && started(name) === 2, {
+      await eventually(`${name} running again`, () => status(name) === "running" && started(name) === times, {
         seconds: 60,
         explain: () => `${name}: ${status(name)}\n${events().join("\n")}`,
       });
     }
+  }
+
+  it("at the next boot Docker starts them again under their restart policy; one stopped by hand stays stopped", async () => {
+    await host.boot();
+    await allRunningAgain(2);
     expect(status(BY_HAND)).toBe("exited");
     expect(started(BY_HAND)).toBe(1);
   });
@@ -178,12 +183,7 @@ describe("the services stopped before a server type change, on a real dockerd wi
     expect(stoppedOn("frontend")).toEqual(["TERM", "TERM"]);
     expect(stoppedOn("nginx")).toEqual(["QUIT", "QUIT"]);
     await host.startDocker();
-    for (const name of Object.keys(CONTAINERS)) {
-      await eventually(`${name} running again`, () => status(name) === "running" && started(name) === 3, {
-        seconds: 60,
-        explain: () => `${name}: ${status(name)}\n${events().join("\n")}`,
-      });
-    }
+    await allRunningAgain(3);
     expect(status(BY_HAND)).toBe("exited");
   });
 });
