@@ -9,6 +9,7 @@ import { buildImages, rehearsalImages } from "../../../rehearsal/images/images";
 import { LocalRegistry } from "../../../rehearsal/images/local-registry";
 import { NspawnMachines, serverIpv6 } from "../../../rehearsal/machines/nspawn-machines";
 import { RehearsalNetwork } from "../../../rehearsal/network/rehearsal-network";
+import { eventually } from "../support/eventually";
 import { requireProgram } from "../support/programs";
 
 /*
@@ -109,6 +110,11 @@ beforeAll(async () => {
   await machines.removeAll();
   network.up();
   await machines.create(spec);
+  // sshd answers before cloud-init is done, and cloud-init restarts it: in a loaded CI run a connection in
+  // that window was refused (ssh's exit 255). The tests start once cloud-init is done, whatever its result.
+  await eventually("cloud-init done", () => ssh(spec.ipv4, "cloud-init status --wait").status !== 255, {
+    explain: () => ssh(spec.ipv4, "cloud-init status --long").stderr,
+  });
 });
 
 afterAll(async () => {
